@@ -1,0 +1,20 @@
+// argv builders: intentions → command lines. They run nothing. drbdadm hands off to drbdadm-84 by
+// itself on an 8.4 kernel, so most commands are the same for both generations.
+import type { Argv } from '../exec/run';
+import { formatRef, type ResourceName, type ResourceRef } from './types';
+
+export const drbdArgv = {
+  /** Device path(s): one per volume, or the one volume the ref names. Reads only the config. */
+  shDev: (ref: ResourceRef): Argv => ['drbdadm', 'sh-dev', formatRef(ref)],
+  /** The whole resource's config, for naming the peer in messages. */
+  dump: (name: ResourceName): Argv => ['drbdadm', 'dump', name],
+  /** Promotion and demotion act on every volume of the resource: DRBD has no per-volume role. */
+  primary: (name: ResourceName): Argv => ['drbdadm', 'primary', name],
+  secondary: (name: ResourceName): Argv => ['drbdadm', 'secondary', name],
+  /** DRBD 9 only; 8.4 state comes from /proc/drbd. */
+  statusJson: (name: ResourceName): Argv => ['drbdsetup', 'status', name, '--json'],
+  /** Runtime only: the peer adopts it over a live connection; `drbdadm adjust` returns to the config. */
+  twoPrimaries: (name: ResourceName, on: boolean): Argv => [
+    'drbdadm', 'net-options', `--allow-two-primaries=${on ? 'yes' : 'no'}`, name,
+  ],
+};

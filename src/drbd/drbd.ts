@@ -1,0 +1,131 @@
+// The DRBD adapter: argv → run → parse. The only code that calls drbdadm or drbdsetup. State is
+// read from /proc/drbd on 8.4 (no process) and from `drbdsetup status --json` on 9.
+import { readFileSync } from 'node:fs';
+import type { Deadline } from '../exec/deadline';
+import { succeeded, type CommandResult, type Runner } from '../exec/run';
+import { drbdArgv } from './argv';
+import { statBlockDevice, type BlockDevice } from './device';
+import { classifyFailure, meaningfulLines, type DrbdFailureKind } from './parse/failure';
+import { parseProcDrbd } from './parse/proc-drbd';
+import { parseShDev } from './parse/sh-dev';
+import { parseStatusJson } from './parse/status-json';
+import { formatRef, type ResourceName, type ResourceRef, type ResourceState, type VolumeState } from './types';
+
+/** A DRBD command that failed, with DRBD's own words kept for the admin. */
+export class DrbdError extends Error {
+  override readonly name = 'DrbdError';
+  constructor(
+    message: string,
+    readonly kind: DrbdFailureKind,
+  ) {
+    super(message);
+  }
+}
+
+export type ActionResult = { readonly ok: true } | { readonly ok: false; readonly kind: DrbdFailureKind; readonly message: string };
+
+export interface DrbdPort {
+  /** The block devices of the ref's volumes (all volumes when the ref names none). */
+  devices(ref: ResourceRef): Promise<BlockDevice[]>;
+  state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState>;
+  promote(name: ResourceName): Promise<ActionResult>;
+  demote(name: ResourceName): Promise<ActionResult>;
+  setTwoPrimaries(name: ResourceName, on: boolean): Promise<ActionResult>;
+  /** The resource's config as drbdadm prints it (for the peer's name and configured options). */
+  dump(name: ResourceName): Promise<string | undefined>;
+}
+
+// Per command: drbdadm primary can block on a fence-peer handler; never past the run's deadline.
+const COMMAND_MAX_MS = 15_000;
+
+export class Drbd implements DrbdPort {
+  constructor(
+    private readonly run: Runner,
+    private readonly deadline: Deadline,
+    private readonly procDrbdPath = '/proc/drbd',
+  ) {}
+
+  private exec(argv: Parameters<Runner>[0]): Promise<CommandResult> {
+    return this.run(argv, { timeoutMs: Math.max(500, Math.min(COMMAND_MAX_MS, this.deadline.remainingMs())) });
+  }
+
+  async devices(ref: ResourceRef): Promise<BlockDevice[]> {
+    const r = await this.exec(drbdArgv.shDev(ref));
+    if (!succeeded(r)) throw failure(r, `${formatRef(ref)}: cannot resolve the DRBD device`);
+    return parseShDev(r.stdout).map((path) => {
+      const dev = statBlockDevice(path);
+      if (dev === undefined) {
+        throw new DrbdError(`${formatRef(ref)}: ${path} is not a block device here; is DRBD started ('drbdadm up ${ref.name}')?`, 'other');
+      }
+      return dev;
+    });
+  }
+
+  async state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState> {
+    let procText: string;
+    try {
+      procText = readFileSync(this.procDrbdPath, 'utf8');
+    } catch {
+      throw new DrbdError(`${name}: ${this.procDrbdPath} is missing: the DRBD kernel module is not loaded (start the drbd service)`, 'no-module');
+    }
+    const proc = parseProcDrbd(procText);
+    if (proc.version.major >= 9) {
+      const r = await this.exec(drbdArgv.statusJson(name));
+      if (!succeeded(r)) throw failure(r, `${name}: cannot read DRBD status`);
+      const found = parseStatusJson(r.stdout).find((s) => s.name === name);
+      if (found === undefined) throw new DrbdError(`${name}: not up in DRBD ('drbdadm up ${name}')`, 'other');
+      return found;
+    }
+    const minors = devices.map((d) => proc.minors.get(d.minor)).filter((m) => m !== undefined);
+    const first = minors[0];
+    const volumes: VolumeState[] = minors.map((m) => ({ minor: m.minor, disk: m.disk, peerDisk: m.peerDisk }));
+    return {
+      name,
+      role: first?.role ?? 'Unknown',
+      peerRole: first?.peerRole ?? 'Unknown',
+      link: first?.link ?? 'StandAlone',
+      connectionText: first?.connectionText ?? 'Unconfigured',
+      volumes,
+    };
+  }
+
+  promote(name: ResourceName): Promise<ActionResult> {
+    return this.action(drbdArgv.primary(name));
+  }
+
+  demote(name: ResourceName): Promise<ActionResult> {
+    return this.action(drbdArgv.secondary(name));
+  }
+
+  setTwoPrimaries(name: ResourceName, on: boolean): Promise<ActionResult> {
+    return this.action(drbdArgv.twoPrimaries(name, on));
+  }
+
+  async dump(name: ResourceName): Promise<string | undefined> {
+    const r = await this.exec(drbdArgv.dump(name));
+    return succeeded(r) ? r.stdout : undefined;
+  }
+
+  private async action(argv: Parameters<Runner>[0]): Promise<ActionResult> {
+    const r = await this.exec(argv);
+    if (succeeded(r)) return { ok: true };
+    const e = failure(r, `'${argv.join(' ')}' failed`);
+    return { ok: false, kind: e.kind, message: e.message };
+  }
+}
+
+function failure(r: CommandResult, context: string): DrbdError {
+  if (r.timedOut) return new DrbdError(`${context}: '${r.argv.join(' ')}' did not finish in ${r.durationMs} ms`, 'other');
+  const said = meaningfulLines(r.stderr) || meaningfulLines(r.stdout) || `exit code ${r.exitCode}`;
+  return new DrbdError(`${context}: ${said}`, classifyFailure(r.stderr));
+}
+
+/** Peer host names: the `on NAME {` sections of a resource's dump, other than this host. */
+export function peerNames(dump: string, thisHost: string): string[] {
+  return [...dump.matchAll(/^\s*on\s+(\S+)\s*\{/gm)].map((m) => m[1] as string).filter((h) => h !== thisHost);
+}
+
+/** Whether the configuration itself (not a runtime switch) allows two primaries. */
+export function configuredTwoPrimaries(dump: string): boolean {
+  return /^\s*allow-two-primaries\s+yes\s*;/m.test(dump);
+}

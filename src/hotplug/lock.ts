@@ -1,0 +1,47 @@
+// Xen's hotplug lock, taken exactly as tools/hotplug/Linux/locking.sh takes it, so block-drbd and
+// the stock `block` script exclude each other: open-or-create /var/run/xen-hotplug/<name>, flock it,
+// check that the locked inode is still the one at that path (a releaser unlinks it), and release by
+// unlinking then closing. Node has no flock(2), so flock(1) locks our fd (a lock belongs to the
+// open file description and outlives the helper process).
+import { closeSync, fstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Deadline } from '../exec/deadline';
+import { describeFailure, succeeded, type Runner } from '../exec/run';
+
+export interface HeldLock {
+  release(): void;
+}
+
+export class LockTimeout extends Error {
+  override readonly name = 'LockTimeout';
+}
+
+export async function claimLock(name: string, dir: string, deadline: Deadline, run: Runner): Promise<HeldLock> {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  for (;;) {
+    const fd = openSync(path, 'a');
+    const waitS = Math.max(1, Math.floor(deadline.remainingMs() / 1000));
+    const result = await run(['flock', '-x', '-w', String(waitS), '3'], { timeoutMs: waitS * 1000 + 1000, extraFds: [fd] });
+    if (!succeeded(result)) {
+      closeSync(fd);
+      throw new LockTimeout(`could not take the hotplug lock ${path}: ${describeFailure(result)}`);
+    }
+    const held = fstatSync(fd);
+    let current;
+    try {
+      current = statSync(path);
+    } catch {
+      current = undefined;
+    }
+    if (current !== undefined && current.dev === held.dev && current.ino === held.ino) {
+      return {
+        release() {
+          unlinkSync(path);
+          closeSync(fd);
+        },
+      };
+    }
+    closeSync(fd); // the previous holder unlinked it while we waited: lock the new file
+  }
+}

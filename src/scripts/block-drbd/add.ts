@@ -1,0 +1,179 @@
+// `block-drbd add`: decide (plan.ts), promote if allowed, check sharing and hand the device to
+// blkback, all under Xen's block lock. Any failure leaves the resource in the role it had.
+import { DrbdError, peerNames } from '../../drbd/drbd';
+import type { BlockDevice } from '../../drbd/device';
+import { formatRef, type ResourceRef } from '../../drbd/types';
+import { findSharingConflict } from '../../hotplug/sharing';
+import { listBackends, readFrontend, sameBackend } from '../../xenstore/backends';
+import type { HotplugRequest } from './contract';
+import { planAdd, type AddDecision } from './plan';
+import { POLL_MS, failed, success, type Outcome, type Ports } from './ports';
+import { parseTarget } from './target';
+
+// Kept back from the wait for promotable: the promote, the sharing check and a rollback need it.
+const RESERVE_MS = 8_000;
+
+export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
+  const be = req.backendPath;
+  if ((await p.xs.read(`${be}/physical-device`)) !== undefined) {
+    p.log.log('debug', `${be}: physical-device already written; nothing to do`);
+    return success; // libxl may run add twice
+  }
+  const params = await p.xs.read(`${be}/params`);
+  if (params === undefined) return failed(`${be}: the backend has no 'params' key naming the DRBD resource`);
+  const target = parseTarget(params);
+  if (!target.ok) return failed(target.error);
+  const ref = target.ref;
+  const mode = (await p.xs.read(`${be}/mode`)) ?? 'w';
+  const frontend = await readFrontend(p.xs, be);
+  const incomingMigration = frontend.name?.endsWith('--incoming') ?? false;
+
+  let device: BlockDevice;
+  let allDevices: BlockDevice[];
+  try {
+    const named = await p.drbd.devices(ref);
+    if (ref.volume === undefined && named.length > 1) {
+      return failed(
+        `${ref.name} has ${named.length} volumes (${named.map((d) => d.path).join(', ')}); ` +
+          `name one per disk as ${ref.name}/VOLUME, e.g. 'drbd:${ref.name}/0'`,
+      );
+    }
+    device = named[0] as BlockDevice;
+    allDevices = ref.volume === undefined ? named : await p.drbd.devices({ name: ref.name });
+  } catch (e) {
+    return failed(e instanceof DrbdError ? e.message : String(e));
+  }
+
+  try {
+    return await decideAndTake(req, p, ref, device, allDevices, mode, frontend.vm, frontend.name, incomingMigration);
+  } catch (e) {
+    if (e instanceof DrbdError) return failed(e.message);
+    throw e;
+  }
+}
+
+async function decideAndTake(
+  req: HotplugRequest,
+  p: Ports,
+  ref: ResourceRef,
+  device: BlockDevice,
+  allDevices: readonly BlockDevice[],
+  mode: string,
+  vm: string | undefined,
+  domain: string | undefined,
+  incomingMigration: boolean,
+): Promise<Outcome> {
+  const waitUntil = p.deadline.leaving(RESERVE_MS);
+  for (;;) {
+    const lock = await p.lock();
+    let retry = false;
+    try {
+      const state = await p.drbd.state(ref.name, allDevices);
+      const decision = planAdd(state, { ref, incomingMigration });
+      if (decision.kind === 'wait') {
+        if (waitUntil.expired()) {
+          return failed(`${decision.reason}; still so after ${Math.round(waitUntil.budgetMs / 1000)} s. Check 'drbdadm status ${ref.name}' on both hosts.`);
+        }
+        retry = true;
+      } else if (decision.kind === 'refuse') {
+        // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
+        const peerName = await lookupPeer(p, ref);
+        const named = peerName === undefined ? decision : planAdd(state, { ref, incomingMigration, peerName });
+        return failed(named.kind === 'refuse' ? named.reason : decision.reason);
+      } else {
+        return await takeDevice(req, p, ref, device, allDevices, mode, vm, domain, decision);
+      }
+    } finally {
+      lock.release();
+    }
+    if (retry) await waitUntil.sleep(POLL_MS);
+  }
+}
+
+async function takeDevice(
+  req: HotplugRequest,
+  p: Ports,
+  ref: ResourceRef,
+  device: BlockDevice,
+  allDevices: readonly BlockDevice[],
+  mode: string,
+  vm: string | undefined,
+  domain: string | undefined,
+  decision: Extract<AddDecision, { kind: 'promote' | 'already-primary' }>,
+): Promise<Outcome> {
+  const res = formatRef(ref);
+  let promoted = false;
+  if (decision.kind === 'promote') {
+    const earlier = p.ledger.read(ref.name);
+    p.ledger.write({
+      resource: ref.name,
+      backend: req.backendPath,
+      at: new Date().toISOString(),
+      dualPrimary: decision.dualPrimary || (earlier?.dualPrimary ?? false),
+    });
+    if (decision.dualPrimary) {
+      const two = await p.drbd.setTwoPrimaries(ref.name, true);
+      if (!two.ok) {
+        p.ledger.clear(ref.name);
+        return failed(`${res}: cannot allow two primaries for the incoming migration: ${two.message}`);
+      }
+    }
+    const r = await p.drbd.promote(ref.name);
+    if (!r.ok) {
+      await undo(p, ref, false, decision.dualPrimary);
+      return failed(`${res}: DRBD refused to promote: ${r.message}`);
+    }
+    promoted = true;
+    const after = await p.drbd.state(ref.name, allDevices);
+    if (after.role !== 'Primary') {
+      await undo(p, ref, true, decision.dualPrimary);
+      return failed(`${res}: 'drbdadm primary' succeeded but DRBD reports the role ${after.role}`);
+    }
+    // A simultaneous start on the peer of a dual-primary resource can slip past the first look.
+    if (!decision.dualPrimary && after.peerRole === 'Primary') {
+      await undo(p, ref, true, false);
+      return failed(`${res}: the peer became Primary while this host promoted; refusing to run two writers. Both hosts stepped back; start the domain on one host only.`);
+    }
+  }
+
+  const be = req.backendPath;
+  const dualPrimary = decision.kind === 'promote' && decision.dualPrimary;
+  try {
+    const others = (await listBackends(p.xs, req.basePath, req.deviceType)).filter((o) => !sameBackend(o.path, be));
+    const conflict = findSharingConflict({ device: device.hex, path: device.path, mode, vm }, others, p.mounts());
+    if (conflict !== undefined) {
+      if (promoted) await undo(p, ref, true, dualPrimary);
+      return failed(`${res}: ${conflict.message}`, 'busy');
+    }
+    await p.xs.write(`${be}/physical-device`, device.hex);
+    await p.xs.write(`${be}/physical-device-path`, device.path);
+    await p.xs.write(`${be}/hotplug-status`, 'connected');
+  } catch (e) {
+    // xenstore failed half-way: take back what blkback could act on and the promotion.
+    await p.xs.rm(`${be}/physical-device`).catch(() => undefined);
+    if (promoted) await undo(p, ref, true, dualPrimary);
+    throw e;
+  }
+  for (const w of decision.warnings) p.log.log('warning', w);
+  const how = promoted ? (dualPrimary ? 'promoted (dual-primary for the migration)' : 'promoted') : 'already Primary';
+  p.log.log('notice', `${res}: ${how}; ${device.path} (${device.hex}) given to ${domain ?? 'the domain'} via ${be}`);
+  return success;
+}
+
+/** Puts the resource back as it was before this add: Secondary, single-primary, no record. */
+async function undo(p: Ports, ref: ResourceRef, demote: boolean, dualPrimary: boolean): Promise<void> {
+  if (demote) {
+    const r = await p.drbd.demote(ref.name);
+    if (!r.ok) p.log.log('err', `${ref.name}: LEFT PRIMARY: could not demote while undoing add: ${r.message}`);
+  }
+  if (dualPrimary) {
+    const r = await p.drbd.setTwoPrimaries(ref.name, false);
+    if (!r.ok) p.log.log('err', `${ref.name}: allow-two-primaries left on at runtime: ${r.message}`);
+  }
+  p.ledger.clear(ref.name);
+}
+
+async function lookupPeer(p: Ports, ref: ResourceRef): Promise<string | undefined> {
+  const dump = await p.drbd.dump(ref.name);
+  return dump === undefined ? undefined : peerNames(dump, p.hostname)[0];
+}

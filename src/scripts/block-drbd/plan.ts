@@ -1,0 +1,109 @@
+// The safety rules of `add`, as one pure function of what was observed. Every refusal says what was
+// seen and what to do; `wait` means "not decidable yet, look again while the budget lasts".
+import { formatRef, type DiskState, type ResourceRef, type ResourceState } from '../../drbd/types';
+
+export interface AddContext {
+  readonly ref: ResourceRef;
+  /** The frontend domain's name ends in `--incoming`: xl migrate's destination side. */
+  readonly incomingMigration: boolean;
+  /** Peer host name from the DRBD config, for messages; undefined when unknown. */
+  readonly peerName?: string;
+}
+
+export type AddDecision =
+  | { readonly kind: 'promote'; readonly dualPrimary: boolean; readonly warnings: readonly string[] }
+  | { readonly kind: 'already-primary'; readonly warnings: readonly string[] }
+  | { readonly kind: 'wait'; readonly reason: string }
+  | { readonly kind: 'refuse'; readonly reason: string };
+
+const SETTLING: ReadonlySet<DiskState> = new Set(['Attaching', 'Negotiating', 'Detaching']);
+
+export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
+  const res = formatRef(ctx.ref);
+  const peer = ctx.peerName === undefined ? 'the peer' : `peer ${ctx.peerName}`;
+  const disks = s.volumes.map((v) => v.disk);
+  const peerDisks = s.volumes.map((v) => v.peerDisk);
+  const allUpToDate = disks.every((d) => d === 'UpToDate');
+  const connected = s.link === 'Established' || s.link === 'SyncSource' || s.link === 'SyncTarget';
+
+  if (s.volumes.length === 0) {
+    return refuse(`${res}: DRBD reports no volume for this resource; is it up? Run 'drbdadm up ${s.name}'.`);
+  }
+
+  if (ctx.incomingMigration) return planIncoming(s, res, peer, allUpToDate, peerDisks);
+
+  if (s.peerRole === 'Primary') {
+    return refuse(
+      `${res}: ${peer} is Primary; refusing to start a second writer. ` +
+        `Stop the domain on ${ctx.peerName ?? 'the other host'} first, or move it with 'xl migrate'.`,
+    );
+  }
+  if (s.role === 'Primary') return { kind: 'already-primary', warnings: [] };
+  if (s.link === 'StandAlone') {
+    return refuse(
+      `${res}: DRBD is StandAlone (${describeDisks(disks)}): not connected to ${peer} and not trying ` +
+        `(split-brain, or disconnected by hand). Resolve the split-brain or run 'drbdadm connect ${s.name}' ` +
+        `on both hosts, then start the domain again.`,
+    );
+  }
+  if (disks.some((d) => SETTLING.has(d)) || s.link === 'Handshake') {
+    return wait(`${res}: DRBD is settling (${s.connectionText}, ${describeDisks(disks)})`);
+  }
+  if (allUpToDate) return { kind: 'promote', dualPrimary: false, warnings: [] };
+
+  // Some local disk is not UpToDate: legal only while an UpToDate peer serves the reads.
+  const peerServes = s.volumes.every((v) => v.disk === 'UpToDate' || v.peerDisk === 'UpToDate');
+  if (connected && peerServes) {
+    return {
+      kind: 'promote',
+      dualPrimary: false,
+      warnings: [
+        `${res}: local disk is ${describeDisks(disks)} while connected to ${peer}, whose disk is UpToDate ` +
+          `(${s.connectionText}): the domain depends on the replication link until the resync ends.`,
+      ],
+    };
+  }
+  if (s.link === 'Connecting') {
+    return wait(
+      `${res}: no UpToDate data reachable: local disk is ${describeDisks(disks)} and ${peer} is not ` +
+        `connected (${s.connectionText})`,
+    );
+  }
+  return refuse(
+    `${res}: no UpToDate data reachable: local disk is ${describeDisks(disks)}, ${peer}'s is ` +
+      `${describeDisks(peerDisks)} (${s.connectionText}). Start the domain where the data is UpToDate.`,
+  );
+}
+
+function planIncoming(
+  s: ResourceState,
+  res: string,
+  peer: string,
+  allUpToDate: boolean,
+  peerDisks: readonly DiskState[],
+): AddDecision {
+  if (s.role === 'Primary' && s.peerRole !== 'Primary') {
+    return { kind: 'already-primary', warnings: [] }; // a repeated add after our own promote
+  }
+  if (s.link === 'Handshake') return wait(`${res}: DRBD is settling (${s.connectionText})`);
+  const problems: string[] = [];
+  if (s.link !== 'Established') problems.push(`connection is ${s.connectionText}, not Connected`);
+  if (!allUpToDate) problems.push(`local disk is ${describeDisks(s.volumes.map((v) => v.disk))}`);
+  if (!peerDisks.every((d) => d === 'UpToDate')) problems.push(`${peer}'s disk is ${describeDisks(peerDisks)}`);
+  if (s.peerRole !== 'Primary') problems.push(`${peer} is ${s.peerRole}, not Primary (the source should hold it)`);
+  if (problems.length > 0) {
+    return refuse(
+      `${res}: cannot take over for an incoming migration: ${problems.join('; ')}. ` +
+        `The domain keeps running on the source; fix the resource and migrate again.`,
+    );
+  }
+  return { kind: 'promote', dualPrimary: true, warnings: [] };
+}
+
+function describeDisks(disks: readonly DiskState[]): string {
+  const unique = [...new Set(disks)];
+  return unique.length === 1 ? (unique[0] as string) : disks.join(',');
+}
+
+const refuse = (reason: string): AddDecision => ({ kind: 'refuse', reason });
+const wait = (reason: string): AddDecision => ({ kind: 'wait', reason });

@@ -1,0 +1,96 @@
+// `block-drbd remove`: demote what add promoted, once nothing else on this host uses the resource.
+// blkback lets go of the device asynchronously after libxl sees the backend Closed, so a demote
+// that finds the device held open is retried until the budget ends.
+import { configuredTwoPrimaries } from '../../drbd/drbd';
+import type { BlockDevice } from '../../drbd/device';
+import type { ResourceName } from '../../drbd/types';
+import { listBackends, readFrontend, sameBackend } from '../../xenstore/backends';
+import type { HotplugRequest } from './contract';
+import { POLL_MS, failed, success, type Outcome, type Ports } from './ports';
+import { parseTarget } from './target';
+
+export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome> {
+  const be = req.backendPath;
+  const params = await p.xs.read(`${be}/params`);
+  if (params === undefined) {
+    p.log.log('info', `${be}: no params (backend already gone); nothing to demote`);
+    return success;
+  }
+  const target = parseTarget(params);
+  if (!target.ok) return failed(target.error);
+  const name = target.ref.name;
+  let devices: BlockDevice[];
+  try {
+    devices = await p.drbd.devices({ name });
+  } catch (e) {
+    p.log.log('warning', `${name}: ${(e as Error).message}; nothing to demote`);
+    return success;
+  }
+  const frontend = await readFrontend(p.xs, be);
+  const migratedAway = frontend.name?.endsWith('--migratedaway') ?? false;
+  const mine = new Set(devices.map((d) => d.hex));
+  let attempts = 0;
+
+  for (;;) {
+    const lock = await p.lock();
+    let heldOpen: string | undefined;
+    try {
+      // Backends libxl is already taking away (online=0: the same domain's other disks, removed
+      // in parallel) are no longer users; counting them would leave the resource Primary.
+      const users = (await listBackends(p.xs, req.basePath, req.deviceType)).filter(
+        (o) => !sameBackend(o.path, be) && o.online && o.physicalDevice !== undefined && mine.has(o.physicalDevice),
+      );
+      if (users.length > 0) {
+        p.log.log('info', `${name}: still used by ${users.map((u) => u.path).join(', ')}; left Primary`);
+        return success;
+      }
+      if (p.mounts().some((m) => mine.has(m.device))) {
+        p.log.log('warning', `${name}: a volume is mounted in dom0; left Primary`);
+        return success;
+      }
+      const record = p.ledger.read(name);
+      const state = await p.drbd.state(name, devices);
+      if (state.role !== 'Primary') {
+        p.ledger.clear(name);
+        if (record?.dualPrimary || migratedAway) await restoreSinglePrimary(p, name);
+        return success;
+      }
+      if (record === undefined && !migratedAway) {
+        p.log.log('info', `${name}: was Primary before block-drbd promoted it; left Primary`);
+        return success;
+      }
+      attempts++;
+      const r = await p.drbd.demote(name);
+      if (r.ok) {
+        p.ledger.clear(name);
+        if (record?.dualPrimary || migratedAway) await restoreSinglePrimary(p, name);
+        const waited = attempts > 1 ? ` after ${attempts} attempts` : '';
+        p.log.log('notice', `${name}: demoted to Secondary${waited} (${be} removed)`);
+        return success;
+      }
+      if (r.kind !== 'held-open') {
+        return failed(`${name}: LEFT PRIMARY: DRBD refused to demote: ${r.message}`);
+      }
+      heldOpen = r.message;
+    } finally {
+      lock.release();
+    }
+    if (p.deadline.leaving(POLL_MS).expired()) {
+      return failed(
+        `${name}: LEFT PRIMARY: the device is still held open after ${attempts} attempts over ` +
+          `${Math.round(p.deadline.elapsedMs() / 1000)} s (${heldOpen}). Find the holder ` +
+          `('fuser -vm ${devices[0]?.path ?? '/dev/drbdN'}'), stop it, then 'drbdadm secondary ${name}'.`,
+      );
+    }
+    await p.deadline.sleep(POLL_MS);
+  }
+}
+
+/** After the migration window: back to single-primary unless the config itself allows two. */
+async function restoreSinglePrimary(p: Ports, name: ResourceName): Promise<void> {
+  const dump = await p.drbd.dump(name);
+  if (dump !== undefined && configuredTwoPrimaries(dump)) return;
+  const r = await p.drbd.setTwoPrimaries(name, false);
+  if (r.ok) p.log.log('notice', `${name}: allow-two-primaries switched off again (single-primary)`);
+  else p.log.log('err', `${name}: could not switch allow-two-primaries off: ${r.message}`);
+}

@@ -1,0 +1,13 @@
+// The subcommand table: one entry per command module.
+import { parseConfigCommand } from './parse-config';
+import { parseDisk } from './parse-disk';
+
+export interface Command {
+  readonly summary: string;
+  run(args: readonly string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  'parse-disk': parseDisk,
+  'parse-config': parseConfigCommand,
+};

@@ -1,0 +1,187 @@
+// The built dist/block-drbd run as libxl runs it, against a test xenstored and the DRBD stand-in.
+// The qemu lab repeats these against real Xen and DRBD (test/lab/scenarios).
+import { HotplugHost, PEER, type SimResource } from '../support/hotplug-host';
+
+const healthy: SimResource = {
+  minors: [0],
+  role: 'Secondary',
+  peerRole: 'Secondary',
+  cs: 'Connected',
+  disks: ['UpToDate'],
+  peerDisks: ['UpToDate'],
+};
+
+let host: HotplugHost;
+
+async function startHost(resources: Record<string, SimResource> = { r0: healthy }): Promise<void> {
+  host = new HotplugHost();
+  await host.start(resources);
+}
+
+afterEach(async () => {
+  await host.stop();
+});
+
+describe('block-drbd add', () => {
+  it('promotes a healthy Secondary resource and writes the backend keys libxl expects', async () => {
+    await startHost();
+    const be = host.addBackend(3, 51712, 'r0');
+    const r = await host.run('add', be);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(host.xenstored.get(`${be}/physical-device`)).toBe('93:0');
+    expect(host.xenstored.get(`${be}/physical-device-path`)).toBe(`${host.dir}/dev/drbd0`);
+    expect(host.xenstored.get(`${be}/hotplug-status`)).toBe('connected');
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toBeUndefined();
+    expect(host.resource('r0').role).toBe('Primary');
+    expect(host.drbdCalls()).toEqual(['drbdadm sh-dev r0', 'drbdadm primary r0']);
+    expect(host.ledger('r0')).toMatchObject({ resource: 'r0', backend: be, dualPrimary: false });
+    expect(host.syslog()).toEqual([
+      expect.stringMatching(/^-p daemon\.notice -t block-drbd: r0: promoted; .*drbd0 \(93:0\) given to vm3 via backend\/vbd\/3\/51712$/),
+    ]);
+  });
+
+  it('accepts the drbd: prefix some toolstacks leave in params', async () => {
+    await startHost();
+    const be = host.addBackend(3, 51712, 'drbd:r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Primary');
+  });
+
+  it('does nothing when physical-device is already written (libxl may call add twice)', async () => {
+    await startHost();
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    const calls = host.drbdCalls().length;
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.drbdCalls()).toHaveLength(calls);
+  });
+
+  it.each([
+    ['a second writer on a single-primary resource', false],
+    ['a second writer even when the resource is configured allow-two-primaries', true],
+  ])('refuses %s: peer Primary leaves both roles as they were', async (_case, twoPrimaries) => {
+    await startHost({ r0: { ...healthy, peerRole: 'Primary', twoPrimaries } });
+    const be = host.addBackend(3, 51712, 'r0');
+    const r = await host.run('add', be);
+    expect(r.code).toBe(1);
+    const error = `r0: peer ${PEER} is Primary; refusing to start a second writer. Stop the domain on ${PEER} first, or move it with 'xl migrate'.`;
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(error);
+    expect(host.xenstored.get(`${be}/hotplug-status`)).toBe('error');
+    expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
+    expect(r.stderr).toBe(`block-drbd: ${error}\n`);
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.drbdCalls()).not.toContain('drbdadm primary r0');
+    expect(host.ledger('r0')).toBeUndefined();
+    expect(host.syslog()).toContain(`-p daemon.err -t block-drbd: ${error}`);
+    expect(host.hotplugLog()).toContain(`err: ${error}`);
+  });
+
+  it('refuses a StandAlone resource (split-brain or disconnected) and says how to fix it', async () => {
+    await startHost({ r0: { ...healthy, cs: 'StandAlone', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(1);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/^r0: DRBD is StandAlone \(UpToDate\).*split-brain.*'drbdadm connect r0'/);
+    expect(host.resource('r0').role).toBe('Secondary');
+  });
+
+  it('promotes for failover: peer unreachable, local disk UpToDate', async () => {
+    await startHost({ r0: { ...healthy, cs: 'WFConnection', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Primary');
+  });
+
+  it('starts on an Inconsistent disk syncing from an UpToDate peer, with a warning', async () => {
+    await startHost({ r0: { ...healthy, cs: 'SyncTarget', disks: ['Inconsistent'] } });
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Primary');
+    expect(host.syslog()).toContain(
+      '-p daemon.warning -t block-drbd: r0: local disk is Inconsistent while connected to the peer, whose disk is ' +
+        'UpToDate (SyncTarget): the domain depends on the replication link until the resync ends.',
+    );
+  });
+
+  it('waits, bounded, for a resource still connecting at boot, then promotes once it is UpToDate', async () => {
+    await startHost({ r0: { ...healthy, cs: 'WFConnection', peerRole: 'Unknown', disks: ['Consistent'], peerDisks: ['DUnknown'] } });
+    const be = host.addBackend(3, 51712, 'r0');
+    const running = host.run('add', be);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
+    host.setResource('r0', { cs: 'Connected', peerRole: 'Secondary', disks: ['UpToDate'], peerDisks: ['UpToDate'] });
+    // the stand-in renders /proc/drbd on its next call
+    await host.drbdadm(['dump', 'r0']);
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect(host.resource('r0').role).toBe('Primary');
+  });
+
+  it('rejects a target that is no DRBD resource name before running anything', async () => {
+    await startHost();
+    const be = host.addBackend(3, 51712, 'r0;reboot');
+    expect((await host.run('add', be)).code).toBe(1);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/^invalid DRBD target 'r0;reboot'/);
+    expect(host.drbdCalls()).toEqual([]);
+  });
+
+  it('reports drbdadm\'s own words for a resource that is not configured', async () => {
+    await startHost();
+    const be = host.addBackend(3, 51712, 'nosuch');
+    expect((await host.run('add', be)).code).toBe(1);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(
+      "nosuch: cannot resolve the DRBD device: 'nosuch' not defined in your config (for this host).",
+    );
+  });
+
+  it('asks for RES/VOL on a multi-volume resource and serves one volume per disk', async () => {
+    await startHost({ r1: { ...healthy, minors: [10, 11], disks: ['UpToDate', 'UpToDate'], peerDisks: ['UpToDate', 'UpToDate'] } });
+    const whole = host.addBackend(3, 51712, 'r1');
+    expect((await host.run('add', whole)).code).toBe(1);
+    expect(host.xenstored.get(`${whole}/hotplug-error`)).toMatch(/^r1 has 2 volumes .*name one per disk as r1\/VOLUME/);
+    host.xenstored.tree.clear();
+    host.xenstored.set('/', '');
+    const vol1 = host.addBackend(3, 51728, 'r1/1');
+    expect((await host.run('add', vol1)).code).toBe(0);
+    expect(host.xenstored.get(`${vol1}/physical-device`)).toBe('93:b');
+  });
+
+  it('refuses, as busy, a device another domain already uses, and steps back to Secondary', async () => {
+    await startHost();
+    const other = host.addBackend(4, 51712, 'r0');
+    host.xenstored.set(`${other}/physical-device`, '93:0');
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(1);
+    expect(host.xenstored.get(`${be}/hotplug-status`)).toBe('busy');
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/already in use by another guest \(backend\/vbd\/4\/51712\)/);
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.ledger('r0')).toBeUndefined();
+  });
+
+  it('skips the sharing check for w! disks', async () => {
+    await startHost();
+    const other = host.addBackend(4, 51712, 'r0');
+    host.xenstored.set(`${other}/physical-device`, '93:0');
+    const be = host.addBackend(3, 51712, 'r0', { mode: 'w!' });
+    expect((await host.run('add', be)).code).toBe(0);
+  });
+});
+
+describe('block-drbd contract errors', () => {
+  it('rejects an action other than add or remove', async () => {
+    await startHost();
+    const be = host.addBackend(3, 51712, 'r0');
+    const r = await host.run('online', be);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("block-drbd: invalid command 'online': expected add or remove\n");
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toBe("invalid command 'online': expected add or remove");
+  });
+
+  it('refuses to run without XENBUS_PATH', async () => {
+    await startHost();
+    const r = await host.run('add', undefined);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/XENBUS_PATH is not set/);
+    expect(host.drbdCalls()).toEqual([]);
+  });
+});

@@ -1,0 +1,165 @@
+// `remove`, and add/remove across a SIGKILL, run as libxl runs them.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { HotplugHost, type SimResource } from '../support/hotplug-host';
+
+const healthy: SimResource = {
+  minors: [0],
+  role: 'Secondary',
+  peerRole: 'Secondary',
+  cs: 'Connected',
+  disks: ['UpToDate'],
+  peerDisks: ['UpToDate'],
+};
+const twoVolumes: SimResource = { ...healthy, minors: [10, 11], disks: ['UpToDate', 'UpToDate'], peerDisks: ['UpToDate', 'UpToDate'] };
+
+let host: HotplugHost;
+
+afterEach(async () => {
+  await host.stop();
+});
+
+async function started(resources: Record<string, SimResource> = { r0: healthy }): Promise<HotplugHost> {
+  host = new HotplugHost();
+  await host.start(resources);
+  return host;
+}
+
+describe('block-drbd remove', () => {
+  it('demotes what add promoted and forgets the promotion', async () => {
+    await started();
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    const r = await host.run('remove', be);
+    expect(r.code).toBe(0);
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.ledger('r0')).toBeUndefined();
+    expect(host.syslog()).toContain('-p daemon.notice -t block-drbd: r0: demoted to Secondary (backend/vbd/3/51712 removed)');
+  });
+
+  it('retries while the device is held open (blkback lets go asynchronously), then demotes', async () => {
+    await started();
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    host.setResource('r0', { heldOpen: 2 });
+    expect((await host.run('remove', be)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.drbdCalls().filter((c) => c === 'drbdadm secondary r0')).toHaveLength(3);
+    expect(host.syslog()).toContain('-p daemon.notice -t block-drbd: r0: demoted to Secondary after 3 attempts (backend/vbd/3/51712 removed)');
+  });
+
+  it('leaves a resource Primary that was Primary before block-drbd touched it', async () => {
+    await started({ r0: { ...healthy, role: 'Primary' } });
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.drbdCalls()).not.toContain('drbdadm primary r0');
+    expect((await host.run('remove', be)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Primary');
+    expect(host.drbdCalls()).not.toContain('drbdadm secondary r0');
+  });
+
+  it('keeps the resource Primary while another volume of it is still in use', async () => {
+    await started({ r1: twoVolumes });
+    const disk0 = host.addBackend(3, 51712, 'r1/0');
+    const disk1 = host.addBackend(3, 51728, 'r1/1');
+    expect((await host.run('add', disk0)).code).toBe(0);
+    expect((await host.run('add', disk1)).code).toBe(0);
+    expect((await host.libxlRemove(disk0)).code).toBe(0);
+    expect(host.resource('r1').role).toBe('Primary');
+    expect((await host.libxlRemove(disk1)).code).toBe(0);
+    expect(host.resource('r1').role).toBe('Secondary');
+  });
+
+  it('demotes once when both volumes of a destroyed domain are removed in parallel', async () => {
+    await started({ r1: twoVolumes });
+    const disk0 = host.addBackend(3, 51712, 'r1/0');
+    const disk1 = host.addBackend(3, 51728, 'r1/1');
+    expect((await host.run('add', disk0)).code).toBe(0);
+    expect((await host.run('add', disk1)).code).toBe(0);
+    const results = await Promise.all([host.libxlRemove(disk0), host.libxlRemove(disk1)]);
+    expect(results.map((r) => r.code)).toEqual([0, 0]);
+    expect(host.resource('r1').role).toBe('Secondary');
+    expect(host.ledger('r1')).toBeUndefined();
+  });
+
+  it('keeps the resource Primary while another domain still uses it (localhost migration)', async () => {
+    await started();
+    const old = host.addBackend(3, 51712, 'r0', { vm: '/vm/same' });
+    expect((await host.run('add', old)).code).toBe(0);
+    const incoming = host.addBackend(4, 51712, 'r0', { vm: '/vm/same', name: 'vm3--incoming' });
+    expect((await host.run('add', incoming)).code).toBe(0);
+    host.xenstored.set('/local/domain/3/name', 'vm3--migratedaway');
+    expect((await host.libxlRemove(old)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Primary');
+  });
+
+  it('is a no-op after an add that was refused', async () => {
+    await started({ r0: { ...healthy, peerRole: 'Primary' } });
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(1);
+    expect((await host.run('remove', be)).code).toBe(0);
+    expect(host.drbdCalls().filter((c) => c.startsWith('drbdadm secondary'))).toEqual([]);
+  });
+
+  it('restores Secondary after add was SIGKILLed right after it promoted', async () => {
+    // drbdadm primary takes 1.5 s here; libxl's SIGKILL reaches only the script, not drbdadm.
+    await started({ r0: { ...healthy, primaryDelayMs: 1500 } });
+    const be = host.addBackend(3, 51712, 'r0');
+    let pid = 0;
+    const add = host.run('add', be, (p) => (pid = p));
+    await waitFor(() => host.drbdCalls().includes('drbdadm primary r0'));
+    process.kill(pid, 'SIGKILL');
+    expect((await add).signal).toBe('SIGKILL');
+    await waitFor(() => host.resource('r0').role === 'Primary'); // the orphaned drbdadm finishes
+    expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
+    expect((await host.run('remove', be)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Secondary');
+  });
+
+  it('gives up loudly when the device stays held open past the budget', async () => {
+    await started();
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    host.setResource('r0', { heldOpen: 1_000_000 });
+    const r = await host.run('remove', be);
+    expect(r.code).toBe(1);
+    expect(host.resource('r0').role).toBe('Primary');
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/^r0: LEFT PRIMARY: the device is still held open after \d+ attempts over \d+ s .*\(-12\) Device is held open by someone.*'drbdadm secondary r0'/);
+    expect(host.syslog()).toContainEqual(expect.stringMatching(/^-p daemon\.err -t block-drbd: r0: LEFT PRIMARY/));
+  }, 45_000);
+});
+
+describe('Xen hotplug lock', () => {
+  it('waits for a holder using locking.sh\'s protocol before touching the backend', async () => {
+    await started();
+    const be = host.addBackend(3, 51712, 'r0');
+    const lockDir = join(host.dir, 'xen-hotplug');
+    mkdirSync(lockDir, { recursive: true });
+    // Hold the lock the way claim_lock does (flock on the file), release the way release_lock does (rm).
+    const holder = spawn('flock', ['-x', join(lockDir, 'block'), '-c', `sleep 2; rm -f ${join(lockDir, 'block')}`]);
+    await waitFor(() => {
+      try {
+        execFileSync('flock', ['-n', '-x', join(lockDir, 'block'), 'true']);
+        return false;
+      } catch {
+        return true; // someone holds it
+      }
+    });
+    const add = host.run('add', be);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
+    expect(host.resource('r0').role).toBe('Secondary');
+    await new Promise((r) => holder.on('close', r));
+    expect((await add).code).toBe(0);
+    expect(host.xenstored.get(`${be}/physical-device`)).toBe('93:0');
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,149 @@
+// The built dist/xen-drbd, run as a child process: `parse-disk` and `parse-config` must print
+// what xl prints, so a lab run can diff them against the real `xl -N block-attach`.
+// Build first (`npm run build`, or `npx tsup`).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+const BIN = join(ROOT, 'dist/xen-drbd');
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function xenDrbd(...args: string[]): Run {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  const r = spawnSync(BIN, args, { cwd: ROOT, env, encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it first with \`npx tsup\``);
+});
+
+describe('xen-drbd parse-disk', () => {
+  test('prints what xl -N block-attach prints for drbd:app01,hda,w', () => {
+    expect(xenDrbd('parse-disk', 'drbd:app01,hda,w')).toEqual({
+      code: 0,
+      stdout: 'disk: {\n    "pdev_path": "app01",\n    "vdev": "hda",\n    "format": "raw",\n    "script": "block-drbd",\n    "readwrite": 1\n}\n\n',
+      stderr: '',
+    });
+  });
+
+  test('takes the spec in pieces, as xl does', () => {
+    expect(xenDrbd('parse-disk', 'discard', 'vdev=hda', 'target=/some/disk/image.raw')).toEqual({
+      code: 0,
+      stdout:
+        'disk: {\n    "pdev_path": "/some/disk/image.raw",\n    "vdev": "hda",\n    "format": "raw",\n    "readwrite": 1,\n    "discard_enable": "True"\n}\n\n',
+      stderr: '',
+    });
+  });
+
+  test('--json prints the libxl object alone', () => {
+    const r = xenDrbd('parse-disk', '--json', 'vdev=xvda,access=rw,script=block-drbd,target=r0');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ pdev_path: 'r0', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 });
+    expect(r.stdout.startsWith('{\n    "pdev_path": "r0",')).toBe(true);
+  });
+
+  test("a bad spec gives libxl's one error line and exit 1", () => {
+    expect(xenDrbd('parse-disk', 'foo')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "command line: config parsing error in disk specification: no vdev specified in `foo'\n",
+    });
+    expect(xenDrbd('parse-disk', 'r0,xvda,w')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "command line: config parsing error in disk specification: unknown value for format: near `xvda' in `r0,xvda,w'\n",
+    });
+  });
+
+  test('no spec is a usage error', () => {
+    expect(xenDrbd('parse-disk')).toEqual({ code: 2, stdout: '', stderr: 'usage: xen-drbd parse-disk SPEC... [--json]\n' });
+  });
+});
+
+describe('xen-drbd parse-config', () => {
+  test('prints the effective settings and each disk', () => {
+    expect(xenDrbd('parse-config', 'test/fixtures/xl/linbit-style.cfg')).toEqual({
+      code: 0,
+      stdout:
+        'name = "r0-guest"\n' +
+        'memory = 1536\n' +
+        'vcpus = 1\n' +
+        'kernel = "/boot/vmlinuz-xen"\n' +
+        'extra = "root=/dev/xvda ro"\n' +
+        'disk = [ "vdev=xvda,access=rw,script=block-drbd,target=r0" ]\n' +
+        '# disk[0]: {"pdev_path":"r0","vdev":"xvda","format":"raw","script":"block-drbd","readwrite":1}\n',
+      stderr: '',
+    });
+  });
+
+  test('--json gives settings and expanded disks as one document', () => {
+    const r = xenDrbd('parse-config', 'test/fixtures/xl/pv-pygrub.cfg', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      settings: {
+        name: 'web01',
+        bootloader: 'pygrub',
+        memory: '2048',
+        maxmem: '4096',
+        vcpus: '2',
+        vif: ['mac=00:16:3e:4a:10:01,bridge=xenbr0'],
+        disk: ['drbd:web01-root,xvda,w', 'drbd:web01-data,xvdb,w'],
+        on_poweroff: 'destroy',
+        on_reboot: 'restart',
+        on_crash: 'restart',
+      },
+      disks: [
+        { pdev_path: 'web01-root', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 },
+        { pdev_path: 'web01-data', vdev: 'xvdb', format: 'raw', script: 'block-drbd', readwrite: 1 },
+      ],
+    });
+  });
+
+  test('a malformed file gives FILE:LINE:COL and exit 1', () => {
+    expect(xenDrbd('parse-config', 'test/fixtures/xl/crlf.cfg')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "test/fixtures/xl/crlf.cfg:1:14: config parsing error near `\r': lexical error\n",
+    });
+  });
+
+  test('a Python config also gets xl\'s Python warning', () => {
+    expect(xenDrbd('parse-config', 'test/fixtures/xl/xm-python.cfg')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        "test/fixtures/xl/xm-python.cfg:5:21: config parsing error near `%': lexical error\n" +
+        'warning: Config file looks like it contains Python code.\n' +
+        'warning:  Arbitrary Python is no longer supported.\n' +
+        'warning:  See https://wiki.xen.org/wiki/PythonInXlConfig\n',
+    });
+  });
+
+  test('a bad disk spec is located at its list item', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xen-drbd-parse-'));
+    const file = join(dir, 'vm.cfg');
+    writeFileSync(file, "name = 'vm'\ndisk = [ 'drbd:r0,xvda,w',\n         'drbd:r1,xvdb,rx' ]\n");
+    expect(xenDrbd('parse-config', file)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${file}:3:10: config parsing error in disk specification: unknown value for access: near \`rx' in \`drbd:r1,xvdb,rx'\n`,
+    });
+  });
+
+  test('a missing file', () => {
+    expect(xenDrbd('parse-config', 'test/fixtures/xl/absent.cfg')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'test/fixtures/xl/absent.cfg: unable to open configuration file: No such file or directory\n',
+    });
+  });
+});

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// A DRBD 8.4 stand-in for contract tests, installed as drbdadm (and logger) on a scratch PATH.
+// It keeps the resource state in $DRBD_SIM_STATE, answers the few drbdadm commands block-drbd runs
+// with the same stdout/stderr/exit codes real drbd-utils prints (texts from test/fixtures/drbd84,
+// captured in the lab), and renders /proc/drbd as 8.4 does. The lab runs the real thing.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const statePath = process.env.DRBD_SIM_STATE;
+const state = JSON.parse(fs.readFileSync(statePath, 'utf8'));
+const tool = path.basename(process.argv[1]);
+const args = process.argv.slice(2);
+fs.appendFileSync(`${statePath}.calls`, `${[tool, ...args].join(' ')}\n`);
+
+function save() {
+  fs.writeFileSync(statePath, JSON.stringify(state, null, 2));
+  const lines = ['version: 8.4.11 (api:1/proto:86-101)', 'srcversion: 211FB288A383ED945B83420 '];
+  for (const r of Object.values(state.resources)) {
+    r.minors.forEach((minor, i) => {
+      lines.push(
+        `${String(minor).padStart(2)}: cs:${r.cs} ro:${r.role}/${r.peerRole} ds:${r.disks[i]}/${r.peerDisks[i]} C r-----`,
+        '    ns:0 nr:0 dw:0 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0',
+      );
+    });
+  }
+  fs.writeFileSync(state.procDrbd, `${lines.join('\n')}\n`);
+}
+
+// Replays a real drbd-utils/DRBD 8.4 answer captured in the lab, for this resource's first minor.
+function replay(fixture) {
+  const base = path.join(__dirname, '..', '..', 'fixtures', 'drbd84', fixture);
+  const rc = Number(fs.readFileSync(`${base}.rc`, 'utf8'));
+  const minor = String(r.minors[0]);
+  const stderr = fs.readFileSync(`${base}.stderr`, 'utf8').replace(/^0:/gm, `${minor}:`).replace(/ 0' terminated/g, ` ${minor}' terminated`);
+  exit(rc, fs.readFileSync(`${base}.stdout`, 'utf8'), stderr);
+}
+
+function exit(code, stdout = '', stderr = '') {
+  process.stdout.write(stdout);
+  process.stderr.write(stderr);
+  process.exit(code);
+}
+
+save(); // /proc/drbd reflects the state file, which tests may have changed since the last call
+
+if (tool === 'logger') {
+  const msg = fs.readFileSync(0, 'utf8');
+  fs.appendFileSync(`${statePath}.syslog`, `${args.join(' ')}: ${msg}`);
+  exit(0);
+}
+
+const [command, ...rest] = args.filter((a) => !a.startsWith('--'));
+const options = args.filter((a) => a.startsWith('--'));
+const target = rest[0] ?? '';
+const [name, volume] = target.split('/');
+const r = state.resources[name];
+if (r === undefined) exit(1, '', `'${name}' not defined in your config (for this host).\n`); // as drbdadm_sh_dev_nosuch
+
+const allUpToDate = (disks) => disks.every((d) => d === 'UpToDate');
+switch (command) {
+  case 'sh-dev':
+    exit(0, `${(volume === undefined ? r.devices : [r.devices[Number(volume)]]).join('\n')}\n`);
+  case 'dump':
+    exit(0, r.dump);
+  case 'primary':
+    if (r.primaryDelayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, r.primaryDelayMs);
+    if (r.peerRole === 'Primary' && !r.twoPrimaries) replay('drbdadm_primary_peer_primary');
+    const connected = !['StandAlone', 'WFConnection', 'Unconnected'].includes(r.cs);
+    if (!allUpToDate(r.disks) && !(connected && allUpToDate(r.peerDisks))) replay('drbdadm_primary_outdated_wfconnection');
+    r.role = 'Primary';
+    save();
+    exit(0);
+  case 'secondary':
+    if (r.heldOpen > 0) {
+      r.heldOpen -= 1;
+      save();
+      replay('drbdadm_secondary_held_open');
+    }
+    r.role = 'Secondary';
+    save();
+    exit(0);
+  case 'net-options':
+    r.twoPrimaries = options.includes('--allow-two-primaries=yes');
+    save();
+    exit(0);
+  default:
+    exit(1, '', `drbdadm: Unknown command '${command}'\n`);
+}

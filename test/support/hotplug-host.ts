@@ -1,0 +1,161 @@
+// A scratch "dom0" for running the built dist/block-drbd the way libxl does: a test xenstored with
+// libxl's backend keys, device nodes for DRBD minors, the DRBD stand-in on PATH, and every host
+// path the script touches moved into a temp directory.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TestXenstored } from './xenstored';
+
+export const REPO = resolve(__dirname, '..', '..');
+export const BLOCK_DRBD = join(REPO, 'dist', 'block-drbd');
+const SIM_BIN = join(__dirname, 'bin');
+
+export interface SimResource {
+  minors: number[];
+  role: 'Primary' | 'Secondary';
+  peerRole: 'Primary' | 'Secondary' | 'Unknown';
+  cs: string;
+  disks: string[];
+  peerDisks: string[];
+  twoPrimaries?: boolean;
+  heldOpen?: number;
+  primaryDelayMs?: number;
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export const PEER = 'bravo';
+
+export class HotplugHost {
+  readonly dir = mkdtempSync(join(tmpdir(), 'block-drbd-'));
+  readonly xenstored = new TestXenstored(join(this.dir, 'xenstored.sock'));
+  readonly statePath = join(this.dir, 'drbd-state.json');
+
+  async start(resources: Record<string, SimResource>): Promise<void> {
+    mkdirSync(join(this.dir, 'dev'));
+    const sim: Record<string, unknown> = {};
+    for (const [name, r] of Object.entries(resources)) {
+      const devices = r.minors.map((m) => {
+        const path = join(this.dir, 'dev', `drbd${m}`);
+        if (!existsSync(path)) execFileSync('mknod', [path, 'b', '147', String(m)]);
+        return path;
+      });
+      const dump = `resource ${name} {\n    on ${hostname()} {\n        address ipv4 10.0.0.1:7789;\n    }\n    on ${PEER} {\n        address ipv4 10.0.0.2:7789;\n    }\n    net {\n        protocol C;\n${r.twoPrimaries ? '        allow-two-primaries yes;\n' : ''}    }\n}\n`;
+      sim[name] = { heldOpen: 0, twoPrimaries: false, ...r, devices, dump };
+    }
+    writeFileSync(this.statePath, JSON.stringify({ procDrbd: join(this.dir, 'proc-drbd'), resources: sim }));
+    // Let the stand-in render /proc/drbd once, through a harmless command.
+    await this.drbdadm(['dump', Object.keys(resources)[0] as string]);
+    await this.xenstored.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.xenstored.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Backend and frontend keys as libxl writes them before it runs the script. */
+  addBackend(domid: number, devid: number, params: string, opts: { mode?: string; name?: string; vm?: string } = {}): string {
+    const be = `backend/vbd/${domid}/${devid}`;
+    const xs = this.xenstored;
+    xs.set(`${be}/params`, params);
+    xs.set(`${be}/mode`, opts.mode ?? 'w');
+    xs.set(`${be}/frontend-id`, String(domid));
+    xs.set(`${be}/type`, 'phy');
+    xs.set(`${be}/script`, '/etc/xen/scripts/block-drbd');
+    xs.set(`${be}/online`, '1');
+    xs.set(`${be}/state`, '1');
+    xs.set(`${be}/dev`, 'xvda');
+    xs.set(`/local/domain/${domid}/name`, opts.name ?? `vm${domid}`);
+    xs.set(`/local/domain/${domid}/vm`, opts.vm ?? `/vm/00000000-0000-0000-0000-00000000000${domid}`);
+    return be;
+  }
+
+  env(backendPath: string | undefined): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      XENSTORED_PATH: this.xenstored.socketPath,
+      XEN_DRBD_PATH_PREFIX: SIM_BIN,
+      DRBD_SIM_STATE: this.statePath,
+      XEN_DRBD_PROC_DRBD: join(this.dir, 'proc-drbd'),
+      XEN_HOTPLUG_LOCK_DIR: join(this.dir, 'xen-hotplug'),
+      XEN_HOTPLUG_LOG: join(this.dir, 'log', 'xen-hotplug.log'),
+      XEN_DRBD_LEDGER_DIR: join(this.dir, 'promoted'),
+      XENBUS_TYPE: 'vbd',
+      XENBUS_BASE_PATH: 'backend',
+    };
+    if (backendPath !== undefined) env.XENBUS_PATH = backendPath;
+    return env;
+  }
+
+  /** Runs dist/block-drbd as libxl does: argv[1] the action, stdin /dev/null. */
+  run(action: string, backendPath: string | undefined, onSpawn?: (pid: number) => void): Promise<RunResult> {
+    return runProcess(BLOCK_DRBD, [action], this.env(backendPath), onSpawn);
+  }
+
+  /** What libxl does to take a disk away: online=0, wait for Closed, run remove, delete the dir. */
+  async libxlRemove(backendPath: string): Promise<RunResult> {
+    this.xenstored.set(`${backendPath}/online`, '0');
+    this.xenstored.set(`${backendPath}/state`, '6');
+    const result = await this.run('remove', backendPath);
+    for (const k of [...this.xenstored.tree.keys()]) {
+      if (k.startsWith(TestXenstored.absolute(backendPath))) this.xenstored.tree.delete(k);
+    }
+    return result;
+  }
+
+  drbdadm(args: string[]): Promise<RunResult> {
+    return runProcess(join(SIM_BIN, 'drbdadm'), args, { PATH: process.env.PATH, DRBD_SIM_STATE: this.statePath });
+  }
+
+  resource(name: string): SimResource {
+    return JSON.parse(readFileSync(this.statePath, 'utf8')).resources[name];
+  }
+
+  setResource(name: string, change: Partial<SimResource>): void {
+    const state = JSON.parse(readFileSync(this.statePath, 'utf8'));
+    Object.assign(state.resources[name], change);
+    writeFileSync(this.statePath, JSON.stringify(state));
+  }
+
+  /** drbdadm command lines the script ran, in order. */
+  drbdCalls(): string[] {
+    return readLines(`${this.statePath}.calls`).filter((l) => l.startsWith('drbdadm') && !l.startsWith('drbdadm dump'));
+  }
+
+  syslog(): string[] {
+    return readLines(`${this.statePath}.syslog`);
+  }
+
+  hotplugLog(): string {
+    return existsSync(join(this.dir, 'log', 'xen-hotplug.log')) ? readFileSync(join(this.dir, 'log', 'xen-hotplug.log'), 'utf8') : '';
+  }
+
+  ledger(name: string): unknown {
+    const p = join(this.dir, 'promoted', `${name}.json`);
+    return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : undefined;
+  }
+}
+
+function readLines(path: string): string[] {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+export function runProcess(file: string, args: string[], env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('spawn', () => onSpawn?.(child.pid as number));
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+}

@@ -1,0 +1,87 @@
+// runAdd's bounded wait, with a clock that advances only when the flow sleeps.
+import type { DrbdPort } from '../../../../src/drbd/drbd';
+import type { ResourceName, ResourceState } from '../../../../src/drbd/types';
+import { Deadline, type Clock } from '../../../../src/exec/deadline';
+import { runAdd } from '../../../../src/scripts/block-drbd/add';
+import type { Ports } from '../../../../src/scripts/block-drbd/ports';
+
+function fakeClock(): Clock {
+  let now = 0;
+  return { now: () => now, sleep: async (ms) => void (now += ms) };
+}
+
+const connecting: ResourceState = {
+  name: 'r0' as ResourceName,
+  role: 'Secondary',
+  peerRole: 'Unknown',
+  link: 'Connecting',
+  connectionText: 'WFConnection',
+  volumes: [{ minor: 0, disk: 'Consistent', peerDisk: 'DUnknown' }],
+};
+
+function ports(state: () => ResourceState, clock: Clock): Ports & { calls: string[]; keys: Map<string, string> } {
+  const calls: string[] = [];
+  let promoted = false; // the read-back after promote must see it
+  const keys = new Map<string, string>([
+    ['be/params', 'r0'],
+    ['be/mode', 'w'],
+  ]);
+  const drbd: DrbdPort = {
+    devices: async () => [{ path: '/dev/drbd0', major: 147, minor: 0, hex: '93:0' }],
+    state: async () => (promoted ? { ...state(), role: 'Primary' } : state()),
+    promote: async () => {
+      calls.push('promote');
+      promoted = true;
+      return { ok: true };
+    },
+    demote: async () => (calls.push('demote'), { ok: true }),
+    setTwoPrimaries: async () => ({ ok: true }),
+    dump: async () => undefined,
+  };
+  return {
+    calls,
+    keys,
+    xs: {
+      read: async (p) => keys.get(p),
+      write: async (p, v) => void keys.set(p, v),
+      list: async () => [],
+      rm: async (p) => void keys.delete(p),
+      close: () => undefined,
+    },
+    drbd,
+    ledger: { read: () => undefined, write: () => undefined, clear: () => undefined },
+    log: { log: () => undefined },
+    deadline: new Deadline(30_000, clock),
+    lock: async () => ({ release: () => calls.push('unlock') }),
+    mounts: () => [],
+    hostname: 'alpha',
+  };
+}
+
+const req = { action: 'add' as const, backendPath: 'be', basePath: 'backend', deviceType: 'vbd' };
+
+describe('runAdd waiting for a promotable resource', () => {
+  it('gives up when the budget ends, says what it saw, and never promotes', async () => {
+    const clock = fakeClock();
+    const p = ports(() => connecting, clock);
+    const outcome = await runAdd(req, p);
+    expect(outcome).toEqual({
+      ok: false,
+      status: 'error',
+      message:
+        "r0: no UpToDate data reachable: local disk is Consistent and the peer is not connected (WFConnection); still so after 22 s. Check 'drbdadm status r0' on both hosts.",
+    });
+    expect(p.calls).not.toContain('promote');
+    expect(clock.now()).toBeLessThanOrEqual(22_000);
+    // the lock is released after every look, never held across a sleep
+    expect(p.calls.every((c) => c === 'unlock')).toBe(true);
+  });
+
+  it('promotes as soon as the peer connects and the disk turns UpToDate', async () => {
+    const clock = fakeClock();
+    const p = ports(() => (clock.now() < 5_000 ? connecting : { ...connecting, link: 'Established', peerRole: 'Secondary', connectionText: 'Connected', volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }] }), clock);
+    expect(await runAdd(req, p)).toEqual({ ok: true });
+    expect(p.calls).toContain('promote');
+    expect(p.keys.get('be/physical-device')).toBe('93:0');
+  });
+});

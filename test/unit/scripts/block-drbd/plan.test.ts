@@ -1,0 +1,83 @@
+// The safety rules of add, on a table of states.
+import type { DiskState, Link, ResourceName, ResourceState, Role } from '../../../../src/drbd/types';
+import { planAdd, type AddContext } from '../../../../src/scripts/block-drbd/plan';
+
+const r0 = 'r0' as ResourceName;
+const normal: AddContext = { ref: { name: r0 }, incomingMigration: false };
+const incoming: AddContext = { ...normal, incomingMigration: true };
+
+function state(role: Role, peerRole: Role, link: Link, disk: DiskState, peerDisk: DiskState, cs: string = link): ResourceState {
+  return { name: r0, role, peerRole, link, connectionText: cs, volumes: [{ minor: 0, disk, peerDisk }] };
+}
+
+describe('planAdd on a normal start', () => {
+  it.each<[string, ResourceState, string]>([
+    ['healthy, both Secondary', state('Secondary', 'Secondary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), 'promote'],
+    ['failover: peer unreachable, local UpToDate', state('Secondary', 'Unknown', 'Connecting', 'UpToDate', 'DUnknown', 'WFConnection'), 'promote'],
+    ['we are the resync source', state('Secondary', 'Secondary', 'SyncSource', 'UpToDate', 'Inconsistent'), 'promote'],
+    ['resync target with an UpToDate peer', state('Secondary', 'Secondary', 'SyncTarget', 'Inconsistent', 'UpToDate'), 'promote'],
+    ['diskless client of an UpToDate peer', state('Secondary', 'Secondary', 'Established', 'Diskless', 'UpToDate', 'Connected'), 'promote'],
+    ['already Primary here', state('Primary', 'Secondary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), 'already-primary'],
+    ['peer Primary', state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), 'refuse'],
+    ['peer Primary while we are Primary too (dual-primary config)', state('Primary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), 'refuse'],
+    ['StandAlone after split-brain', state('Secondary', 'Unknown', 'StandAlone', 'UpToDate', 'DUnknown', 'StandAlone'), 'refuse'],
+    ['Consistent at boot, peer not yet connected', state('Secondary', 'Unknown', 'Connecting', 'Consistent', 'DUnknown', 'WFConnection'), 'wait'],
+    ['Outdated, peer not connected', state('Secondary', 'Unknown', 'Connecting', 'Outdated', 'DUnknown', 'WFConnection'), 'wait'],
+    ['Inconsistent, peer not connected', state('Secondary', 'Unknown', 'Connecting', 'Inconsistent', 'DUnknown', 'WFConnection'), 'wait'],
+    ['connected but neither side UpToDate', state('Secondary', 'Secondary', 'Established', 'Outdated', 'Outdated', 'Connected'), 'refuse'],
+    ['attaching', state('Secondary', 'Secondary', 'Established', 'Attaching', 'UpToDate', 'Connected'), 'wait'],
+    ['bitmap exchange', state('Secondary', 'Secondary', 'Handshake', 'UpToDate', 'UpToDate', 'WFBitMapS'), 'wait'],
+  ])('%s → %s', (_name, s, kind) => {
+    expect(planAdd(s, normal).kind).toBe(kind);
+  });
+
+  it('names the peer and the fix when refusing a second writer', () => {
+    const d = planAdd(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), { ...normal, peerName: 'alpha' });
+    expect(d).toEqual({
+      kind: 'refuse',
+      reason: "r0: peer alpha is Primary; refusing to start a second writer. Stop the domain on alpha first, or move it with 'xl migrate'.",
+    });
+  });
+
+  it('warns that a domain on a resyncing disk depends on the link', () => {
+    const d = planAdd(state('Secondary', 'Secondary', 'SyncTarget', 'Inconsistent', 'UpToDate'), normal);
+    expect(d).toMatchObject({ kind: 'promote', dualPrimary: false, warnings: [expect.stringContaining('depends on the replication link')] });
+  });
+
+  it('refuses when a resource has no volume up', () => {
+    const s: ResourceState = { ...state('Unknown', 'Unknown', 'StandAlone', 'DUnknown', 'DUnknown', 'Unconfigured'), volumes: [] };
+    expect(planAdd(s, normal)).toMatchObject({ kind: 'refuse', reason: expect.stringContaining("'drbdadm up r0'") });
+  });
+
+  it('judges every volume: one Outdated volume without a peer blocks the promote', () => {
+    const s: ResourceState = {
+      ...state('Secondary', 'Unknown', 'Connecting', 'UpToDate', 'DUnknown', 'WFConnection'),
+      volumes: [
+        { minor: 10, disk: 'UpToDate', peerDisk: 'DUnknown' },
+        { minor: 11, disk: 'Outdated', peerDisk: 'DUnknown' },
+      ],
+    };
+    expect(planAdd(s, normal)).toMatchObject({ kind: 'wait', reason: expect.stringContaining('UpToDate,Outdated') });
+  });
+});
+
+describe('planAdd on the destination of xl migrate', () => {
+  it('promotes with dual-primary when connected, both UpToDate and the source Primary', () => {
+    expect(planAdd(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), incoming)).toEqual({
+      kind: 'promote',
+      dualPrimary: true,
+      warnings: [],
+    });
+  });
+
+  it.each<[string, ResourceState, RegExp]>([
+    ['not connected', state('Secondary', 'Unknown', 'Connecting', 'UpToDate', 'DUnknown', 'WFConnection'), /connection is WFConnection, not Connected/],
+    ['resyncing', state('Secondary', 'Primary', 'SyncTarget', 'Inconsistent', 'UpToDate'), /local disk is Inconsistent/],
+    ['source not Primary', state('Secondary', 'Secondary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), /the peer is Secondary, not Primary/],
+  ])('refuses when %s, and says the domain keeps running on the source', (_n, s, why) => {
+    const d = planAdd(s, incoming);
+    expect(d.kind).toBe('refuse');
+    expect(d.kind === 'refuse' && d.reason).toMatch(why);
+    expect(d.kind === 'refuse' && d.reason).toMatch(/keeps running on the source/);
+  });
+});

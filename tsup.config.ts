@@ -1,0 +1,23 @@
+import { defineConfig } from 'tsup';
+
+// One self-contained CommonJS file per executable, every dependency inlined. CJS because an
+// extensionless file in /etc/xen/scripts must run under any Node >= 18.19 without a package.json.
+export default defineConfig({
+  entry: {
+    'block-drbd': 'src/scripts/block-drbd/main.ts',
+    'xen-drbd': 'src/scripts/xen-drbd/main.ts',
+  },
+  outDir: 'dist',
+  format: ['cjs'],
+  platform: 'node',
+  target: 'node18',
+  noExternal: [/.*/],
+  splitting: false,
+  sourcemap: false,
+  clean: true,
+  // Installed names carry no extension (/etc/xen/scripts/block-drbd); tsup cannot emit none, so
+  // onSuccess renames and keeps the mode 0755 that the shebang earns.
+  outExtension: () => ({ js: '.cjs' }),
+  banner: { js: '#!/usr/bin/env node' },
+  onSuccess: 'node scripts/finish-build.cjs',
+});
