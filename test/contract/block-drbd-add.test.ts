@@ -1,19 +1,11 @@
 // The built dist/block-drbd run as libxl runs it, against a test xenstored and the DRBD stand-in.
 // The qemu lab repeats these against real Xen and DRBD (test/lab/scenarios).
-import { HotplugHost, PEER, type SimResource } from '../support/hotplug-host';
+import { HEALTHY, HotplugHost, PEER, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
-const healthy: SimResource = {
-  minors: [0],
-  role: 'Secondary',
-  peerRole: 'Secondary',
-  cs: 'Connected',
-  disks: ['UpToDate'],
-  peerDisks: ['UpToDate'],
-};
 
 let host: HotplugHost;
 
-async function startHost(resources: Record<string, SimResource> = { r0: healthy }): Promise<void> {
+async function startHost(resources: Record<string, SimResource> = { r0: HEALTHY }): Promise<void> {
   host = new HotplugHost();
   await host.start(resources);
 }
@@ -61,7 +53,7 @@ describe('block-drbd add', () => {
     ['a second writer on a single-primary resource', false],
     ['a second writer even when the resource is configured allow-two-primaries', true],
   ])('refuses %s: peer Primary leaves both roles as they were', async (_case, twoPrimaries) => {
-    await startHost({ r0: { ...healthy, peerRole: 'Primary', twoPrimaries } });
+    await startHost({ r0: { ...HEALTHY, peerRole: 'Primary', twoPrimaries } });
     const be = host.addBackend(3, 51712, 'r0');
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
@@ -78,7 +70,7 @@ describe('block-drbd add', () => {
   });
 
   it('refuses a StandAlone resource (split-brain or disconnected) and says how to fix it', async () => {
-    await startHost({ r0: { ...healthy, cs: 'StandAlone', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
+    await startHost({ r0: { ...HEALTHY, cs: 'StandAlone', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(1);
     expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/^r0: DRBD is StandAlone \(UpToDate\).*split-brain.*'drbdadm connect r0'/);
@@ -86,14 +78,14 @@ describe('block-drbd add', () => {
   });
 
   it('promotes for failover: peer unreachable, local disk UpToDate', async () => {
-    await startHost({ r0: { ...healthy, cs: 'WFConnection', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
+    await startHost({ r0: { ...HEALTHY, cs: 'WFConnection', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(0);
     expect(host.resource('r0').role).toBe('Primary');
   });
 
   it('starts on an Inconsistent disk syncing from an UpToDate peer, with a warning', async () => {
-    await startHost({ r0: { ...healthy, cs: 'SyncTarget', disks: ['Inconsistent'] } });
+    await startHost({ r0: { ...HEALTHY, cs: 'SyncTarget', disks: ['Inconsistent'] } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(0);
     expect(host.resource('r0').role).toBe('Primary');
@@ -104,7 +96,7 @@ describe('block-drbd add', () => {
   });
 
   it('waits, bounded, for a resource still connecting at boot, then promotes once it is UpToDate', async () => {
-    await startHost({ r0: { ...healthy, cs: 'WFConnection', peerRole: 'Unknown', disks: ['Consistent'], peerDisks: ['DUnknown'] } });
+    await startHost({ r0: { ...HEALTHY, cs: 'WFConnection', peerRole: 'Unknown', disks: ['Consistent'], peerDisks: ['DUnknown'] } });
     const be = host.addBackend(3, 51712, 'r0');
     const running = host.run('add', be);
     await new Promise((r) => setTimeout(r, 1500));
@@ -135,7 +127,7 @@ describe('block-drbd add', () => {
   });
 
   it('asks for RES/VOL on a multi-volume resource and serves one volume per disk', async () => {
-    await startHost({ r1: { ...healthy, minors: [10, 11], disks: ['UpToDate', 'UpToDate'], peerDisks: ['UpToDate', 'UpToDate'] } });
+    await startHost({ r1: TWO_VOLUMES });
     const whole = host.addBackend(3, 51712, 'r1');
     expect((await host.run('add', whole)).code).toBe(1);
     expect(host.xenstored.get(`${whole}/hotplug-error`)).toMatch(/^r1 has 2 volumes .*name one per disk as r1\/VOLUME/);

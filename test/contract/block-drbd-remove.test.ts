@@ -2,17 +2,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { HotplugHost, type SimResource } from '../support/hotplug-host';
+import { HEALTHY, HotplugHost, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
-const healthy: SimResource = {
-  minors: [0],
-  role: 'Secondary',
-  peerRole: 'Secondary',
-  cs: 'Connected',
-  disks: ['UpToDate'],
-  peerDisks: ['UpToDate'],
-};
-const twoVolumes: SimResource = { ...healthy, minors: [10, 11], disks: ['UpToDate', 'UpToDate'], peerDisks: ['UpToDate', 'UpToDate'] };
 
 let host: HotplugHost;
 
@@ -20,7 +11,7 @@ afterEach(async () => {
   await host.stop();
 });
 
-async function started(resources: Record<string, SimResource> = { r0: healthy }): Promise<HotplugHost> {
+async function started(resources: Record<string, SimResource> = { r0: HEALTHY }): Promise<HotplugHost> {
   host = new HotplugHost();
   await host.start(resources);
   return host;
@@ -50,7 +41,7 @@ describe('block-drbd remove', () => {
   });
 
   it('leaves a resource Primary that was Primary before block-drbd touched it', async () => {
-    await started({ r0: { ...healthy, role: 'Primary' } });
+    await started({ r0: { ...HEALTHY, role: 'Primary' } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(0);
     expect(host.drbdCalls()).not.toContain('drbdadm primary r0');
@@ -60,7 +51,7 @@ describe('block-drbd remove', () => {
   });
 
   it('keeps the resource Primary while another volume of it is still in use', async () => {
-    await started({ r1: twoVolumes });
+    await started({ r1: TWO_VOLUMES });
     const disk0 = host.addBackend(3, 51712, 'r1/0');
     const disk1 = host.addBackend(3, 51728, 'r1/1');
     expect((await host.run('add', disk0)).code).toBe(0);
@@ -72,7 +63,7 @@ describe('block-drbd remove', () => {
   });
 
   it('demotes once when both volumes of a destroyed domain are removed in parallel', async () => {
-    await started({ r1: twoVolumes });
+    await started({ r1: TWO_VOLUMES });
     const disk0 = host.addBackend(3, 51712, 'r1/0');
     const disk1 = host.addBackend(3, 51728, 'r1/1');
     expect((await host.run('add', disk0)).code).toBe(0);
@@ -95,7 +86,7 @@ describe('block-drbd remove', () => {
   });
 
   it('is a no-op after an add that was refused', async () => {
-    await started({ r0: { ...healthy, peerRole: 'Primary' } });
+    await started({ r0: { ...HEALTHY, peerRole: 'Primary' } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(1);
     expect((await host.run('remove', be)).code).toBe(0);
@@ -104,7 +95,7 @@ describe('block-drbd remove', () => {
 
   it('restores Secondary after add was SIGKILLed right after it promoted', async () => {
     // drbdadm primary takes 1.5 s here; libxl's SIGKILL reaches only the script, not drbdadm.
-    await started({ r0: { ...healthy, primaryDelayMs: 1500 } });
+    await started({ r0: { ...HEALTHY, primaryDelayMs: 1500 } });
     const be = host.addBackend(3, 51712, 'r0');
     let pid = 0;
     const add = host.run('add', be, (p) => (pid = p));

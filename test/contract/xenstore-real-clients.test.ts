@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { XenstoreClient } from '../../src/xenstore/client';
-import { HotplugHost } from '../support/hotplug-host';
+import { HEALTHY, HotplugHost } from '../support/hotplug-host';
 
 const run = promisify(execFile);
 const haveClients = existsSync('/usr/bin/xenstore-read');
@@ -14,7 +14,7 @@ const maybe = haveClients || process.env.CI ? it : it.skip;
 let host: HotplugHost;
 beforeEach(async () => {
   host = new HotplugHost();
-  await host.start({ r0: { minors: [0], role: 'Secondary', peerRole: 'Secondary', cs: 'Connected', disks: ['UpToDate'], peerDisks: ['UpToDate'] } });
+  await host.start({ r0: HEALTHY });
 });
 afterEach(async () => {
   await host.stop();

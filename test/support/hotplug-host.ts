@@ -32,6 +32,18 @@ export interface RunResult {
 
 export const PEER = 'bravo';
 
+/** Connected, both Secondary, both UpToDate: the resource every start should find. */
+export const HEALTHY: SimResource = {
+  minors: [0],
+  role: 'Secondary',
+  peerRole: 'Secondary',
+  cs: 'Connected',
+  disks: ['UpToDate'],
+  peerDisks: ['UpToDate'],
+};
+
+export const TWO_VOLUMES: SimResource = { ...HEALTHY, minors: [10, 11], disks: ['UpToDate', 'UpToDate'], peerDisks: ['UpToDate', 'UpToDate'] };
+
 export class HotplugHost {
   readonly dir = mkdtempSync(join(tmpdir(), 'block-drbd-'));
   readonly xenstored = new TestXenstored(join(this.dir, 'xenstored.sock'));

@@ -13,6 +13,19 @@ import { parseTarget } from './target';
 // Kept back from the wait for promotable: the promote, the sharing check and a rollback need it.
 const RESERVE_MS = 8_000;
 
+/** Everything add learned about the disk before deciding. */
+interface Disk {
+  readonly req: HotplugRequest;
+  readonly ref: ResourceRef;
+  readonly device: BlockDevice;
+  /** Every volume of the resource: the promote and the state cover them all. */
+  readonly allDevices: readonly BlockDevice[];
+  readonly mode: string;
+  readonly vm?: string;
+  readonly domain?: string;
+  readonly incomingMigration: boolean;
+}
+
 export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
   const be = req.backendPath;
   if ((await p.xs.read(`${be}/physical-device`)) !== undefined) {
@@ -26,10 +39,6 @@ export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
   const ref = target.ref;
   const mode = (await p.xs.read(`${be}/mode`)) ?? 'w';
   const frontend = await readFrontend(p.xs, be);
-  const incomingMigration = frontend.name?.endsWith('--incoming') ?? false;
-
-  let device: BlockDevice;
-  let allDevices: BlockDevice[];
   try {
     const named = await p.drbd.devices(ref);
     if (ref.volume === undefined && named.length > 1) {
@@ -38,70 +47,59 @@ export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
           `name one per disk as ${ref.name}/VOLUME, e.g. 'drbd:${ref.name}/0'`,
       );
     }
-    device = named[0] as BlockDevice;
-    allDevices = ref.volume === undefined ? named : await p.drbd.devices({ name: ref.name });
-  } catch (e) {
-    return failed(e instanceof DrbdError ? e.message : String(e));
-  }
-
-  try {
-    return await decideAndTake(req, p, ref, device, allDevices, mode, frontend.vm, frontend.name, incomingMigration);
+    const disk: Disk = {
+      req,
+      ref,
+      device: named[0] as BlockDevice,
+      allDevices: ref.volume === undefined ? named : await p.drbd.devices({ name: ref.name }),
+      mode,
+      vm: frontend.vm,
+      domain: frontend.name,
+      incomingMigration: frontend.name?.endsWith('--incoming') ?? false,
+    };
+    return await decideAndTake(disk, p);
   } catch (e) {
     if (e instanceof DrbdError) return failed(e.message);
     throw e;
   }
 }
 
-async function decideAndTake(
-  req: HotplugRequest,
-  p: Ports,
-  ref: ResourceRef,
-  device: BlockDevice,
-  allDevices: readonly BlockDevice[],
-  mode: string,
-  vm: string | undefined,
-  domain: string | undefined,
-  incomingMigration: boolean,
-): Promise<Outcome> {
+async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
+  const { ref, incomingMigration } = disk;
   const waitUntil = p.deadline.leaving(RESERVE_MS);
   for (;;) {
     const lock = await p.lock();
-    let retry = false;
     try {
-      const state = await p.drbd.state(ref.name, allDevices);
+      const state = await p.drbd.state(ref.name, disk.allDevices);
       const decision = planAdd(state, { ref, incomingMigration });
-      if (decision.kind === 'wait') {
-        if (waitUntil.expired()) {
-          return failed(`${decision.reason}; still so after ${Math.round(waitUntil.budgetMs / 1000)} s. Check 'drbdadm status ${ref.name}' on both hosts.`);
-        }
-        retry = true;
-      } else if (decision.kind === 'refuse') {
+      if (decision.kind === 'refuse') {
         // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
         const peerName = await lookupPeer(p, ref);
         const named = peerName === undefined ? decision : planAdd(state, { ref, incomingMigration, peerName });
         return failed(named.kind === 'refuse' ? named.reason : decision.reason);
-      } else {
-        return await takeDevice(req, p, ref, device, allDevices, mode, vm, domain, decision);
+      }
+      if (decision.kind !== 'wait') return await takeDevice(disk, p, decision);
+      if (waitUntil.expired()) {
+        return failed(
+          `${decision.reason}; still so after ${Math.round(waitUntil.budgetMs / 1000)} s. ` +
+            `Check 'drbdadm status ${ref.name}' on both hosts.`,
+        );
       }
     } finally {
       lock.release();
     }
-    if (retry) await waitUntil.sleep(POLL_MS);
+    await waitUntil.sleep(POLL_MS);
   }
 }
 
 async function takeDevice(
-  req: HotplugRequest,
+  disk: Disk,
   p: Ports,
-  ref: ResourceRef,
-  device: BlockDevice,
-  allDevices: readonly BlockDevice[],
-  mode: string,
-  vm: string | undefined,
-  domain: string | undefined,
   decision: Extract<AddDecision, { kind: 'promote' | 'already-primary' }>,
 ): Promise<Outcome> {
+  const { req, ref, device } = disk;
   const res = formatRef(ref);
+  const dualPrimary = decision.kind === 'promote' && decision.dualPrimary;
   let promoted = false;
   if (decision.kind === 'promote') {
     const earlier = p.ledger.read(ref.name);
@@ -109,9 +107,9 @@ async function takeDevice(
       resource: ref.name,
       backend: req.backendPath,
       at: new Date().toISOString(),
-      dualPrimary: decision.dualPrimary || (earlier?.dualPrimary ?? false),
+      dualPrimary: dualPrimary || (earlier?.dualPrimary ?? false),
     });
-    if (decision.dualPrimary) {
+    if (dualPrimary) {
       const two = await p.drbd.setTwoPrimaries(ref.name, true);
       if (!two.ok) {
         p.ledger.clear(ref.name);
@@ -120,27 +118,29 @@ async function takeDevice(
     }
     const r = await p.drbd.promote(ref.name);
     if (!r.ok) {
-      await undo(p, ref, false, decision.dualPrimary);
+      await undo(p, ref, false, dualPrimary);
       return failed(`${res}: DRBD refused to promote: ${r.message}`);
     }
     promoted = true;
-    const after = await p.drbd.state(ref.name, allDevices);
+    const after = await p.drbd.state(ref.name, disk.allDevices);
     if (after.role !== 'Primary') {
-      await undo(p, ref, true, decision.dualPrimary);
+      await undo(p, ref, true, dualPrimary);
       return failed(`${res}: 'drbdadm primary' succeeded but DRBD reports the role ${after.role}`);
     }
     // A simultaneous start on the peer of a dual-primary resource can slip past the first look.
-    if (!decision.dualPrimary && after.peerRole === 'Primary') {
+    if (!dualPrimary && after.peerRole === 'Primary') {
       await undo(p, ref, true, false);
-      return failed(`${res}: the peer became Primary while this host promoted; refusing to run two writers. Both hosts stepped back; start the domain on one host only.`);
+      return failed(
+        `${res}: the peer became Primary while this host promoted; refusing to run two writers. ` +
+          `Both hosts stepped back; start the domain on one host only.`,
+      );
     }
   }
 
   const be = req.backendPath;
-  const dualPrimary = decision.kind === 'promote' && decision.dualPrimary;
   try {
     const others = (await listBackends(p.xs, req.basePath, req.deviceType)).filter((o) => !sameBackend(o.path, be));
-    const conflict = findSharingConflict({ device: device.hex, path: device.path, mode, vm }, others, p.mounts());
+    const conflict = findSharingConflict({ device: device.hex, path: device.path, mode: disk.mode, vm: disk.vm }, others, p.mounts());
     if (conflict !== undefined) {
       if (promoted) await undo(p, ref, true, dualPrimary);
       return failed(`${res}: ${conflict.message}`, 'busy');
@@ -156,7 +156,7 @@ async function takeDevice(
   }
   for (const w of decision.warnings) p.log.log('warning', w);
   const how = promoted ? (dualPrimary ? 'promoted (dual-primary for the migration)' : 'promoted') : 'already Primary';
-  p.log.log('notice', `${res}: ${how}; ${device.path} (${device.hex}) given to ${domain ?? 'the domain'} via ${be}`);
+  p.log.log('notice', `${res}: ${how}; ${device.path} (${device.hex}) given to ${disk.domain ?? 'the domain'} via ${be}`);
   return success;
 }
 
