@@ -6,6 +6,10 @@ import { formatRef, type ResourceName, type ResourceRef } from './types';
 export const drbdArgv = {
   /** Device path(s): one per volume, or the one volume the ref names. Reads only the config. */
   shDev: (ref: ResourceRef): Argv => ['drbdadm', 'sh-dev', formatRef(ref)],
+  /** Every resource configured for this host. */
+  shResources: (): Argv => ['drbdadm', 'sh-resources'],
+  /** The running configuration (runtime net-options included). */
+  show: (name: ResourceName): Argv => ['drbdsetup', 'show', name],
   /** The whole resource's config, for naming the peer in messages. */
   dump: (name: ResourceName): Argv => ['drbdadm', 'dump', name],
   /** Promotion and demotion act on every volume of the resource: DRBD has no per-volume role. */

@@ -8,6 +8,7 @@ import { statBlockDevice, type BlockDevice } from './device';
 import { classifyFailure, meaningfulLines, type DrbdFailureKind } from './parse/failure';
 import { parseProcDrbd } from './parse/proc-drbd';
 import { parseShDev } from './parse/sh-dev';
+import { parseShResources, twoPrimariesRunning } from './parse/show';
 import { parseStatusJson } from './parse/status-json';
 import { formatRef, type ResourceName, type ResourceRef, type ResourceState, type VolumeState } from './types';
 
@@ -35,10 +36,17 @@ export interface DrbdPort {
   dump(name: ResourceName): Promise<string | undefined>;
 }
 
+/** What the admin CLI needs beyond the hotplug path. */
+export interface DrbdAdminPort extends DrbdPort {
+  resources(): Promise<ResourceName[]>;
+  /** allow-two-primaries in the running configuration (a runtime switch shows here). */
+  twoPrimariesRunning(name: ResourceName): Promise<boolean>;
+}
+
 // Per command: drbdadm primary can block on a fence-peer handler; never past the run's deadline.
 const COMMAND_MAX_MS = 15_000;
 
-export class Drbd implements DrbdPort {
+export class Drbd implements DrbdAdminPort {
   constructor(
     private readonly run: Runner,
     private readonly deadline: Deadline,
@@ -104,6 +112,18 @@ export class Drbd implements DrbdPort {
   async dump(name: ResourceName): Promise<string | undefined> {
     const r = await this.exec(drbdArgv.dump(name));
     return succeeded(r) ? r.stdout : undefined;
+  }
+
+  async resources(): Promise<ResourceName[]> {
+    const r = await this.exec(drbdArgv.shResources());
+    if (!succeeded(r)) throw failure(r, 'cannot list DRBD resources');
+    return parseShResources(r.stdout) as ResourceName[];
+  }
+
+  async twoPrimariesRunning(name: ResourceName): Promise<boolean> {
+    const r = await this.exec(drbdArgv.show(name));
+    if (!succeeded(r)) throw failure(r, `${name}: cannot read the running DRBD configuration`);
+    return twoPrimariesRunning(r.stdout);
   }
 
   private async action(argv: Parameters<Runner>[0]): Promise<ActionResult> {

@@ -33,6 +33,11 @@ export class Deadline {
     return new Deadline(Math.max(0, this.remainingMs() - reserveMs), this.clock);
   }
 
+  /** A budget of at most `ms` from now, never past this one. */
+  within(ms: number): Deadline {
+    return new Deadline(Math.min(ms, this.remainingMs()), this.clock);
+  }
+
   /** Sleeps `ms`, or less if the deadline comes first. */
   sleep(ms: number): Promise<void> {
     return this.clock.sleep(Math.min(ms, this.remainingMs()));

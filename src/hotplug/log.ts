@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import type { Runner } from '../exec/run';
 
 export type Level = 'debug' | 'info' | 'notice' | 'warning' | 'err';
+const SEVERITY: Record<Level, number> = { debug: 0, info: 1, notice: 2, warning: 3, err: 4 };
 
 export interface Log {
   log(level: Level, message: string): void;
@@ -15,6 +16,8 @@ export interface LogSinks {
   readonly tag: string;
   readonly hotplugLogPath: string;
   readonly run: Runner;
+  /** The least severe level sent to syslog; xen-hotplug.log gets every line. */
+  readonly syslogLevel: Level;
 }
 
 export class CollectingLog implements Log {
@@ -35,7 +38,7 @@ export class CollectingLog implements Log {
       // A missing log dir must not turn a good run into a failure; syslog still gets it.
     }
     // syslog: one logger call per level present, each message a line on its stdin.
-    const levels = [...new Set(this.lines.map((l) => l.level))].filter((l) => l !== 'debug');
+    const levels = [...new Set(this.lines.map((l) => l.level))].filter((l) => SEVERITY[l] >= SEVERITY[sinks.syslogLevel]);
     for (const level of levels) {
       const body = this.lines.filter((l) => l.level === level).map((l) => l.message.replace(/\n/g, ' ')).join('\n');
       await sinks.run(['logger', '-p', `daemon.${level}`, '-t', sinks.tag], { timeoutMs: 2000, stdin: `${body}\n` });

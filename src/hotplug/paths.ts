@@ -6,6 +6,7 @@ export interface HostPaths {
   readonly ledgerDir: string;
   readonly procDrbd: string;
   readonly procMounts: string;
+  readonly policy: string;
 }
 
 export function hostPaths(env: NodeJS.ProcessEnv): HostPaths {
@@ -15,5 +16,6 @@ export function hostPaths(env: NodeJS.ProcessEnv): HostPaths {
     ledgerDir: env.XEN_DRBD_LEDGER_DIR ?? '/run/xen-drbd/promoted',
     procDrbd: env.XEN_DRBD_PROC_DRBD ?? '/proc/drbd',
     procMounts: '/proc/self/mounts',
+    policy: env.XEN_DRBD_POLICY ?? '/etc/xen/xen-drbd.json',
   };
 }

@@ -9,6 +9,7 @@ import { TestXenstored } from './xenstored';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const BLOCK_DRBD = join(REPO, 'dist', 'block-drbd');
+export const XEN_DRBD = join(REPO, 'dist', 'xen-drbd');
 const SIM_BIN = join(__dirname, 'bin');
 
 export interface SimResource {
@@ -48,6 +49,8 @@ export class HotplugHost {
   readonly dir = mkdtempSync(join(tmpdir(), 'block-drbd-'));
   readonly xenstored = new TestXenstored(join(this.dir, 'xenstored.sock'));
   readonly statePath = join(this.dir, 'drbd-state.json');
+  /** Absent unless a test writes it: block-drbd then runs on the defaults. */
+  readonly policyPath = join(this.dir, 'xen-drbd.json');
 
   async start(resources: Record<string, SimResource>): Promise<void> {
     mkdirSync(join(this.dir, 'dev'));
@@ -99,6 +102,7 @@ export class HotplugHost {
       XEN_HOTPLUG_LOCK_DIR: join(this.dir, 'xen-hotplug'),
       XEN_HOTPLUG_LOG: join(this.dir, 'log', 'xen-hotplug.log'),
       XEN_DRBD_LEDGER_DIR: join(this.dir, 'promoted'),
+      XEN_DRBD_POLICY: this.policyPath,
       XENBUS_TYPE: 'vbd',
       XENBUS_BASE_PATH: 'backend',
     };
@@ -109,6 +113,11 @@ export class HotplugHost {
   /** Runs dist/block-drbd as libxl does: argv[1] the action, stdin /dev/null. */
   run(action: string, backendPath: string | undefined, onSpawn?: (pid: number) => void): Promise<RunResult> {
     return runProcess(BLOCK_DRBD, [action], this.env(backendPath), onSpawn);
+  }
+
+  /** The admin CLI on this host. */
+  xenDrbd(args: string[]): Promise<RunResult> {
+    return runProcess(XEN_DRBD, args, this.env(undefined));
   }
 
   /** What libxl does to take a disk away: online=0, wait for Closed, run remove, delete the dir. */

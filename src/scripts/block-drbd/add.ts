@@ -1,17 +1,14 @@
 // `block-drbd add`: decide (plan.ts), promote if allowed, check sharing and hand the device to
 // blkback, all under Xen's block lock. Any failure leaves the resource in the role it had.
-import { DrbdError, peerNames } from '../../drbd/drbd';
+import { DrbdError, configuredTwoPrimaries, peerNames } from '../../drbd/drbd';
 import type { BlockDevice } from '../../drbd/device';
 import { formatRef, type ResourceRef } from '../../drbd/types';
 import { findSharingConflict } from '../../hotplug/sharing';
 import { listBackends, readFrontend, sameBackend } from '../../xenstore/backends';
 import type { HotplugRequest } from './contract';
-import { planAdd, type AddDecision } from './plan';
+import { planAdd, type AddContext, type AddDecision } from './plan';
 import { POLL_MS, failed, success, type Outcome, type Ports } from './ports';
 import { parseTarget } from './target';
-
-// Kept back from the wait for promotable: the promote, the sharing check and a rollback need it.
-const RESERVE_MS = 8_000;
 
 /** Everything add learned about the disk before deciding. */
 interface Disk {
@@ -66,16 +63,24 @@ export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
 
 async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
   const { ref, incomingMigration } = disk;
-  const waitUntil = p.deadline.leaving(RESERVE_MS);
+  const mode = p.policy.migrationMode;
+  const ctx: AddContext = {
+    ref,
+    incomingMigration,
+    migrationMode: mode,
+    // Only this mode needs the config's word, and only on the migration path.
+    twoPrimariesConfigured: incomingMigration && mode === 'require-configured' ? await twoPrimariesInConfig(p, ref) : undefined,
+  };
+  const waitUntil = p.deadline.within(p.policy.promotableWaitSeconds * 1000);
   for (;;) {
     const lock = await p.lock();
     try {
       const state = await p.drbd.state(ref.name, disk.allDevices);
-      const decision = planAdd(state, { ref, incomingMigration });
+      const decision = planAdd(state, ctx);
       if (decision.kind === 'refuse') {
         // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
         const peerName = await lookupPeer(p, ref);
-        const named = peerName === undefined ? decision : planAdd(state, { ref, incomingMigration, peerName });
+        const named = peerName === undefined ? decision : planAdd(state, { ...ctx, peerName });
         return failed(named.kind === 'refuse' ? named.reason : decision.reason);
       }
       if (decision.kind !== 'wait') return await takeDevice(disk, p, decision);
@@ -171,6 +176,11 @@ async function undo(p: Ports, ref: ResourceRef, demote: boolean, dualPrimary: bo
     if (!r.ok) p.log.log('err', `${ref.name}: allow-two-primaries left on at runtime: ${r.message}`);
   }
   p.ledger.clear(ref.name);
+}
+
+async function twoPrimariesInConfig(p: Ports, ref: ResourceRef): Promise<boolean> {
+  const dump = await p.drbd.dump(ref.name);
+  return dump !== undefined && configuredTwoPrimaries(dump);
 }
 
 async function lookupPeer(p: Ports, ref: ResourceRef): Promise<string | undefined> {

@@ -17,10 +17,6 @@ export type RequestResult =
   | { readonly ok: true; readonly request: HotplugRequest }
   | { readonly ok: false; readonly error: string; readonly backendPath?: string };
 
-/** libxl kills the script at 40 s (LIBXL_HOTPLUG_TIMEOUT) with SIGKILL; finish well before. */
-export const LIBXL_TIMEOUT_MS = 40_000;
-export const BUDGET_MS = 30_000;
-
 // A backend path as libxl builds it; anything else could make us write outside our device's dir.
 const BACKEND_PATH = /^(\/local\/domain\/\d+\/)?backend\/[a-z0-9]+\/\d+\/\d+$/;
 

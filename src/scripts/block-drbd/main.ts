@@ -9,44 +9,51 @@ import { claimLock } from '../../hotplug/lock';
 import { CollectingLog } from '../../hotplug/log';
 import { readDom0Mounts } from '../../hotplug/mounts';
 import { hostPaths } from '../../hotplug/paths';
+import { DEFAULT_POLICY, loadPolicy } from '../../policy/policy';
 import { XenstoreClient } from '../../xenstore/client';
 import { runAdd } from './add';
-import { BUDGET_MS, parseRequest } from './contract';
-import { failed, type Outcome } from './ports';
+import { parseRequest, type HotplugRequest } from './contract';
+import { failed, type Outcome, type Ports } from './ports';
 import { runRemove } from './remove';
 
 const TAG = 'block-drbd';
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const deadline = new Deadline(BUDGET_MS);
+  const started = Date.now();
   const paths = hostPaths(env);
   const log = new CollectingLog();
   const parsed = parseRequest(argv, env);
+  const loaded = loadPolicy(paths.policy);
+  const policy = loaded.ok ? loaded.policy : DEFAULT_POLICY;
+  const deadline = new Deadline(policy.budgetSeconds * 1000 - (Date.now() - started));
+  const backendPath = parsed.ok ? parsed.request.backendPath : parsed.backendPath;
   let xs: XenstoreClient | undefined;
   let outcome: Outcome;
-  const backendPath = parsed.ok ? parsed.request.backendPath : parsed.backendPath;
   try {
+    if (backendPath !== undefined) xs = await XenstoreClient.connect(env);
     if (!parsed.ok) {
       outcome = failed(parsed.error);
-      if (backendPath !== undefined) xs = await XenstoreClient.connect(env);
+    } else if (!loaded.ok && parsed.request.action === 'add') {
+      // Nothing is promoted on a misread policy.
+      outcome = failed(`${loaded.error}; fix or remove it`);
     } else {
-      xs = await XenstoreClient.connect(env);
-      const req = parsed.request;
-      log.log('debug', `${req.action} XENBUS_PATH=${req.backendPath}`);
-      const ports = {
-        xs,
+      // A remove runs on defaults rather than leave a resource Primary over a bad file.
+      if (!loaded.ok) log.log('err', `${loaded.error}; this remove runs on the defaults`);
+      const ports: Ports = {
+        xs: xs as XenstoreClient,
         drbd: new Drbd(runCommand, deadline, paths.procDrbd),
         ledger: new FileLedger(paths.ledgerDir),
         log,
         deadline,
+        policy,
         lock: () => claimLock('block', paths.lockDir, deadline, runCommand),
         mounts: () => readDom0Mounts(paths.procMounts),
         hostname: hostname(),
       };
-      outcome = req.action === 'add' ? await runAdd(req, ports) : await runRemove(req, ports);
+      outcome = await dispatch(parsed.request, ports, log);
     }
   } catch (e) {
-    outcome = failed(`${parsed.ok ? parsed.request.action : 'block-drbd'} failed unexpectedly: ${(e as Error).message}`);
+    outcome = failed(`${parsed.ok ? parsed.request.action : TAG} failed unexpectedly: ${(e as Error).message}`);
   }
 
   if (!outcome.ok) {
@@ -62,8 +69,13 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     }
   }
   xs?.close();
-  await log.flush({ tag: TAG, hotplugLogPath: paths.hotplugLog, run: runCommand });
+  await log.flush({ tag: TAG, hotplugLogPath: paths.hotplugLog, run: runCommand, syslogLevel: policy.logLevel });
   return outcome.ok ? 0 : 1;
+}
+
+function dispatch(req: HotplugRequest, ports: Ports, log: CollectingLog): Promise<Outcome> {
+  log.log('debug', `${req.action} XENBUS_PATH=${req.backendPath}`);
+  return req.action === 'add' ? runAdd(req, ports) : runRemove(req, ports);
 }
 
 main(process.argv.slice(2), process.env).then(

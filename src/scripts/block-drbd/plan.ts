@@ -1,6 +1,7 @@
 // The safety rules of `add`, as one pure function of what was observed. Every refusal says what was
 // seen and what to do; `wait` means "not decidable yet, look again while the budget lasts".
-import { formatRef, type DiskState, type ResourceRef, type ResourceState } from '../../drbd/types';
+import { formatRef, unreachable, type DiskState, type ResourceRef, type ResourceState } from '../../drbd/types';
+import type { MigrationMode } from '../../policy/policy';
 
 export interface AddContext {
   readonly ref: ResourceRef;
@@ -8,6 +9,10 @@ export interface AddContext {
   readonly incomingMigration: boolean;
   /** Peer host name from the DRBD config, for messages; undefined when unknown. */
   readonly peerName?: string;
+  /** From the policy file; only an incoming migration consults it. */
+  readonly migrationMode: MigrationMode;
+  /** The config itself says allow-two-primaries (known only when migrationMode needs it). */
+  readonly twoPrimariesConfigured?: boolean;
 }
 
 export type AddDecision =
@@ -30,7 +35,7 @@ export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
     return refuse(`${res}: DRBD reports no volume for this resource; is it up? Run 'drbdadm up ${s.name}'.`);
   }
 
-  if (ctx.incomingMigration) return planIncoming(s, res, peer, allUpToDate, peerDisks);
+  if (ctx.incomingMigration) return planIncoming(s, ctx, res, peer, allUpToDate, peerDisks);
 
   if (s.peerRole === 'Primary') {
     return refuse(
@@ -77,6 +82,7 @@ export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
 
 function planIncoming(
   s: ResourceState,
+  ctx: AddContext,
   res: string,
   peer: string,
   allUpToDate: boolean,
@@ -97,7 +103,25 @@ function planIncoming(
         `The domain keeps running on the source; fix the resource and migrate again.`,
     );
   }
-  return { kind: 'promote', dualPrimary: true, warnings: [] };
+  switch (ctx.migrationMode) {
+    case 'runtime-dual-primary':
+      return { kind: 'promote', dualPrimary: true, warnings: [] };
+    case 'require-configured':
+      if (ctx.twoPrimariesConfigured === true) return { kind: 'promote', dualPrimary: false, warnings: [] };
+      return refuse(
+        `${res}: the resource is not configured 'allow-two-primaries yes;' and migrationMode ` +
+          `"require-configured" forbids switching it on at run time. Configure it on both hosts ` +
+          `('drbdadm adjust ${s.name}') or set migrationMode "runtime-dual-primary". ` +
+          `The domain keeps running on the source.`,
+      );
+    case 'refuse':
+      return refuse(
+        `${res}: live migration of DRBD-backed domains is disabled (migrationMode "refuse" in ` +
+          `/etc/xen/xen-drbd.json). The domain keeps running on the source.`,
+      );
+    default:
+      return unreachable(ctx.migrationMode);
+  }
 }
 
 function describeDisks(disks: readonly DiskState[]): string {

@@ -6,6 +6,7 @@ import type { Ledger } from '../../hotplug/ledger';
 import type { HeldLock } from '../../hotplug/lock';
 import type { Log } from '../../hotplug/log';
 import type { Dom0Mount } from '../../hotplug/sharing';
+import type { Policy } from '../../policy/policy';
 import type { XenstorePort } from '../../xenstore/client';
 
 export interface Ports {
@@ -14,6 +15,7 @@ export interface Ports {
   readonly ledger: Ledger;
   readonly log: Log;
   readonly deadline: Deadline;
+  readonly policy: Policy;
   /** Xen's `block` hotplug lock. */
   lock(): Promise<HeldLock>;
   mounts(): Dom0Mount[];

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A DRBD 8.4 stand-in for contract tests, installed as drbdadm (and logger) on a scratch PATH.
+// A DRBD 8.4 stand-in for contract tests, installed as drbdadm, drbdsetup (and logger) on a scratch PATH.
 // It keeps the resource state in $DRBD_SIM_STATE, answers the few drbdadm commands block-drbd runs
 // with the same stdout/stderr/exit codes real drbd-utils prints (texts from test/fixtures/drbd84,
 // captured in the lab), and renders /proc/drbd as 8.4 does. The lab runs the real thing.
@@ -50,6 +50,8 @@ if (tool === 'logger') {
   exit(0);
 }
 
+if (tool === 'drbdadm' && args[0] === 'sh-resources') exit(0, `${Object.keys(state.resources).join(' ')}\n`);
+
 const [command, ...rest] = args.filter((a) => !a.startsWith('--'));
 const options = args.filter((a) => a.startsWith('--'));
 const target = rest[0] ?? '';
@@ -58,6 +60,11 @@ const r = state.resources[name];
 if (r === undefined) exit(1, '', `'${name}' not defined in your config (for this host).\n`); // as drbdadm_sh_dev_nosuch
 
 const allUpToDate = (disks) => disks.every((d) => d === 'UpToDate');
+if (tool === 'drbdsetup') {
+  if (command !== 'show') exit(1, '', `drbdsetup: unknown command '${command}'\n`);
+  replay(r.twoPrimaries ? 'drbdsetup_show_r0_allow_two_primaries' : 'drbdsetup_show_r0');
+}
+
 switch (command) {
   case 'sh-dev':
     exit(0, `${(volume === undefined ? r.devices : [r.devices[Number(volume)]]).join('\n')}\n`);

@@ -1,6 +1,8 @@
 // The subcommand table: one entry per command module.
 import { parseConfigCommand } from './parse-config';
 import { parseDisk } from './parse-disk';
+import { reconcile } from './reconcile';
+import { status } from './status';
 
 export interface Command {
   readonly summary: string;
@@ -10,4 +12,6 @@ export interface Command {
 export const commands: Record<string, Command> = {
   'parse-disk': parseDisk,
   'parse-config': parseConfigCommand,
+  status,
+  reconcile,
 };

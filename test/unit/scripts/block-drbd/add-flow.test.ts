@@ -3,6 +3,7 @@ import type { DrbdPort } from '../../../../src/drbd/drbd';
 import type { ResourceName, ResourceState } from '../../../../src/drbd/types';
 import { Deadline, type Clock } from '../../../../src/exec/deadline';
 import { runAdd } from '../../../../src/scripts/block-drbd/add';
+import { DEFAULT_POLICY } from '../../../../src/policy/policy';
 import type { Ports } from '../../../../src/scripts/block-drbd/ports';
 
 function fakeClock(): Clock {
@@ -52,6 +53,7 @@ function ports(state: () => ResourceState, clock: Clock): Ports & { calls: strin
     ledger: { read: () => undefined, write: () => undefined, clear: () => undefined },
     log: { log: () => undefined },
     deadline: new Deadline(30_000, clock),
+    policy: DEFAULT_POLICY,
     lock: async () => ({ release: () => calls.push('unlock') }),
     mounts: () => [],
     hostname: 'alpha',

@@ -3,7 +3,7 @@ import type { DiskState, Link, ResourceName, ResourceState, Role } from '../../.
 import { planAdd, type AddContext } from '../../../../src/scripts/block-drbd/plan';
 
 const r0 = 'r0' as ResourceName;
-const normal: AddContext = { ref: { name: r0 }, incomingMigration: false };
+const normal: AddContext = { ref: { name: r0 }, incomingMigration: false, migrationMode: 'runtime-dual-primary' };
 const incoming: AddContext = { ...normal, incomingMigration: true };
 
 function state(role: Role, peerRole: Role, link: Link, disk: DiskState, peerDisk: DiskState, cs: string = link): ResourceState {
@@ -79,5 +79,33 @@ describe('planAdd on the destination of xl migrate', () => {
     expect(d.kind).toBe('refuse');
     expect(d.kind === 'refuse' && d.reason).toMatch(why);
     expect(d.kind === 'refuse' && d.reason).toMatch(/keeps running on the source/);
+  });
+});
+
+describe('planAdd under each migration mode', () => {
+  const sourcePrimary = state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected');
+
+  it('require-configured promotes without a runtime switch when the config allows two primaries', () => {
+    expect(planAdd(sourcePrimary, { ...incoming, migrationMode: 'require-configured', twoPrimariesConfigured: true })).toEqual({
+      kind: 'promote',
+      dualPrimary: false,
+      warnings: [],
+    });
+  });
+
+  it('require-configured refuses a resource that is single-primary in its config', () => {
+    const d = planAdd(sourcePrimary, { ...incoming, migrationMode: 'require-configured', twoPrimariesConfigured: false });
+    expect(d).toMatchObject({ kind: 'refuse', reason: expect.stringContaining('forbids switching it on at run time') });
+  });
+
+  it('refuse mode refuses every incoming migration', () => {
+    expect(planAdd(sourcePrimary, { ...incoming, migrationMode: 'refuse' })).toMatchObject({
+      kind: 'refuse',
+      reason: expect.stringContaining('live migration of DRBD-backed domains is disabled'),
+    });
+  });
+
+  it('a permanently dual-primary resource is still refused for a normal start while the peer is Primary', () => {
+    expect(planAdd(sourcePrimary, { ...normal, twoPrimariesConfigured: true }).kind).toBe('refuse');
   });
 });

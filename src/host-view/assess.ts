@@ -1,0 +1,64 @@
+// What is unsafe on this host, and what reconcile would do about it. Pure.
+import type { ResourceName } from '../drbd/types';
+import type { HostView, ResourceView } from './types';
+
+export type FindingCode =
+  | 'primary-unused' // Primary here, no domain uses it: blocks every takeover on the peer
+  | 'both-primary' // both sides Primary outside a migration: two writers possible
+  | 'dual-primary-left-on' // allow-two-primaries switched on at run time and never off
+  | 'standalone' // not replicating (split-brain or disconnected)
+  | 'used-while-secondary' // a domain's disk on a resource that is not Primary here
+  | 'unreadable'; // DRBD could not be read for this resource
+
+export interface Finding {
+  readonly resource: ResourceName;
+  readonly code: FindingCode;
+  readonly message: string;
+}
+
+export function assessHost(view: HostView): Finding[] {
+  return view.resources.flatMap((r) => assessResource(r, view.migrationInProgress));
+}
+
+function assessResource(r: ResourceView, migrating: boolean): Finding[] {
+  const f = (code: FindingCode, message: string): Finding => ({ resource: r.name, code, message: `${r.name}: ${message}` });
+  if (r.state === undefined) return [f('unreadable', r.error ?? 'state unknown')];
+  const s = r.state;
+  const out: Finding[] = [];
+  const inUse = r.users.some((u) => u.online);
+  if (s.role === 'Primary' && !inUse && !r.mountedInDom0) {
+    const by = r.record === undefined ? 'not recorded as promoted by block-drbd' : `promoted by block-drbd for ${r.record.backend} at ${r.record.at}`;
+    out.push(f('primary-unused', `Primary but no domain uses it (${by}); the peer cannot take over until it is demoted`));
+  }
+  if (s.role === 'Primary' && s.peerRole === 'Primary' && !migrating) {
+    out.push(f('both-primary', 'Primary on both hosts with no migration in progress: two writers are possible'));
+  }
+  if (r.twoPrimariesRunning && !r.twoPrimariesConfigured && !migrating) {
+    out.push(f('dual-primary-left-on', 'allow-two-primaries is on at run time but not in the config, and no migration is in progress'));
+  }
+  if (s.link === 'StandAlone') out.push(f('standalone', 'StandAlone: not replicating (split-brain, or disconnected by hand)'));
+  if (inUse && s.role !== 'Primary') out.push(f('used-while-secondary', `used by ${r.users.map((u) => u.domain ?? u.backend).join(', ')} but ${s.role} here`));
+  return out;
+}
+
+export type ReconcileAction =
+  | { readonly kind: 'demote'; readonly resource: ResourceName; readonly why: string }
+  | { readonly kind: 'single-primary'; readonly resource: ResourceName; readonly why: string };
+
+/**
+ * Demote what block-drbd promoted and nothing uses (libxl skips `remove` when a backend never
+ * reaches Closed); switch off a runtime dual-primary left behind. Resources Primary without a
+ * record were promoted by someone else: only with `includeUnrecorded`.
+ */
+export function planReconcile(view: HostView, findings: readonly Finding[], includeUnrecorded: boolean): ReconcileAction[] {
+  const actions: ReconcileAction[] = [];
+  for (const finding of findings) {
+    const r = view.resources.find((x) => x.name === finding.resource);
+    if (r === undefined) continue;
+    if (finding.code === 'primary-unused' && (r.record !== undefined || includeUnrecorded)) {
+      actions.push({ kind: 'demote', resource: r.name, why: finding.message });
+    }
+    if (finding.code === 'dual-primary-left-on') actions.push({ kind: 'single-primary', resource: r.name, why: finding.message });
+  }
+  return actions;
+}

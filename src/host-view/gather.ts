@@ -1,0 +1,50 @@
+// Builds the HostView: the I/O half of `xen-drbd status` and `reconcile`.
+import type { DrbdAdminPort } from '../drbd/drbd';
+import { configuredTwoPrimaries } from '../drbd/drbd';
+import type { Ledger } from '../hotplug/ledger';
+import type { Dom0Mount } from '../hotplug/sharing';
+import { listBackends } from '../xenstore/backends';
+import type { XenstorePort } from '../xenstore/client';
+import type { DiskUser, HostView, ResourceView } from './types';
+
+export interface GatherPorts {
+  readonly drbd: DrbdAdminPort;
+  readonly xs: XenstorePort;
+  readonly ledger: Ledger;
+  mounts(): Dom0Mount[];
+}
+
+export async function gatherHostView(p: GatherPorts): Promise<HostView> {
+  const backends = await listBackends(p.xs, 'backend', 'vbd');
+  const users: DiskUser[] = [];
+  let migrationInProgress = false;
+  for (const b of backends) {
+    if (b.physicalDevice === undefined) continue;
+    const frontendId = /backend\/vbd\/(\d+)\//.exec(b.path)?.[1];
+    const domain = frontendId === undefined ? undefined : await p.xs.read(`/local/domain/${frontendId}/name`);
+    if (domain !== undefined && /--(incoming|migratedaway)$/.test(domain)) migrationInProgress = true;
+    users.push({ backend: b.path, device: b.physicalDevice, domain, online: b.online });
+  }
+  const mounts = p.mounts();
+  const resources: ResourceView[] = [];
+  for (const name of await p.drbd.resources()) {
+    const base = { name, record: p.ledger.read(name) };
+    try {
+      const devices = await p.drbd.devices({ name });
+      const hexes = new Set(devices.map((d) => d.hex));
+      const dump = await p.drbd.dump(name);
+      resources.push({
+        ...base,
+        devices,
+        state: await p.drbd.state(name, devices),
+        twoPrimariesRunning: await p.drbd.twoPrimariesRunning(name),
+        twoPrimariesConfigured: dump !== undefined && configuredTwoPrimaries(dump),
+        users: users.filter((u) => hexes.has(u.device)),
+        mountedInDom0: mounts.some((m) => hexes.has(m.device)),
+      });
+    } catch (e) {
+      resources.push({ ...base, devices: [], error: (e as Error).message, twoPrimariesRunning: false, twoPrimariesConfigured: false, users: [], mountedInDom0: false });
+    }
+  }
+  return { resources, migrationInProgress };
+}

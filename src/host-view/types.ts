@@ -1,0 +1,31 @@
+// One look at this host: every DRBD resource, who uses its devices, and what block-drbd recorded.
+import type { BlockDevice } from '../drbd/device';
+import type { ResourceName, ResourceState } from '../drbd/types';
+import type { PromotionRecord } from '../hotplug/ledger';
+
+export interface DiskUser {
+  readonly backend: string;
+  readonly device: string; // hex major:minor
+  readonly domain?: string;
+  readonly online: boolean;
+}
+
+export interface ResourceView {
+  readonly name: ResourceName;
+  readonly devices: readonly BlockDevice[];
+  /** undefined with `error` set when DRBD could not be read for this resource. */
+  readonly state?: ResourceState;
+  readonly error?: string;
+  readonly twoPrimariesRunning: boolean;
+  readonly twoPrimariesConfigured: boolean;
+  readonly record?: PromotionRecord;
+  readonly users: readonly DiskUser[];
+  /** A dom0 mount of one of its devices. */
+  readonly mountedInDom0: boolean;
+}
+
+export interface HostView {
+  readonly resources: readonly ResourceView[];
+  /** Some domain is mid-migration (`--incoming` / `--migratedaway`): dual-primary is expected. */
+  readonly migrationInProgress: boolean;
+}

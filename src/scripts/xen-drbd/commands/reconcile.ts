@@ -1,0 +1,49 @@
+// `xen-drbd reconcile [--apply] [--include-unrecorded]`: demotes resources left Primary with no
+// domain using them (libxl skips `remove` when a backend never reaches Closed) and switches off a
+// runtime dual-primary left behind. Prints what it would do unless --apply.
+import { assessHost, planReconcile } from '../../../host-view/assess';
+import { gatherHostView } from '../../../host-view/gather';
+import { openHost } from '../host';
+import type { Command } from './index';
+
+const FLAGS = new Set(['--apply', '--include-unrecorded']);
+
+export const reconcile: Command = {
+  summary: 'demote resources left Primary with no domain using them (dry run unless --apply)',
+  async run(args) {
+    if (args.some((a) => !FLAGS.has(a))) {
+      process.stderr.write('usage: xen-drbd reconcile [--apply] [--include-unrecorded]\n');
+      return 2;
+    }
+    const apply = args.includes('--apply');
+    const host = await openHost();
+    try {
+      const view = await gatherHostView(host);
+      const actions = planReconcile(view, assessHost(view), args.includes('--include-unrecorded'));
+      if (actions.length === 0) {
+        process.stdout.write('nothing to reconcile\n');
+        return 0;
+      }
+      let failures = 0;
+      for (const a of actions) {
+        const what = a.kind === 'demote' ? `demote ${a.resource}` : `switch allow-two-primaries off on ${a.resource}`;
+        if (!apply) {
+          process.stdout.write(`would ${what}: ${a.why}\n`);
+          continue;
+        }
+        const r = a.kind === 'demote' ? await host.drbd.demote(a.resource) : await host.drbd.setTwoPrimaries(a.resource, false);
+        if (r.ok) {
+          if (a.kind === 'demote') host.ledger.clear(a.resource);
+          process.stdout.write(`${what}: done\n`);
+        } else {
+          failures++;
+          process.stdout.write(`${what}: FAILED: ${r.message}\n`);
+        }
+      }
+      if (!apply) process.stdout.write('dry run: run with --apply to do this\n');
+      return failures === 0 ? 0 : 1;
+    } finally {
+      host.close();
+    }
+  },
+};

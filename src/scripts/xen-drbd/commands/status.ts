@@ -1,0 +1,31 @@
+// `xen-drbd status [--json]`: every DRBD resource, who uses it, its roles, link and disks, whether
+// dual-primary is on; exit 1 when anything is unsafe.
+import { assessHost } from '../../../host-view/assess';
+import { gatherHostView } from '../../../host-view/gather';
+import { renderStatus } from '../../../host-view/render';
+import { openHost } from '../host';
+import type { Command } from './index';
+
+export const status: Command = {
+  summary: 'show every DRBD resource, the domains using it and its state (--json); exit 1 if unsafe',
+  async run(args) {
+    if (args.some((a) => a !== '--json')) {
+      process.stderr.write('usage: xen-drbd status [--json]\n');
+      return 2;
+    }
+    const host = await openHost();
+    try {
+      const view = await gatherHostView(host);
+      const findings = assessHost(view);
+      if (args.includes('--json')) {
+        process.stdout.write(`${JSON.stringify({ resources: view.resources, migrationInProgress: view.migrationInProgress, findings }, null, 2)}\n`);
+      } else {
+        process.stdout.write(renderStatus(view));
+        for (const f of findings) process.stdout.write(`UNSAFE ${f.code}: ${f.message}\n`);
+      }
+      return findings.length === 0 ? 0 : 1;
+    } finally {
+      host.close();
+    }
+  },
+};

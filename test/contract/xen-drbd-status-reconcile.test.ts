@@ -1,0 +1,71 @@
+// `xen-drbd status` and `reconcile`, built, against a test xenstored and the DRBD stand-in.
+import { HEALTHY, HotplugHost } from '../support/hotplug-host';
+
+let host: HotplugHost;
+afterEach(async () => {
+  await host.stop();
+});
+
+async function hostWithDomain(): Promise<string> {
+  host = new HotplugHost();
+  await host.start({ r0: HEALTHY, r1: { ...HEALTHY, minors: [1] } });
+  const be = host.addBackend(3, 51712, 'r0', { name: 'web1' });
+  expect((await host.run('add', be)).code).toBe(0);
+  return be;
+}
+
+describe('xen-drbd status', () => {
+  it('shows which domain uses which resource, and exits 0 when all is safe', async () => {
+    await hostWithDomain();
+    const r = await host.xenDrbd(['status']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^RESOURCE\s+DEVICE\s+USED BY\s+ROLE\s+PEER\s+CONNECTION\s+DISK\/PEER\s+DUAL-PRIMARY\s+PROMOTED BY US$/);
+    expect(lines[1]).toMatch(/^r0\s+\S+\/drbd0\s+web1 \(3\/51712\)\s+Primary\s+Secondary\s+Connected\s+UpToDate\/UpToDate\s+off\s+yes$/);
+    expect(lines[2]).toMatch(/^r1\s+\S+\/drbd1\s+-\s+Secondary\s+Secondary\s+Connected\s+UpToDate\/UpToDate\s+off\s+no$/);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('exits 1 and names a resource left Primary with no domain, and a runtime dual-primary left on', async () => {
+    const be = await hostWithDomain();
+    host.xenstored.tree.delete(`/local/domain/0/${be}/physical-device`); // the backend vanished without remove
+    host.setResource('r1', { twoPrimaries: true });
+    const r = await host.xenDrbd(['status', '--json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.findings.map((f: { code: string; resource: string }) => `${f.resource} ${f.code}`)).toEqual(['r0 primary-unused', 'r1 dual-primary-left-on']);
+  });
+});
+
+describe('xen-drbd reconcile', () => {
+  it('only says what it would do without --apply', async () => {
+    const be = await hostWithDomain();
+    host.xenstored.tree.delete(`/local/domain/0/${be}/physical-device`);
+    const r = await host.xenDrbd(['reconcile']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^would demote r0: r0: Primary but no domain uses it \(promoted by block-drbd for backend\/vbd\/3\/51712 at .*\)/);
+    expect(r.stdout).toMatch(/dry run: run with --apply to do this\n$/);
+    expect(host.resource('r0').role).toBe('Primary');
+  });
+
+  it('demotes with --apply what block-drbd promoted and nothing uses', async () => {
+    const be = await hostWithDomain();
+    host.xenstored.tree.delete(`/local/domain/0/${be}/physical-device`);
+    const r = await host.xenDrbd(['reconcile', '--apply']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('demote r0: done\n');
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.ledger('r0')).toBeUndefined();
+  });
+
+  it('leaves a resource in use, and one Primary without a record unless asked', async () => {
+    await hostWithDomain();
+    host.setResource('r1', { role: 'Primary' }); // promoted by hand, e.g. for a dom0 fsck
+    expect((await host.xenDrbd(['reconcile', '--apply'])).stdout).toBe('nothing to reconcile\n');
+    expect(host.resource('r0').role).toBe('Primary');
+    expect(host.resource('r1').role).toBe('Primary');
+    expect((await host.xenDrbd(['reconcile', '--apply', '--include-unrecorded'])).stdout).toBe('demote r1: done\n');
+    expect(host.resource('r1').role).toBe('Secondary');
+  });
+});
