@@ -21,4 +21,10 @@ export const drbdArgv = {
   twoPrimaries: (name: ResourceName, on: boolean): Argv => [
     'drbdadm', 'net-options', `--allow-two-primaries=${on ? 'yes' : 'no'}`, name,
   ],
+  /**
+   * The whole configuration as XML, resources for other hosts included. `-c` reads another
+   * drbd.conf (its relative includes resolve against its own directory). Reads only the config.
+   */
+  dumpXml: (configFile?: string): Argv => (configFile === undefined ? ['drbdadm', 'dump-xml'] : ['drbdadm', '-c', configFile, 'dump-xml']),
 };
+

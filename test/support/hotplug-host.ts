@@ -2,7 +2,7 @@
 // libxl's backend keys, device nodes for DRBD minors, the DRBD stand-in on PATH, and every host
 // path the script touches moved into a temp directory.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TestXenstored } from './xenstored';
@@ -142,7 +142,8 @@ export class HotplugHost {
   setResource(name: string, change: Partial<SimResource>): void {
     const state = JSON.parse(readFileSync(this.statePath, 'utf8'));
     Object.assign(state.resources[name], change);
-    writeFileSync(this.statePath, JSON.stringify(state));
+    writeFileSync(`${this.statePath}.test`, JSON.stringify(state));
+    renameSync(`${this.statePath}.test`, this.statePath);
   }
 
   /** drbdadm command lines the script ran, in order. */

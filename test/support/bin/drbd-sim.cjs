@@ -13,9 +13,14 @@ const tool = path.basename(process.argv[1]);
 const args = process.argv.slice(2);
 fs.appendFileSync(`${statePath}.calls`, `${[tool, ...args].join(' ')}\n`);
 
-function save() {
-  fs.writeFileSync(statePath, JSON.stringify(state, null, 2));
-  const lines = ['version: 8.4.11 (api:1/proto:86-101)', 'srcversion: 211FB288A383ED945B83420 '];
+// Whole-file replacement (write + rename): tests poll these files while the stand-in runs.
+function writeAtomically(file, text) {
+  fs.writeFileSync(`${file}.${process.pid}`, text);
+  fs.renameSync(`${file}.${process.pid}`, file);
+}
+
+function renderProcDrbd() {
+  const lines = ['version: 8.4.11 (api:1/proto:86-101)', 'srcversion: F73C670A7EC572DB9CF3E5B '];
   for (const r of Object.values(state.resources)) {
     r.minors.forEach((minor, i) => {
       lines.push(
@@ -24,7 +29,12 @@ function save() {
       );
     });
   }
-  fs.writeFileSync(state.procDrbd, `${lines.join('\n')}\n`);
+  writeAtomically(state.procDrbd, `${lines.join('\n')}\n`);
+}
+
+function save() {
+  writeAtomically(statePath, JSON.stringify(state, null, 2));
+  renderProcDrbd();
 }
 
 // Replays a real drbd-utils/DRBD 8.4 answer captured in the lab, for this resource's first minor.
@@ -42,7 +52,7 @@ function exit(code, stdout = '', stderr = '') {
   process.exit(code);
 }
 
-save(); // /proc/drbd reflects the state file, which tests may have changed since the last call
+renderProcDrbd(); // tests change the state file between calls; only a state change rewrites it
 
 if (tool === 'logger') {
   const msg = fs.readFileSync(0, 'utf8');
