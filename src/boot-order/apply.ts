@@ -65,16 +65,20 @@ export function undoChanges(root: string): boolean {
     if (e.backup === undefined) rmSync(full, { force: true });
     else writeAtomically(full, readFileSync(join(root, BACKUP_DIR, e.backup)), e.mode ?? 0o644);
   }
-  for (const d of [...manifest.createdDirs].reverse()) {
-    try {
-      rmdirSync(join(root, d));
-    } catch {
-      // not empty: something else was put there since; leave it
-    }
-  }
   for (const e of manifest.entries) if (e.backup !== undefined) unlinkSync(join(root, BACKUP_DIR, e.backup));
   unlinkSync(join(root, BACKUP_DIR, MANIFEST));
+  for (const d of [...manifest.createdDirs].reverse()) removeIfEmpty(join(root, d));
+  removeIfEmpty(join(root, BACKUP_DIR));
+  removeIfEmpty(join(root, dirname(BACKUP_DIR)));
   return true;
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty: something else was put there since; leave it
+  }
 }
 
 function missingDirs(root: string, dir: string): string[] {

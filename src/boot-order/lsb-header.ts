@@ -33,10 +33,6 @@ export function headerField(text: string, field: string): string[] {
   return [];
 }
 
-export function hasHeader(text: string): boolean {
-  return headerLines(text) !== undefined;
-}
-
 /**
  * The text with `word` added at the end of the field; unchanged when already there. A missing field
  * is added just before `### END INIT INFO`. undefined when the script has no LSB header.

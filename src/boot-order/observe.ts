@@ -22,7 +22,7 @@ export function listDir(root: string, path: string): string[] {
   }
 }
 
-export function isDirectory(root: string, path: string): boolean {
+function isDirectory(root: string, path: string): boolean {
   try {
     return statSync(join(root, path)).isDirectory();
   } catch {

@@ -35,10 +35,16 @@ export interface Domain {
   readonly file: DomainFile;
   /** `name =`, or undefined when unset or the file does not parse. */
   readonly name: string | undefined;
-  readonly parseError: { readonly line: number; readonly message: string } | undefined;
+  /** line is undefined when the file could not be read at all. */
+  readonly parseError: { readonly line?: number; readonly message: string } | undefined;
   readonly drbdDisks: readonly DrbdDisk[];
   readonly rejectedDisks: readonly RejectedDisk[];
   readonly bootloader: { readonly value: string; readonly line: number } | undefined;
+}
+
+/** A config named on the command line that cannot be read is reported like one xl cannot parse. */
+export function unreadableDomain(file: DomainFile, reason: string): Domain {
+  return { file, name: undefined, parseError: { message: reason }, drbdDisks: [], rejectedDisks: [], bootloader: undefined };
 }
 
 export function readDomain(file: DomainFile): Domain {

@@ -20,6 +20,12 @@ function usage(): string {
   return `usage: xen-drbd COMMAND [ARGS...]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
+// `xen-drbd status | head`: a reader that stops early is not an error of ours.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

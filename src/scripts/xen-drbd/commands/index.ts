@@ -1,4 +1,6 @@
 // The subcommand table: one entry per command module.
+import { bootOrder } from './boot-order';
+import { check } from './check';
 import { parseConfigCommand } from './parse-config';
 import { parseDisk } from './parse-disk';
 import { reconcile } from './reconcile';
@@ -14,4 +16,6 @@ export const commands: Record<string, Command> = {
   'parse-config': parseConfigCommand,
   status,
   reconcile,
+  check,
+  'boot-order': bootOrder,
 };
