@@ -1,0 +1,40 @@
+// /opt/xensource/sm/DrbdlvmSR: xapi runs it with the XML-RPC methodCall as argv[1] and reads the
+// methodResponse from stdout (research §1.1). This file only wires the real ports; the contract
+// lives in src/xapi-sr/boundary.ts. Exit status is 0 even for faults: that is the contract.
+import { Drbd } from '../../drbd/drbd';
+import { Deadline } from '../../exec/deadline';
+import { runCommand } from '../../exec/run';
+import { Lvm } from '../../lvm/lvm';
+import { answer } from '../../xapi-sr/boundary';
+import { SmLog } from '../../xapi-sr/log';
+import type { Ports } from '../../xapi-sr/ports';
+import type { SmRequest } from '../../xapi-sr/request';
+import { Xapi } from '../../xapi-sr/xapi';
+import { xapiCaller } from '../../xapi-sr/xapi-rpc';
+
+// xapi sets no timeout (a hung driver hangs the operation); ours bounds every DRBD wait.
+const BUDGET_MS = 10 * 60_000;
+
+async function main(args: readonly string[]): Promise<string> {
+  const log = new SmLog();
+  let ports: Ports | undefined;
+  const ctx = {
+    ports: (): Ports => (ports ??= { drbd: new Drbd(runCommand, new Deadline(BUDGET_MS)), lvm: new Lvm(runCommand), log }),
+    xapi: (req: SmRequest) =>
+      new Xapi(xapiCaller(req.sessionRef ?? '', req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf })),
+  };
+  const a = await answer(args, ctx);
+  if (a.fault !== undefined) log.log('err', `${a.command ?? '(undecoded request)'} failed: code ${a.fault.code}: ${a.fault.message}`);
+  await log.flush(runCommand);
+  return a.stdout;
+}
+
+function emit(text: string): void {
+  process.stdout.write(text, () => process.exit(0));
+}
+
+main(process.argv.slice(2)).then(emit, (e: unknown) => {
+  // answer() catches everything; this is the last resort if building the fault itself failed.
+  const msg = String((e as Error)?.message ?? e).replace(/[&<>]/g, ' ');
+  emit(`<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>1200</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>${msg}</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n`);
+});

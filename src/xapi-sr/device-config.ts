@@ -1,0 +1,54 @@
+// The PBD's device-config → the typed SR configuration, or a fault naming the key. Shape checked by
+// the ajv validator compiled from device-config.schema.json; the resource name follows block-drbd's
+// rule because it reaches drbdadm's argv (test/unit/xapi-sr/device-config.test.ts holds the two
+// side by side).
+import type { ResourceName, ResourceRef } from '../drbd/types';
+import { srError } from './errors';
+import type { StringMap } from './request';
+import validate from './validate-device-config.generated';
+
+export interface SrConfig {
+  readonly resource: ResourceRef;
+  /** SRmaster: this host may change LVM metadata (the pool master, for a shared SR). */
+  readonly srMaster: boolean;
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+const MAX_VOLUME = 65534;
+
+/** Throws ConfigParamsMissing (115) or ConfigDeviceInvalid (91), naming the key. */
+export function parseDeviceConfig(dc: StringMap): SrConfig {
+  if (!validate(dc)) {
+    const errors = (validate as unknown as { errors?: AjvError[] }).errors ?? [];
+    const missing = errors.find((e) => e.keyword === 'required');
+    if (missing !== undefined) {
+      const key = String(missing.params?.missingProperty ?? '');
+      throw srError('ConfigParamsMissing', `device-config:${key} is required (the DRBD resource name, e.g. device-config:${key}=r0)`);
+    }
+    throw srError('ConfigDeviceInvalid', errors.map(describe).join('; '));
+  }
+  const volume = dc.volume === undefined ? undefined : Number(dc.volume);
+  if (volume !== undefined && volume > MAX_VOLUME) {
+    throw srError('ConfigDeviceInvalid', `device-config:volume must be 0-${MAX_VOLUME}, not ${dc.volume}`);
+  }
+  const name = dc.resource as ResourceName;
+  return { resource: volume === undefined ? { name } : { name, volume }, srMaster: dc.SRmaster === 'true' };
+}
+
+function describe(e: AjvError): string {
+  const key = e.instancePath.slice(1);
+  if (e.keyword === 'additionalProperties') {
+    return `unknown key device-config:${String(e.params?.additionalProperty)} (known: resource, volume)`;
+  }
+  if (key === 'resource' && e.keyword === 'pattern') {
+    return 'device-config:resource: a DRBD resource name is 1-64 letters, digits, _ . + - and must not start with - or .';
+  }
+  if (key === 'volume' && e.keyword === 'pattern') return 'device-config:volume must be a number 0-65534';
+  return `device-config:${key} ${e.message ?? 'is invalid'}`;
+}

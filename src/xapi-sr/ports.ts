@@ -1,0 +1,72 @@
+// What the handlers need from the host and from xapi, passed in from main.ts so every handler is
+// testable without either. Adapters satisfy these structurally (src/drbd/drbd.ts's Drbd is a
+// DrbdSrPort; src/lvm/lvm.ts's Lvm is the LvmPort).
+import type { BlockDevice } from '../drbd/device';
+import type { ActionResult } from '../drbd/drbd';
+import type { ResourceName, ResourceRef, ResourceState } from '../drbd/types';
+import type { LvmPort } from '../lvm/lvm';
+import type { StringMap } from './request';
+import type { VdiView, VmView } from './guard-rails';
+
+export type { LvmPort };
+
+/** The DRBD operations the SR driver uses: a subset of DrbdPort. */
+export interface DrbdSrPort {
+  /** Throws DrbdError when the resource is not configured on this host (a third pool host). */
+  devices(ref: ResourceRef): Promise<BlockDevice[]>;
+  state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState>;
+  promote(name: ResourceName): Promise<ActionResult>;
+}
+
+/** VDI.db_introduce's arguments that vary (research §1.7); the rest are fixed by the driver. */
+export interface IntroduceVdi {
+  readonly uuid: string;
+  readonly nameLabel: string;
+  readonly nameDescription: string;
+  readonly type: string;
+  readonly readOnly: boolean;
+  readonly location: string;
+  readonly smConfig: StringMap;
+  readonly virtualSize: bigint;
+  readonly physicalUtilisation: bigint;
+}
+
+/**
+ * The calls into xapi, on the session of the call (never cached). xapi.ts implements it over
+ * XML-RPC on /var/lib/xcp/xapi (tested against test/support/xapi-sim.ts); no handler uses it yet.
+ */
+export interface XapiPort {
+  srVdis(srRef: string): Promise<VdiView[]>;
+  vmsOfVdi(vdiRef: string): Promise<VmView[]>;
+  hostName(hostRef: string): Promise<string>;
+  srSmConfig(srRef: string): Promise<StringMap>;
+  /** Atomic: 'taken' when xapi answered MAP_DUPLICATE_KEY. */
+  addToSrSmConfig(srRef: string, key: string, value: string): Promise<'added' | 'taken'>;
+  removeFromSrSmConfig(srRef: string, key: string): Promise<void>;
+  addToVdiSmConfig(vdiRef: string, key: string, value: string): Promise<'added' | 'taken'>;
+  removeFromVdiSmConfig(vdiRef: string, key: string): Promise<void>;
+  dbIntroduce(srRef: string, vdi: IntroduceVdi): Promise<string>;
+  dbForget(vdiRef: string): Promise<void>;
+  setSrSizes(srRef: string, sizes: { physicalSize: bigint; physicalUtilisation: bigint; virtualAllocation: bigint }): Promise<void>;
+}
+
+/**
+ * How an active VDI is served to guests. XCP-ng: a tapdisk per VDI (tap-ctl), since xapi always
+ * hands xenopsd a vbd3 backend (research §4.1); the Debian lab: kernel blkback on the LV path.
+ * Interface only in this slice.
+ */
+export interface BlockBackendPort {
+  /** Starts serving `lvPath`; returns the `params` path for vdi_attach's result. */
+  open(srUuid: string, vdiUuid: string, lvPath: string, writable: boolean): Promise<string>;
+  close(srUuid: string, vdiUuid: string): Promise<void>;
+}
+
+export interface Log {
+  log(level: 'debug' | 'info' | 'warning' | 'err', message: string): void;
+}
+
+export interface Ports {
+  readonly drbd: DrbdSrPort;
+  readonly lvm: LvmPort;
+  readonly log: Log;
+}

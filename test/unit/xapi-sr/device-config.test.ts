@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseTarget } from '../../../src/scripts/block-drbd/target';
+import { parseDeviceConfig } from '../../../src/xapi-sr/device-config';
+import { SrError } from '../../../src/xapi-sr/errors';
+
+function fault(dc: Record<string, string>): [number, string] | 'ok' {
+  try {
+    parseDeviceConfig(dc);
+    return 'ok';
+  } catch (e) {
+    if (!(e instanceof SrError)) throw e;
+    return [e.code, e.message];
+  }
+}
+
+describe('parseDeviceConfig', () => {
+  it('gives the resource and whether this host is the SR master', () => {
+    expect(parseDeviceConfig({ SRmaster: 'true', resource: 'r0' })).toEqual({ resource: { name: 'r0' }, srMaster: true });
+    expect(parseDeviceConfig({ SRmaster: 'false', resource: 'xcp-sr', volume: '1' })).toEqual({ resource: { name: 'xcp-sr', volume: 1 }, srMaster: false });
+    expect(parseDeviceConfig({ resource: 'r0' }).srMaster).toBe(false);
+  });
+
+  it.each([
+    [{ SRmaster: 'true' }, 115, 'Not all required parameters specified [opterr=device-config:resource is required (the DRBD resource name, e.g. device-config:resource=r0)]'],
+    [{ SRmaster: 'true', device: '/dev/drbd0' }, 115, /device-config:resource is required/],
+    [{ resource: '-r0' }, 91, 'The device-config is invalid [opterr=device-config:resource: a DRBD resource name is 1-64 letters, digits, _ . + - and must not start with - or .]'],
+    [{ resource: 'r0/1' }, 91, /a DRBD resource name is/],
+    [{ resource: 'r0', volume: 'x' }, 91, /device-config:volume must be a number 0-65534/],
+    [{ resource: 'r0', volume: '65535' }, 91, /device-config:volume must be 0-65534, not 65535/],
+    [{ resource: 'r0', resouce: 'r1' }, 91, /unknown key device-config:resouce \(known: resource, volume\)/],
+    [{ resource: 'r0', SRmaster: 'yes' }, 91, /device-config:SRmaster must be equal to one of the allowed values/],
+  ])('%j is refused with code %i', (dc, code, message) => {
+    const f = fault(dc);
+    expect(f).not.toBe('ok');
+    const [c, m] = f as [number, string];
+    expect(c).toBe(code);
+    if (typeof message === 'string') expect(m).toBe(message);
+    else expect(m).toMatch(message);
+  });
+
+  it.each(['r0', 'xcp-sr', 'A_b.c+d', '_x', 'a'.repeat(64), 'a'.repeat(65), '.r0', '-r0', 'r 0', 'r0;x', '', 'drbd:r0', 'é'])(
+    'judges resource %j as block-drbd does',
+    (name) => {
+      const blockDrbd = name.includes(':') ? false : parseTarget(name).ok;
+      expect(fault({ resource: name }) === 'ok').toBe(blockDrbd);
+    },
+  );
+
+  it('ships a validator generated from the current schema', () => {
+    expect(() => execFileSync('node', [join(__dirname, '../../../scripts/gen-sr-config-validator.cjs'), '--check'])).not.toThrow();
+  });
+});

@@ -1,0 +1,45 @@
+import type { DiskState, Link } from '../../../src/drbd/types';
+import { localHealth, peerHealth } from '../../../src/xapi-sr/drbd-health';
+import { drbdState } from './drbd-state';
+
+const verdict = (h: ReturnType<typeof peerHealth>): string => (h.ok ? 'ok' : h.error);
+
+describe('peerHealth: what metadata changes and split-host writes need', () => {
+  it.each<[Link, DiskState, DiskState, string]>([
+    ['Established', 'UpToDate', 'UpToDate', 'ok'],
+    ['StandAlone', 'UpToDate', 'DUnknown', 'DrbdStandAlone'],
+    ['Connecting', 'UpToDate', 'DUnknown', 'DrbdNotConnected'],
+    ['Handshake', 'UpToDate', 'UpToDate', 'DrbdNotConnected'],
+    ['SyncSource', 'UpToDate', 'Inconsistent', 'DrbdPeerNotUpToDate'],
+    ['SyncTarget', 'Inconsistent', 'UpToDate', 'DrbdLocalNotUpToDate'],
+    ['Established', 'UpToDate', 'Outdated', 'DrbdPeerNotUpToDate'],
+    ['Established', 'Outdated', 'UpToDate', 'DrbdLocalNotUpToDate'],
+    ['Established', 'Diskless', 'UpToDate', 'DrbdLocalNotUpToDate'],
+  ])('%s, local %s, peer %s → %s', (link, disk, peer, expected) => {
+    expect(verdict(peerHealth(drbdState(link, disk, peer)))).toBe(expected);
+  });
+
+  it('gives the documented manual recovery for StandAlone and never an automatic one', () => {
+    const h = peerHealth(drbdState('StandAlone'));
+    expect(!h.ok && h.reason).toMatch(/drbdadm connect --discard-my-data r0/);
+    expect(!h.ok && h.reason).toMatch(/xen-drbd status/);
+  });
+});
+
+describe('localHealth: what a host needs to serve its own VMs', () => {
+  it.each<[Link, DiskState, DiskState, string]>([
+    ['Established', 'UpToDate', 'UpToDate', 'ok'],
+    ['Connecting', 'UpToDate', 'DUnknown', 'ok'],
+    ['StandAlone', 'UpToDate', 'DUnknown', 'ok'],
+    ['SyncTarget', 'Inconsistent', 'UpToDate', 'ok'],
+    ['Connecting', 'Inconsistent', 'DUnknown', 'DrbdLocalNotUpToDate'],
+    ['Connecting', 'Outdated', 'DUnknown', 'DrbdLocalNotUpToDate'],
+    ['Established', 'Diskless', 'UpToDate', 'DrbdLocalNotUpToDate'],
+  ])('%s, local %s, peer %s → %s', (link, disk, peer, expected) => {
+    expect(verdict(localHealth(drbdState(link, disk, peer)))).toBe(expected);
+  });
+
+  it('a resource with no volumes up is missing', () => {
+    expect(verdict(localHealth({ ...drbdState('Established'), volumes: [] }))).toBe('DrbdResourceMissing');
+  });
+});
