@@ -48,6 +48,6 @@ describe('parseDeviceConfig', () => {
   );
 
   it('ships a validator generated from the current schema', () => {
-    expect(() => execFileSync('node', [join(__dirname, '../../../scripts/gen-sr-config-validator.cjs'), '--check'])).not.toThrow();
+    expect(() => execFileSync('node', [join(__dirname, '../../../scripts/gen-validators.cjs'), '--check'])).not.toThrow();
   });
 });
