@@ -1,0 +1,204 @@
+#!/bin/bash
+# Builds (or refreshes) the cached parts of the xen-drbd qemu lab.
+#
+# Everything large lives in ${XEN_DRBD_LAB_CACHE:-/var/cache/xen-drbd-lab}, never in the repo:
+#   boot/xen-4.17-amd64        Xen hypervisor, uncompressed ELF (qemu multiboot loads it)
+#   boot/vmlinuz               Debian 6.1 kernel (dom0 and the PVH domU)
+#   dom0-base.cpio             debootstrapped dom0 root (drbd-utils, xen-utils, nodejs, ...)
+#   domu-base.cpio             busybox + xen-blkfront for the tiny guest (also inside dom0-base)
+#   manifest.env               what was built, read by the runner (test/lab/lib)
+#
+# Each step leaves a stamp; a second run with a warm cache only checks the stamps (seconds).
+# The per-run parts (the freshly built dist/, the dom0 /init, the command agent, the guest's
+# init) are NOT built here: the runner packs them into a small overlay cpio at every boot.
+#
+# Environment:
+#   XEN_DRBD_LAB_CACHE   cache directory (default /var/cache/xen-drbd-lab)
+#   LAB_KERNEL_PKG       exact kernel package (default: what linux-image-amd64 depends on)
+#   LAB_XEN_PKG          exact hypervisor package (default xen-hypervisor-4.17-amd64)
+#   LAB_MIRROR           debootstrap mirror (default: the bookworm main mirror apt already uses)
+#   LAB_SKIP_APT=1       do not apt-get install host packages
+set -euo pipefail
+
+CACHE=${XEN_DRBD_LAB_CACHE:-/var/cache/xen-drbd-lab}
+SUITE=bookworm
+# The mirror this machine's apt is configured with: nothing outside the configured registry.
+apt_mirror() { apt-cache policy 2>/dev/null | awk -v s=" $SUITE/main amd64 Packages" 'index($0, s) { print $2; exit }'; }
+MIRROR=${LAB_MIRROR:-$(apt_mirror)}
+# Bump to force a rebuild of the dom0 root / guest base after changing the steps below.
+ROOTFS_RECIPE=4
+DOMU_RECIPE=2
+
+t0=$(date +%s)
+log() { printf '[lab-build %4ss] %s\n' "$(( $(date +%s) - t0 ))" "$*" >&2; }
+die() { printf '[lab-build] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, mknod)"
+mkdir -p "$CACHE"/{debs,boot,pkgs}
+
+# --- 1. host packages ------------------------------------------------------------------------
+HOST_PKGS=(qemu-system-x86 debootstrap cpio kmod busybox-static socat xz-utils zstd)
+need=()
+for p in "${HOST_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  [ "${LAB_SKIP_APT:-0}" = 1 ] && die "missing host packages: ${need[*]}"
+  log "apt-get install ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  log "host packages present"
+fi
+
+# --- 2. kernel and hypervisor debs -----------------------------------------------------------
+KPKG=${LAB_KERNEL_PKG:-}
+if [ -z "$KPKG" ]; then
+  if [ -f "$CACHE/kernel-pkg" ]; then
+    KPKG=$(cat "$CACHE/kernel-pkg")   # keep the cached kernel stable across apt updates
+  else
+    KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-6\.1\.0-[0-9]+-amd64$/ {print $2; exit}')
+  fi
+fi
+[[ "$KPKG" =~ ^linux-image-6\.1\.0-[0-9]+-amd64$ ]] || die "cannot determine exact kernel package (got '$KPKG')"
+XPKG=${LAB_XEN_PKG:-xen-hypervisor-4.17-amd64}
+KVER=${KPKG#linux-image-}
+
+fetch_deb() { # $1 = exact package name, $2 = optional exact version; downloads once into debs/
+  local pkg=$1 ver=${2:-} spec=$1 glob
+  [ -n "$ver" ] && spec="$pkg=$ver"
+  glob="${pkg}_${ver//:/%3a}"
+  if ! ls "$CACHE/debs/$glob"*.deb >/dev/null 2>&1; then
+    log "apt-get download $spec"
+    (cd "$CACHE/debs" && apt-get download -qq "$spec" 2>&1 | { grep -v unsandboxed >&2 || true; })
+    ls "$CACHE/debs/$glob"*.deb >/dev/null 2>&1 || { apt-get update -qq; (cd "$CACHE/debs" && apt-get download -qq "$spec" 2>&1 | { grep -v unsandboxed >&2 || true; }); }
+  fi
+  ls "$CACHE/debs/$glob"*.deb | head -n1
+}
+
+if [ ! -f "$CACHE/pkgs/kernel.done" ] || [ "$(cat "$CACHE/pkgs/kernel.done")" != "$KPKG" ]; then
+  deb=$(fetch_deb "$KPKG")
+  rm -rf "$CACHE/pkgs/kernel"; mkdir -p "$CACHE/pkgs/kernel"
+  log "unpacking $(basename "$deb")"
+  dpkg -x "$deb" "$CACHE/pkgs/kernel"
+  depmod -b "$CACHE/pkgs/kernel" "$KVER"   # the deb ships no modules.dep (postinst makes it)
+  cp "$CACHE/pkgs/kernel/boot/vmlinuz-$KVER" "$CACHE/boot/vmlinuz"
+  echo "$KPKG" > "$CACHE/kernel-pkg"
+  echo "$KPKG" > "$CACHE/pkgs/kernel.done"
+  rm -f "$CACHE/rootfs.done"   # modules must be re-copied
+else
+  log "kernel $KPKG cached"
+fi
+KMOD_ROOT="$CACHE/pkgs/kernel"
+[ -d "$KMOD_ROOT/lib/modules/$KVER" ] || die "no modules for $KVER in $KMOD_ROOT"
+
+# copy_modules DESTROOT mod...: copies modules and their dependencies, then runs depmod.
+copy_modules() {
+  local dest=$1; shift
+  local m line f rel
+  mkdir -p "$dest/lib/modules/$KVER"
+  for f in modules.builtin modules.builtin.modinfo modules.order; do
+    [ -f "$KMOD_ROOT/lib/modules/$KVER/$f" ] && cp "$KMOD_ROOT/lib/modules/$KVER/$f" "$dest/lib/modules/$KVER/"
+  done
+  for m in "$@"; do
+    modprobe -d "$KMOD_ROOT" -S "$KVER" --show-depends "$m" | while read -r line; do
+      case $line in
+        insmod\ *)
+          f=$(echo "$line" | awk '{print $2}')
+          rel=${f#"$KMOD_ROOT"}
+          mkdir -p "$dest$(dirname "$rel")"
+          cp -n "$KMOD_ROOT$rel" "$dest$rel"
+          ;;
+      esac
+    done
+  done
+  depmod -b "$dest" "$KVER"
+}
+
+# --- 3. dom0 root (debootstrap) --------------------------------------------------------------
+ROOT="$CACHE/rootfs"
+INCLUDE=drbd-utils,xen-utils-4.17,xen-utils-common,xenstore-utils,kmod,iproute2,procps,util-linux,busybox-static,nodejs,lvm2,socat,e2fsprogs,python3
+if [ ! -f "$CACHE/debootstrap.done" ] || [ "$(cat "$CACHE/debootstrap.done")" != "$INCLUDE" ]; then
+  rm -rf "$ROOT" "$CACHE/rootfs.done"
+  if [ -z "$MIRROR" ]; then apt-get update -qq; MIRROR=$(apt_mirror); fi
+  [ -n "$MIRROR" ] || die "no $SUITE main mirror in apt's configuration; set LAB_MIRROR"
+  log "debootstrap $SUITE (minbase + $INCLUDE) from $MIRROR"
+  debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$ROOT" "$MIRROR" > "$CACHE/debootstrap.log" 2>&1 \
+    || { tail -n 30 "$CACHE/debootstrap.log" >&2; die "debootstrap failed (log: $CACHE/debootstrap.log)"; }
+  echo "$INCLUDE" > "$CACHE/debootstrap.done"
+  log "debootstrap done"
+else
+  log "debootstrap root cached"
+fi
+
+# --- 3b. hypervisor: the exact version of the dom0 tools (libxc/libxl ABI) ---------------------
+XEN_TOOLS_VER=$(chroot "$ROOT" dpkg-query -W -f='${Version}' xen-utils-4.17)
+if [ ! -f "$CACHE/pkgs/xen.done" ] || [ "$(cat "$CACHE/pkgs/xen.done")" != "$XPKG=$XEN_TOOLS_VER" ]; then
+  deb=$(fetch_deb "$XPKG" "$XEN_TOOLS_VER")
+  rm -rf "$CACHE/pkgs/xen"; mkdir -p "$CACHE/pkgs/xen"
+  log "unpacking $(basename "$deb")"
+  dpkg -x "$deb" "$CACHE/pkgs/xen"
+  xgz=$(ls "$CACHE"/pkgs/xen/boot/xen-4.17*-amd64.gz | head -n1)
+  gunzip -c "$xgz" > "$CACHE/boot/xen-4.17-amd64"
+  echo "$XPKG=$XEN_TOOLS_VER" > "$CACHE/pkgs/xen.done"
+else
+  log "hypervisor $XPKG cached"
+fi
+
+# --- 4. tiny guest base: busybox + xen-blkfront ----------------------------------------------
+DOMU="$CACHE/domu"
+if [ ! -f "$CACHE/domu.done" ] || [ "$(cat "$CACHE/domu.done")" != "$DOMU_RECIPE $KPKG" ]; then
+  log "building guest base cpio"
+  rm -rf "$DOMU"; mkdir -p "$DOMU"/{bin,dev,proc,sys,tmp,etc}
+  cp "$ROOT/bin/busybox" "$DOMU/bin/busybox"
+  copy_modules "$DOMU" xen-blkfront
+  (cd "$DOMU" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$CACHE/domu-base.cpio"
+  echo "$DOMU_RECIPE $KPKG" > "$CACHE/domu.done"
+  rm -f "$CACHE/rootfs.done"
+fi
+
+# --- 5. dom0 root: modules, guest, trimming, cpio --------------------------------------------
+if [ ! -f "$CACHE/rootfs.done" ] || [ "$(cat "$CACHE/rootfs.done")" != "$ROOTFS_RECIPE $KPKG" ]; then
+  log "preparing dom0 root"
+  rm -rf "$ROOT/lib/modules"
+  copy_modules "$ROOT" e1000 loop drbd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd \
+    xen-blkback xen-blkfront dm-mod ext4 crc32c_generic
+  # Debian's bash hotplug script stays available under another name for comparisons.
+  [ -f "$ROOT/etc/xen/scripts/block-drbd.debian" ] || cp -p "$ROOT/etc/xen/scripts/block-drbd" "$ROOT/etc/xen/scripts/block-drbd.debian"
+  mkdir -p "$ROOT/lab/domu"
+  cp "$CACHE/boot/vmlinuz" "$ROOT/lab/domu/vmlinuz"
+  cp "$CACHE/domu-base.cpio" "$ROOT/lab/domu/base.cpio"
+  # trim: documentation, manuals, locales, apt caches, python bytecode caches
+  rm -rf "$ROOT"/usr/share/{doc,man,info,lintian,linda,groff,bug,common-licenses} \
+         "$ROOT"/var/cache/apt/*.bin "$ROOT"/var/cache/apt/archives/*.deb "$ROOT"/var/lib/apt/lists/* \
+         "$ROOT"/usr/share/zoneinfo/right "$ROOT"/usr/share/zoneinfo/posix \
+         "$ROOT"/usr/lib/udev/hwdb.bin "$ROOT"/usr/lib/udev/hwdb.d "$ROOT"/etc/udev/hwdb.bin
+  find "$ROOT/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} + 2>/dev/null || true
+  find "$ROOT" -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
+  log "packing dom0-base.cpio"
+  (cd "$ROOT" && find . -mindepth 1 -xdev | LC_ALL=C sort | cpio -o -H newc --quiet) > "$CACHE/dom0-base.cpio.tmp"
+  mv "$CACHE/dom0-base.cpio.tmp" "$CACHE/dom0-base.cpio"
+  echo "$ROOTFS_RECIPE $KPKG" > "$CACHE/rootfs.done"
+else
+  log "dom0 base cpio cached"
+fi
+
+# --- 6. manifest for the runner ---------------------------------------------------------------
+DRBD_UTILS=$(chroot "$ROOT" dpkg-query -W -f='${Version}' drbd-utils 2>/dev/null || echo unknown)
+XEN_UTILS=$(chroot "$ROOT" dpkg-query -W -f='${Version}' xen-utils-4.17 2>/dev/null || echo unknown)
+NODE_VER=$(chroot "$ROOT" dpkg-query -W -f='${Version}' nodejs 2>/dev/null || echo unknown)
+cat > "$CACHE/manifest.env.tmp" <<EOF
+LAB_CACHE=$CACHE
+LAB_KERNEL_PKG=$KPKG
+LAB_KERNEL_VERSION=$KVER
+LAB_XEN_PKG=$XPKG=$XEN_TOOLS_VER
+LAB_XEN=$CACHE/boot/xen-4.17-amd64
+LAB_VMLINUZ=$CACHE/boot/vmlinuz
+LAB_DOM0_CPIO=$CACHE/dom0-base.cpio
+LAB_DRBD_UTILS=$DRBD_UTILS
+LAB_XEN_UTILS=$XEN_UTILS
+LAB_DOM0_NODEJS=$NODE_VER
+LAB_DOM0_CPIO_BYTES=$(stat -c %s "$CACHE/dom0-base.cpio")
+EOF
+mv "$CACHE/manifest.env.tmp" "$CACHE/manifest.env"
+log "ready: $(du -h "$CACHE/dom0-base.cpio" | cut -f1) dom0 cpio, kernel $KPKG, drbd-utils $DRBD_UTILS, xen-utils $XEN_UTILS"

@@ -1,0 +1,103 @@
+// `npm run lab`: the one-command demo of xen-drbd on two real Xen hosts under qemu.
+//   1. build/refresh the cached lab (test/lab/build.sh), boot host A and host B;
+//   2. create DRBD resource r0 (8.4) replicated between them, initial sync;
+//   3. start a PVH guest with disk = ['drbd:r0,xvda,w'] on A: block-drbd promotes r0, the guest
+//      writes a payload of known SHA-256 to its disk and powers off; r0 is demoted on A;
+//   4. start the same guest on B: it reads the disk back and the checksum must match.
+// Options: --script=dist|debian (or LAB_SCRIPT), LAB_SKIP_BUILD=1, XEN_DRBD_LAB_CACHE.
+import { Lab } from './lib/lab';
+import { Reporter } from './lib/report';
+import { scriptChoice, ensureLabBuilt } from './lib/options';
+import { R0, createResource, guestResults, role, waitDomainGone, waitGuestDone, waitRole, xlCreate, vbdBackendKeys } from './lib/drbd';
+
+async function main(): Promise<number> {
+  const script = scriptChoice();
+  const rep = new Reporter(`xen-drbd lab demo (block-drbd: ${script})`);
+  const facts: Record<string, string> = { 'block-drbd': script };
+  let lab: Lab | undefined;
+  const overall = setTimeout(() => {
+    rep.log('✘ demo exceeded its 15 minute limit; stopping');
+    void lab?.stop().finally(() => process.exit(2));
+  }, 15 * 60_000);
+  try {
+    await rep.step('lab cache (test/lab/build.sh)', async () => ensureLabBuilt((l) => rep.log('  ' + l)));
+    lab = await rep.step('boot host A and host B', () => Lab.start({ script, log: (l) => rep.log(l) }), (l) => `A ${(l.hosts.A.bootMs / 1000).toFixed(1)} s, B ${(l.hosts.B.bootMs / 1000).toFixed(1)} s`);
+    const { A, B } = lab.hosts;
+    facts['payload sha256'] = lab.payloadSha256;
+    facts['run dir'] = lab.runDir;
+    await rep.step('create r0 on A and B, initial sync', () => createResource(lab!, R0), () => `A ${'Secondary/Secondary'}, UpToDate/UpToDate`);
+
+    const guest = { name: 'demo', disks: ['drbd:r0,xvda,w'] };
+    const created = await rep.step('xl create on A (guest writes payload)', async () => {
+      const r = await xlCreate(A, { ...guest, action: 'write' });
+      if (r.code !== 0) throw new Error(`xl create failed rc=${r.code}: ${r.stderr.trim()}`);
+      return r;
+    }, (r) => `xl create took ${(r.ms / 1000).toFixed(1)} s`);
+    void created;
+    await rep.step('r0 Primary on A while the guest runs', async () => {
+      const roleA = await role(A, 'r0');
+      facts['role A while running'] = roleA;
+      let keys = '';
+      try {
+        const k = await vbdBackendKeys(A, 'demo');
+        const first = Object.values(k)[0] ?? {};
+        keys = `physical-device=${first['physical-device']} physical-device-path=${first['physical-device-path']} hotplug-status=${first['hotplug-status']}`;
+        facts['backend keys on A'] = keys;
+      } catch {
+        keys = '(guest already gone)';
+      }
+      if (!/^Primary\//.test(roleA)) throw new Error(`role on A is ${roleA}`);
+      return `${roleA}; ${keys}`;
+    }, (s) => s);
+    const written = await rep.step('guest on A wrote the payload', async () => {
+      const out = await waitGuestDone(A, 'demo', 180_000);
+      const w = guestResults(out).find((x) => x.op === 'write');
+      if (!w) throw new Error(`no write result on the guest console:\n${out}`);
+      if (w.sha256 !== lab!.payloadSha256) throw new Error(`read-back sha256 ${w.sha256} != payload ${lab!.payloadSha256}`);
+      return w.sha256;
+    }, (s) => `sha256 ${s.slice(0, 16)}… (read back in the guest)`);
+    facts['sha256 written on A'] = written;
+    await rep.step('guest powered off, r0 demoted on A', async () => {
+      await waitDomainGone(A, 'demo');
+      return waitRole(A, 'r0', /^Secondary\//, 60_000);
+    }, (r) => `A role ${r}`);
+    await rep.step('xl create on B (guest verifies)', async () => {
+      const r = await xlCreate(B, { ...guest, action: 'verify' });
+      if (r.code !== 0) throw new Error(`xl create failed rc=${r.code}: ${r.stderr.trim()}`);
+      return r;
+    }, (r) => `xl create took ${(r.ms / 1000).toFixed(1)} s`);
+    const read = await rep.step('guest on B read the same data', async () => {
+      const out = await waitGuestDone(B, 'demo', 180_000);
+      const v = guestResults(out).find((x) => x.op === 'verify');
+      if (!v) throw new Error(`no verify result on the guest console:\n${out}`);
+      if (v.sha256 !== lab!.payloadSha256) throw new Error(`sha256 on B ${v.sha256} != payload ${lab!.payloadSha256}`);
+      return v.sha256;
+    }, (s) => `sha256 ${s.slice(0, 16)}… matches`);
+    facts['sha256 read on B'] = read;
+    await rep.step('guest powered off, r0 demoted on B', async () => {
+      await waitDomainGone(B, 'demo');
+      const rb = await waitRole(B, 'r0', /^Secondary\//, 60_000);
+      const ra = await role(A, 'r0');
+      return `A ${ra}, B ${rb}`;
+    }, (s) => s);
+    return 0;
+  } catch {
+    return 1;
+  } finally {
+    clearTimeout(overall);
+    if (lab) {
+      await lab.stop();
+      facts['qemu peak RSS'] = `A ${(lab.hosts.A.peakRssKb / 1024).toFixed(0)} MiB, B ${(lab.hosts.B.peakRssKb / 1024).toFixed(0)} MiB`;
+    }
+    console.log(rep.summary(facts));
+    console.log(rep.failed() ? '\nRESULT: FAIL' : '\nRESULT: PASS');
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,211 @@
+// DRBD 8.4 and xl helpers for lab scenarios (run inside the dom0s through the agent).
+import type { Host, Lab, RunResult } from './lab';
+
+export interface VolumeSpec {
+  minor: number;
+  sizeMiB?: number;
+}
+
+export interface ResourceSpec {
+  name: string;
+  port: number;
+  volumes: VolumeSpec[];
+  /** Extra lines for the net section, e.g. "allow-two-primaries yes;". */
+  net?: string;
+}
+
+export const R0: ResourceSpec = { name: 'r0', port: 7789, volumes: [{ minor: 0 }] };
+export const R1_TWO_VOLUMES: ResourceSpec = { name: 'r1', port: 7790, volumes: [{ minor: 1 }, { minor: 2 }] };
+
+/** 8.4 syntax. The dynamic resync controller is off (c-plan-ahead 0): it is very slow under TCG. */
+export function resourceConfig(spec: ResourceSpec, disks: Record<string, string[]>, hosts: Host[]): string {
+  const single = spec.volumes.length === 1;
+  const onBlocks = hosts.map((h) => {
+    const d = disks[h.name] ?? [];
+    const vols = spec.volumes.map((v, i) =>
+      single
+        ? `    device /dev/drbd${v.minor};\n    disk ${d[i]};\n    meta-disk internal;`
+        : `    volume ${i} {\n      device /dev/drbd${v.minor};\n      disk ${d[i]};\n      meta-disk internal;\n    }`,
+    );
+    return `  on ${h.hostname} {\n${vols.join('\n')}\n    address ${h.replIp}:${spec.port};\n  }`;
+  });
+  return [
+    `resource ${spec.name} {`,
+    `  net {\n    protocol C;\n${spec.net ? '    ' + spec.net + '\n' : ''}  }`,
+    `  disk {\n    c-plan-ahead 0;\n    resync-rate 400M;\n  }`,
+    ...onBlocks,
+    `}`,
+    '',
+  ].join('\n');
+}
+
+export function shq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Creates backing loop devices, writes the config on both hosts, create-md + up. No sync yet. */
+export async function defineResource(lab: Lab, spec: ResourceSpec): Promise<void> {
+  const hosts = [lab.hosts.A, lab.hosts.B];
+  const disks: Record<string, string[]> = {};
+  await Promise.all(
+    hosts.map(async (h) => {
+      disks[h.name] = [];
+      for (let i = 0; i < spec.volumes.length; i++) {
+        const size = spec.volumes[i]!.sizeMiB ?? 64;
+        const file = `/var/lib/lab/${spec.name}-${i}.img`;
+        const dev = (await h.sh(`mkdir -p /var/lib/lab && truncate -s ${size}M ${file} && losetup --find --show ${file}`)).trim();
+        disks[h.name]!.push(dev);
+      }
+    }),
+  );
+  const cfg = resourceConfig(spec, disks, hosts);
+  await Promise.all(
+    hosts.map(async (h) => {
+      await h.sh(`cat > /etc/drbd.d/${spec.name}.res`, { stdin: cfg });
+      await h.sh(`drbdadm create-md --force ${spec.name}`, { timeoutMs: 60_000 });
+      await h.sh(`drbdadm up ${spec.name}`, { timeoutMs: 60_000 });
+    }),
+  );
+}
+
+export async function waitConnected(lab: Lab, res: string, timeoutMs = 60_000): Promise<void> {
+  await Promise.all(
+    [lab.hosts.A, lab.hosts.B].map((h) =>
+      h.waitFor(`drbdadm cstate ${res}`, (r) => r.stdout.split('\n').filter(Boolean).every((l) => /^(Connected|SyncSource|SyncTarget)$/.test(l.trim())), timeoutMs, `${res} connected`),
+    ),
+  );
+}
+
+export async function waitUpToDate(lab: Lab, res: string, timeoutMs = 120_000): Promise<void> {
+  await Promise.all(
+    [lab.hosts.A, lab.hosts.B].map((h) =>
+      h.waitFor(`drbdadm dstate ${res}`, (r) => r.code === 0 && r.stdout.split('\n').filter(Boolean).every((l) => l.trim() === 'UpToDate/UpToDate'), timeoutMs, `${res} UpToDate/UpToDate`),
+    ),
+  );
+}
+
+/** Full initial sync from A, then both Secondary: the normal starting point of a scenario. */
+export async function createResource(lab: Lab, spec: ResourceSpec): Promise<void> {
+  await defineResource(lab, spec);
+  await waitConnected(lab, spec.name);
+  await lab.hosts.A.sh(`drbdadm primary --force ${spec.name}`);
+  await waitUpToDate(lab, spec.name);
+  await lab.hosts.A.sh(`drbdadm secondary ${spec.name}`);
+}
+
+export async function role(h: Host, res: string): Promise<string> {
+  return (await h.sh(`drbdadm role ${res}`)).trim();
+}
+
+export async function waitRole(h: Host, res: string, want: RegExp, timeoutMs = 60_000): Promise<string> {
+  const r = await h.waitFor(`drbdadm role ${res}`, (x) => want.test(x.stdout.trim()), timeoutMs, `${res} role ${want}`);
+  return r.stdout.trim();
+}
+
+// ---- guests ------------------------------------------------------------------------------------
+
+export interface GuestSpec {
+  name: string;
+  /** xl disk specs, e.g. ["drbd:r0,xvda,w"]. */
+  disks: string[];
+  action: 'write' | 'verify' | 'hold';
+  /** Guest device names to act on (default xvda). */
+  guestDisks?: string[];
+  memoryMiB?: number;
+  /** Power off when the action is done (default true; 'hold' never powers off by itself). */
+  poweroff?: boolean;
+  /** Then keep re-reading the disks forever ("watch"), e.g. across a live migration. */
+  then?: 'watch';
+  /** Extra xl config lines. */
+  extra?: string[];
+}
+
+export function guestConfig(g: GuestSpec): string {
+  return [
+    `name = "${g.name}"`,
+    `type = "pvh"`,
+    `kernel = "/lab/domu/vmlinuz"`,
+    `ramdisk = "/lab/domu/initrd.cpio"`,
+    `memory = ${g.memoryMiB ?? 128}`,
+    `vcpus = 1`,
+    `tsc_mode = "native"`,
+    `on_poweroff = "destroy"`,
+    `on_crash = "destroy"`,
+    `disk = [ ${g.disks.map((d) => `'${d}'`).join(', ')} ]`,
+    `extra = "console=hvc0 quiet lab_action=${g.action} lab_disks=${(g.guestDisks ?? ['xvda']).join(',')} lab_poweroff=${g.poweroff === false ? 0 : 1}${g.then ? ' lab_then=' + g.then : ''}"`,
+    ...(g.extra ?? []),
+    '',
+  ].join('\n');
+}
+
+export async function xlCreate(h: Host, g: GuestSpec, timeoutMs = 120_000): Promise<RunResult> {
+  await h.sh(`mkdir -p /etc/xen/lab && rm -f /var/log/xen/console/guest-${g.name}.log && cat > /etc/xen/lab/${g.name}.cfg`, { stdin: guestConfig(g) });
+  return h.run(`xl create /etc/xen/lab/${g.name}.cfg`, { timeoutMs });
+}
+
+export async function guestConsole(h: Host, name: string): Promise<string> {
+  return (await h.run(`cat /var/log/xen/console/guest-${name}.log 2>/dev/null`)).stdout;
+}
+
+export async function waitGuestDone(h: Host, name: string, timeoutMs = 120_000): Promise<string> {
+  const r = await h.waitFor(`cat /var/log/xen/console/guest-${name}.log 2>/dev/null`, (x) => /LAB-GUEST done rc=\d+/.test(x.stdout), timeoutMs, `guest ${name} done`);
+  return r.stdout;
+}
+
+export async function domainExists(h: Host, name: string): Promise<boolean> {
+  return (await h.run(`xl domid ${name}`)).code === 0;
+}
+
+export async function waitDomainGone(h: Host, name: string, timeoutMs = 90_000): Promise<void> {
+  await h.waitFor(`xl domid ${name}`, (r) => r.code !== 0, timeoutMs, `domain ${name} gone`);
+}
+
+export function guestResults(consoleText: string): { disk: string; op: string; sha256: string; rc: string }[] {
+  const out: { disk: string; op: string; sha256: string; rc: string }[] = [];
+  for (const m of consoleText.matchAll(/LAB-GUEST disk=(\S+) op=(\S+) sha256=([0-9a-f]+) rc=(\d+)/g)) {
+    out.push({ disk: m[1]!, op: m[2]!, sha256: m[3]!, rc: m[4]! });
+  }
+  return out;
+}
+
+/** Backend xenstore dir(s) of a running domain's vbds: backend/vbd/<domid>/<devid> → keys. */
+export async function vbdBackendKeys(h: Host, name: string): Promise<Record<string, Record<string, string>>> {
+  const domid = (await h.sh(`xl domid ${name}`)).trim();
+  const out: Record<string, Record<string, string>> = {};
+  const devs = (await h.run(`xenstore-list /local/domain/0/backend/vbd/${domid}`)).stdout.split('\n').filter(Boolean);
+  for (const dev of devs) {
+    const ls = (await h.sh(`xenstore-ls -f /local/domain/0/backend/vbd/${domid}/${dev}`)).split('\n');
+    const keys: Record<string, string> = {};
+    for (const l of ls) {
+      const m = /^\S+\/([^/\s]+) = "(.*)"$/.exec(l);
+      if (m) keys[m[1]!] = m[2]!;
+    }
+    out[dev] = keys;
+  }
+  return out;
+}
+
+export async function hotplugLog(h: Host): Promise<string> {
+  return (await h.run('cat /var/log/xen/xen-hotplug.log 2>/dev/null; for f in /var/log/xen/xl-*.log; do echo "== $f"; cat "$f"; done 2>/dev/null')).stdout;
+}
+
+/** The interesting part of a failed `xl create`: libxl's "script: ..." (hotplug-error) lines first. */
+export function xlError(r: RunResult): string {
+  const lines = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const script = lines.filter((l) => /script:|hotplug|block-drbd|drbd/i.test(l));
+  const pick = script.length ? script : lines.filter((l) => /error|fail/i.test(l));
+  return pick.slice(0, 4).join(' | ');
+}
+
+/**
+ * Live-migrates a guest with `xl migrate` without sshd: a one-shot socat on the destination's
+ * replication address runs `xl migrate-receive`; the sender's transport (`-s ''` makes xl run
+ * the "host" argument as the command) is socat to that address.
+ */
+export async function xlMigrate(from: Host, to: Host, name: string, timeoutMs = 240_000): Promise<RunResult> {
+  const port = 8002;
+  await to.sh(
+    `nohup socat TCP-LISTEN:${port},bind=${to.replIp},reuseaddr EXEC:'xl migrate-receive' >>/var/log/lab/migrate-receive.log 2>&1 & sleep 1`,
+  );
+  return from.run(`xl migrate -s '' ${name} 'socat - TCP:${to.replIp}:${port}'`, { timeoutMs });
+}

@@ -1,0 +1,473 @@
+// Boots the two-host Xen + DRBD lab under qemu (TCG) and lets scenarios drive it.
+//
+// Each host is one qemu process: Xen 4.17 (multiboot) + a Debian dom0 whose initramfs is the
+// cached base cpio (test/lab/build.sh) followed by a per-run overlay cpio carrying /init,
+// the command agent, the guest's init and the freshly built dist/. Two NICs:
+//   - replication: e1000 on `-netdev socket` (A listens, B connects; 127.0.0.1 only);
+//   - control: e1000 on `-netdev user,restrict=on` with one hostfwd bound to 127.0.0.1, used
+//     by the runner to reach the agent (test/lab/guest/agent.js) that runs commands in dom0.
+// Every qemu is killed by PID on stop(), on process exit, on SIGINT/SIGTERM, and by a small
+// shell watchdog if this Node process dies without cleaning up (or the lifetime ceiling passes).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { buildCpio, withParents, type CpioEntry } from './cpio';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const LAB_DIR = path.join(REPO_ROOT, 'test', 'lab');
+export const CACHE_DIR = process.env.XEN_DRBD_LAB_CACHE || '/var/cache/xen-drbd-lab';
+
+export type ScriptChoice = 'debian' | 'dist';
+export type HostName = 'A' | 'B';
+
+export interface RunResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  timedOut: boolean;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  stdin?: string;
+  env?: Record<string, string>;
+}
+
+export interface LabOptions {
+  /** Which /etc/xen/scripts/block-drbd each dom0 runs (default: env LAB_SCRIPT or 'debian'). */
+  script?: ScriptChoice;
+  /** Boot timeout per host (default 240 s). */
+  bootTimeoutMs?: number;
+  /** Hard ceiling for each qemu's lifetime, enforced by the watchdog (default 3600 s). */
+  maxLifetimeS?: number;
+  /** Progress output (default: stdout). */
+  log?: (line: string) => void;
+  /** Keep the run directory (serial logs) after stop (default true; the big cpio is removed). */
+  keepRunDir?: boolean;
+  /** Size of the deterministic guest payload in bytes (default 4 MiB). */
+  payloadBytes?: number;
+}
+
+export interface Manifest {
+  [k: string]: string;
+}
+
+export function readManifest(): Manifest {
+  const file = path.join(CACHE_DIR, 'manifest.env');
+  if (!fs.existsSync(file)) {
+    throw new Error(`lab cache not built: ${file} missing — run: sudo bash test/lab/build.sh`);
+  }
+  const m: Manifest = {};
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) m[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return m;
+}
+
+/** Picks a free TCP port on 127.0.0.1 (the kernel chooses; released before qemu binds it). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---- process bookkeeping: every qemu PID we started, killed on any way out -------------------
+const livePids = new Set<number>();
+let handlersInstalled = false;
+function killAllSync(): void {
+  for (const pid of livePids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  livePids.clear();
+}
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', killAllSync);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      killAllSync();
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+export class Host {
+  proc?: ChildProcess;
+  pid = 0;
+  readonly serialPath: string;
+  bootMs = 0;
+  peakRssKb = 0;
+  private exited = false;
+  private exitInfo = '';
+
+  constructor(
+    readonly name: HostName,
+    readonly lab: Lab,
+    readonly replIp: string,
+    readonly replMac: string,
+    readonly ctlMac: string,
+    public agentPort = 0,
+  ) {
+    this.serialPath = path.join(lab.runDir, `host${name}.serial`);
+  }
+
+  get hostname(): string {
+    return `host${this.name.toLowerCase()}`;
+  }
+
+  get alive(): boolean {
+    return !!this.proc && !this.exited;
+  }
+
+  /** Starts qemu for this host. */
+  start(qemuArgs: string[]): void {
+    const qemuLog = fs.openSync(path.join(this.lab.runDir, `host${this.name}.qemu.log`), 'a');
+    const proc = spawn('qemu-system-x86_64', qemuArgs, { stdio: ['ignore', qemuLog, qemuLog] });
+    fs.closeSync(qemuLog);
+    this.proc = proc;
+    this.exited = false;
+    this.pid = proc.pid ?? 0;
+    if (this.pid) livePids.add(this.pid);
+    proc.on('exit', (code, sig) => {
+      this.exited = true;
+      this.exitInfo = `qemu exited code=${code} signal=${sig}`;
+      livePids.delete(this.pid);
+    });
+    // Watchdog: kills this qemu if the runner dies or the lifetime ceiling passes.
+    const ceiling = this.lab.opts.maxLifetimeS ?? 3600;
+    const wd = spawn(
+      '/bin/sh',
+      [
+        '-c',
+        `end=$(( $(date +%s) + ${ceiling} )); ` +
+          `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${this.pid} 2>/dev/null && [ $(date +%s) -lt $end ]; do sleep 2; done; ` +
+          `kill -9 ${this.pid} 2>/dev/null; exit 0`,
+      ],
+      { detached: true, stdio: 'ignore' },
+    );
+    wd.unref();
+  }
+
+  sampleRss(): void {
+    if (!this.pid || this.exited) return;
+    try {
+      const st = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const m = /VmHWM:\s+(\d+)/.exec(st);
+      if (m) this.peakRssKb = Math.max(this.peakRssKb, Number(m[1]));
+    } catch {
+      /* gone */
+    }
+  }
+
+  /** Kills qemu by PID (SIGKILL) and waits for it to be gone. */
+  async kill(): Promise<void> {
+    this.sampleRss();
+    if (!this.pid || this.exited) return;
+    try {
+      process.kill(this.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+    for (let i = 0; i < 50 && !this.exited; i++) await sleep(100);
+    livePids.delete(this.pid);
+  }
+
+  serial(): string {
+    try {
+      return fs.readFileSync(this.serialPath, 'latin1');
+    } catch {
+      return '';
+    }
+  }
+
+  /** Lines of the form "LAB-<KIND> ..." printed by dom0's init on the serial console. */
+  labLines(): string[] {
+    return this.serial()
+      .split(/\r?\n/)
+      .filter((l) => l.startsWith('LAB-'));
+  }
+
+  async waitSerial(re: RegExp, timeoutMs: number, failRe?: RegExp): Promise<RegExpExecArray> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.serial();
+      const m = re.exec(text);
+      if (m) return m;
+      if (failRe) {
+        const f = failRe.exec(text);
+        if (f) throw new Error(`host ${this.name}: console shows "${f[0].trim()}" (serial: ${this.serialPath})`);
+      }
+      if (this.exited) throw new Error(`host ${this.name}: ${this.exitInfo} while waiting for ${re} (serial: ${this.serialPath})`);
+      if (Date.now() > end) throw new Error(`host ${this.name}: timeout ${timeoutMs} ms waiting for ${re} on the console (serial: ${this.serialPath})`);
+      await sleep(250);
+    }
+  }
+
+  /** Runs a bash command in dom0 through the agent; never throws for a non-zero exit. */
+  async run(cmd: string, opts: RunOptions = {}): Promise<RunResult> {
+    if (!this.alive) throw new Error(`host ${this.name} is not running (${this.exitInfo || 'not started'})`);
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const body = JSON.stringify({ cmd, timeoutMs, stdin: opts.stdin ?? '', env: opts.env ?? {} });
+    const res = await new Promise<RunResult>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.agentPort,
+          path: '/run',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          timeout: timeoutMs + 15_000,
+        },
+        (resp) => {
+          const chunks: Buffer[] = [];
+          resp.on('data', (c: Buffer) => chunks.push(c));
+          resp.on('end', () => {
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as RunResult);
+            } catch (e) {
+              reject(new Error(`host ${this.name}: bad agent reply: ${String(e)}`));
+            }
+          });
+          resp.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`host ${this.name}: agent did not answer within ${timeoutMs + 15_000} ms: ${cmd}`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+    this.sampleRss();
+    this.lab.trace(this.name, cmd, res);
+    return res;
+  }
+
+  /** Runs a command and returns stdout; throws with stderr if the exit code is not 0. */
+  async sh(cmd: string, opts: RunOptions = {}): Promise<string> {
+    const r = await this.run(cmd, opts);
+    if (r.code !== 0) {
+      throw new Error(`host ${this.name}: \`${cmd}\` failed (rc=${r.code}${r.timedOut ? ', timed out' : ''}): ${(r.stderr || r.stdout).trim()}`);
+    }
+    return r.stdout;
+  }
+
+  async health(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: this.agentPort, path: '/health', timeout: 3000 }, (resp) => {
+        resp.resume();
+        resolve(resp.statusCode === 200);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+  }
+
+  /** Polls a command until check(result) is true. */
+  async waitFor(cmd: string, check: (r: RunResult) => boolean, timeoutMs: number, what = cmd): Promise<RunResult> {
+    const end = Date.now() + timeoutMs;
+    let last: RunResult | undefined;
+    for (;;) {
+      last = await this.run(cmd, { timeoutMs: Math.max(5_000, Math.min(30_000, end - Date.now())) });
+      if (check(last)) return last;
+      if (Date.now() > end) {
+        throw new Error(`host ${this.name}: timeout ${timeoutMs} ms waiting for ${what}; last rc=${last.code} out=${last.stdout.trim()} err=${last.stderr.trim()}`);
+      }
+      await sleep(500);
+    }
+  }
+}
+
+export class Lab {
+  readonly runDir: string;
+  readonly hosts: Record<HostName, Host>;
+  readonly manifest: Manifest;
+  readonly script: ScriptChoice;
+  readonly payload: Buffer;
+  readonly payloadSha256: string;
+  readonly traceFile: string;
+  private replPort = 0;
+  private readonly t0 = Date.now();
+
+  private constructor(readonly opts: LabOptions) {
+    this.manifest = readManifest();
+    this.script = opts.script ?? ((process.env.LAB_SCRIPT as ScriptChoice) || 'debian');
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+    const base = process.env.LAB_RUN_ROOT || '/tmp/xen-drbd-lab';
+    fs.mkdirSync(base, { recursive: true });
+    this.runDir = fs.mkdtempSync(path.join(base, `run-${stamp}-${process.pid}-`));
+    this.traceFile = path.join(this.runDir, 'commands.log');
+    this.hosts = {
+      A: new Host('A', this, '10.99.0.1', '52:54:00:99:00:0a', '52:54:00:c0:00:0a'),
+      B: new Host('B', this, '10.99.0.2', '52:54:00:99:00:0b', '52:54:00:c0:00:0b'),
+    };
+    // Deterministic guest payload: SHA-256 counter stream, so its checksum is known up front.
+    const size = opts.payloadBytes ?? 4 * 1024 * 1024;
+    const parts: Buffer[] = [];
+    for (let i = 0, n = 0; n < size; i++, n += 32) parts.push(crypto.createHash('sha256').update(`xen-drbd-lab-${i}`).digest());
+    this.payload = Buffer.concat(parts).subarray(0, size);
+    this.payloadSha256 = crypto.createHash('sha256').update(this.payload).digest('hex');
+  }
+
+  log(line: string): void {
+    const t = ((Date.now() - this.t0) / 1000).toFixed(1).padStart(6);
+    (this.opts.log ?? ((l: string) => process.stdout.write(l + '\n')))(`[lab ${t}s] ${line}`);
+  }
+
+  trace(host: HostName, cmd: string, r: RunResult): void {
+    const entry = `--- ${new Date().toISOString()} host ${host} rc=${r.code} ${r.ms}ms${r.timedOut ? ' TIMEOUT' : ''}\n$ ${cmd}\n${r.stdout}${r.stderr ? '[stderr]\n' + r.stderr : ''}\n`;
+    fs.appendFileSync(this.traceFile, entry);
+  }
+
+  /** Builds the overlay for one host and the concatenated initramfs; returns its path. */
+  private buildInitrd(host: Host): string {
+    const guestDir = path.join(LAB_DIR, 'guest');
+    const domuOverlay = buildCpio(
+      withParents([
+        { path: 'init', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'domu-init.sh')) },
+        { path: 'payload.bin', mode: 0o644, type: 'file', data: this.payload },
+      ]),
+    );
+    const config = [
+      `LAB_HOST=${host.name}`,
+      `LAB_REPL_IP=${host.replIp}`,
+      `LAB_REPL_MAC=${host.replMac}`,
+      `LAB_CTL_MAC=${host.ctlMac}`,
+      `LAB_AGENT_PORT=7000`,
+      `LAB_SCRIPT=${this.script}`,
+      '',
+    ].join('\n');
+    const entries: CpioEntry[] = [
+      { path: 'init', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'dom0-init.sh')) },
+      { path: 'lab/config', mode: 0o644, type: 'file', data: config },
+      { path: 'lab/agent.js', mode: 0o644, type: 'file', data: fs.readFileSync(path.join(guestDir, 'agent.js')) },
+      { path: 'lab/domu/overlay.cpio', mode: 0o644, type: 'file', data: domuOverlay },
+      { path: 'lab/payload.sha256', mode: 0o644, type: 'file', data: this.payloadSha256 + '\n' },
+    ];
+    const dist = path.join(REPO_ROOT, 'dist', 'block-drbd');
+    if (fs.existsSync(dist)) entries.push({ path: 'lab/dist/block-drbd', mode: 0o755, type: 'file', data: fs.readFileSync(dist) });
+    const distCli = path.join(REPO_ROOT, 'dist', 'xen-drbd');
+    if (fs.existsSync(distCli)) entries.push({ path: 'lab/dist/xen-drbd', mode: 0o755, type: 'file', data: fs.readFileSync(distCli) });
+    if (this.script === 'dist' && !fs.existsSync(dist)) {
+      throw new Error(`script=dist but ${dist} does not exist (run npm run build)`);
+    }
+    const overlay = buildCpio(withParents(entries));
+    const out = path.join(this.runDir, `host${host.name}.initrd.cpio`);
+    fs.copyFileSync(this.manifest.LAB_DOM0_CPIO!, out);
+    fs.appendFileSync(out, overlay);
+    return out;
+  }
+
+  private qemuArgs(host: Host, initrd: string): string[] {
+    const m = this.manifest;
+    const repl =
+      host.name === 'A'
+        ? `socket,id=repl,listen=127.0.0.1:${this.replPort}`
+        : `socket,id=repl,connect=127.0.0.1:${this.replPort}`;
+    return [
+      '-name', `xen-drbd-lab-${host.name}`,
+      '-accel', 'tcg',
+      '-cpu', 'max,-smap',
+      '-smp', '1',
+      '-m', '2048',
+      '-nodefaults',
+      '-display', 'none',
+      '-no-reboot',
+      '-kernel', m.LAB_XEN!,
+      '-append', 'console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1 noreboot',
+      '-initrd', `${m.LAB_VMLINUZ} console=hvc0 earlyprintk=xen,${initrd}`,
+      '-serial', `file:${host.serialPath}`,
+      '-netdev', repl,
+      '-device', `e1000,netdev=repl,mac=${host.replMac}`,
+      '-netdev', `user,id=ctl,restrict=on,hostfwd=tcp:127.0.0.1:${host.agentPort}-:7000`,
+      '-device', `e1000,netdev=ctl,mac=${host.ctlMac}`,
+    ];
+  }
+
+  static async start(opts: LabOptions = {}): Promise<Lab> {
+    installHandlers();
+    const lab = new Lab(opts);
+    try {
+      await lab.boot();
+    } catch (e) {
+      await lab.stop();
+      throw e;
+    }
+    return lab;
+  }
+
+  private async boot(): Promise<void> {
+    const { A, B } = this.hosts;
+    this.replPort = await freePort();
+    A.agentPort = await freePort();
+    B.agentPort = await freePort();
+    while (B.agentPort === A.agentPort || B.agentPort === this.replPort) B.agentPort = await freePort();
+    this.log(`run dir ${this.runDir}; block-drbd=${this.script}; ports repl=${this.replPort} agentA=${A.agentPort} agentB=${B.agentPort}`);
+    const initA = this.buildInitrd(A);
+    const initB = this.buildInitrd(B);
+    const started = Date.now();
+    A.start(this.qemuArgs(A, initA));
+    this.log(`host A: qemu pid ${A.pid}`);
+    // B connects to A's listening socket; retry while A's qemu is still setting up.
+    for (let attempt = 1; ; attempt++) {
+      await sleep(attempt === 1 ? 700 : 1000);
+      B.start(this.qemuArgs(B, initB));
+      await sleep(1500);
+      if (B.alive) break;
+      if (attempt >= 5) throw new Error(`host B: qemu could not connect to 127.0.0.1:${this.replPort}: ${fs.readFileSync(path.join(this.runDir, 'hostB.qemu.log'), 'utf8')}`);
+    }
+    this.log(`host B: qemu pid ${B.pid}`);
+    const timeout = this.opts.bootTimeoutMs ?? 240_000;
+    await Promise.all(
+      [A, B].map(async (h) => {
+        const m = await h.waitSerial(/LAB-READY [^\r\n]*/, timeout, /LAB-FATAL[^\r\n]*|Kernel panic[^\r\n]*|\(XEN\) Panic[^\r\n]*/);
+        for (let i = 0; i < 60 && !(await h.health()); i++) await sleep(500);
+        if (!(await h.health())) throw new Error(`host ${h.name}: agent not reachable on 127.0.0.1:${h.agentPort}`);
+        h.bootMs = Date.now() - started;
+        this.log(`host ${h.name}: ready after ${(h.bootMs / 1000).toFixed(1)} s — ${m[0].trim()}`);
+      }),
+    );
+    for (const h of [initA, initB]) fs.rmSync(h, { force: true });
+  }
+
+  /** Kills host A's or B's qemu abruptly (power cut). */
+  async powerOff(name: HostName): Promise<void> {
+    this.log(`host ${name}: power cut (SIGKILL qemu pid ${this.hosts[name].pid})`);
+    await this.hosts[name].kill();
+  }
+
+  async stop(): Promise<void> {
+    for (const h of Object.values(this.hosts)) {
+      if (h.pid) {
+        await h.kill();
+      }
+    }
+    for (const f of fs.readdirSync(this.runDir)) if (f.endsWith('.initrd.cpio')) fs.rmSync(path.join(this.runDir, f), { force: true });
+    const peaks = Object.values(this.hosts)
+      .map((h) => `${h.name}=${(h.peakRssKb / 1024).toFixed(0)} MiB`)
+      .join(' ');
+    this.log(`stopped; qemu peak RSS ${peaks}; logs in ${this.runDir}`);
+  }
+}
+
+/** Host packages needed to run (not build) the lab. */
+export function checkHostTools(): void {
+  const r = spawnSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error('qemu-system-x86_64 not found — run: sudo bash test/lab/build.sh');
+}

@@ -1,0 +1,54 @@
+// libxl SIGKILLs a hotplug script that overruns its 40 s budget. Here a wrapper runs the real
+// block-drbd add, waits until r0 is Primary, SIGKILLs it and fails; libxl then tears the
+// domain down and runs `remove` (through the same wrapper, which just execs the real script):
+// r0 must be Secondary again afterwards.
+import { useLab, stepLog } from '../lib/scenario';
+import { domainExists, role, waitRole, xlCreate } from '../lib/drbd';
+
+const NAME = 'sigkill-add';
+const lab = useLab(NAME);
+
+const WRAPPER = `#!/bin/bash
+real=/etc/xen/scripts/block-drbd
+if [ "$1" = add ]; then
+  "$real" add &
+  pid=$!
+  for i in $(seq 1 400); do
+    drbdadm role r0 2>/dev/null | grep -q '^Primary' && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -9 $pid 2>/dev/null; then echo "lab: SIGKILLed block-drbd add (pid $pid) after promote" >&2; else echo "lab: block-drbd add had already exited" >&2; fi
+  echo "$(date +%s) killed-add $pid" >> /var/log/lab/add-killer.log
+  exit 1
+fi
+echo "$(date +%s) $1" >> /var/log/lab/add-killer.log
+exec "$real" "$@"
+`;
+
+describe('SIGKILL of block-drbd add after the promotion', () => {
+  test('the following remove restores Secondary', async () => {
+    const { A, B, note } = lab();
+    await A.sh('cat > /etc/xen/scripts/lab-add-killer && chmod 755 /etc/xen/scripts/lab-add-killer', { stdin: WRAPPER });
+    const r = await xlCreate(A, {
+      name: 'killed',
+      disks: ['vdev=xvda,access=w,script=/etc/xen/scripts/lab-add-killer,target=r0'],
+      action: 'verify',
+    });
+    stepLog(NAME, `xl create rc=${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    const killerLog = (await A.run('cat /var/log/lab/add-killer.log')).stdout.trim();
+    stepLog(NAME, `wrapper log: ${killerLog.split('\n').join(' | ')}`);
+    note('wrapper log', killerLog.replace(/\n/g, '; '));
+    expect(r.code).not.toBe(0);
+    expect(await domainExists(A, 'killed')).toBe(false);
+    let final = '';
+    try {
+      final = await waitRole(A, 'r0', /^Secondary\//, 60_000);
+    } catch {
+      final = await role(A, 'r0');
+    }
+    note('role A after', final);
+    expect(final).toBe('Secondary/Secondary');
+    expect(await role(B, 'r0')).toBe('Secondary/Secondary');
+  });
+});
