@@ -79,7 +79,7 @@ mkdir -p /var/log/lab
   while true; do
     node /lab/agent.js "$LAB_AGENT_PORT" >> /var/log/lab/agent.log 2>&1
     rc=$?
-    echo "LAB-WARN agent exited rc=$rc; restarting; last log: $(tail -n 3 /var/log/lab/agent.log | tr '\n' ' ')" > /dev/console
+    echo "LAB-WARN agent exited rc=$rc; restarting; last log: $(tail -n 3 /var/log/lab/agent.log | tr '\n' ' '); mem: $(free -m | awk '/^Mem/ {print "used=" $3 "M free=" $4 "M avail=" $7 "M"}'); root: $(df -m / | awk 'NR==2 {print $4 "M free"}'); dmesg: $(dmesg | tail -n 3 | tr '\n' ' ')" > /dev/console
     sleep 1
   done
 ) &
