@@ -1,25 +1,13 @@
 // The built dist/xen-drbd `check` and `boot-order` against host trees (--root), with Debian's real
 // drbdadm (from test/fixtures/debian/fetch.sh) reading the trees' DRBD configs. Build first.
-import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanHost, faultyHost, PEER_AUTO_LIST, writeTree, type Tree } from '../support/check-host';
 import { DEBIAN_CACHE, describeDebian } from '../support/debian';
+import { REPO_ROOT, runBuilt, type BuiltRun } from '../support/run-built';
 
-const ROOT = join(__dirname, '../..');
-const BIN = join(ROOT, 'dist/xen-drbd');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function xenDrbd(...args: string[]): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, XEN_DRBD_PATH_PREFIX: join(DEBIAN_CACHE, 'sbin') };
-  delete env.NODE_EXTRA_CA_CERTS;
-  const r = spawnSync(BIN, args, { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function xenDrbd(...args: string[]): BuiltRun {
+  return runBuilt('xen-drbd', args, { XEN_DRBD_PATH_PREFIX: join(DEBIAN_CACHE, 'sbin') });
 }
 
 function host(tree: Tree, peerList = 'mail.cfg\n'): { root: string; peer: string } {
@@ -48,11 +36,7 @@ function snapshot(root: string, dir = ''): Record<string, string> {
   return out;
 }
 
-const blockDrbd = () => readFileSync(join(ROOT, 'dist/block-drbd'), 'utf8');
-
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it first with \`npx tsup\``);
-});
+const blockDrbd = () => readFileSync(join(REPO_ROOT, 'dist/block-drbd'), 'utf8');
 
 describeDebian('xen-drbd check', () => {
   test('a clean host reports nothing and exits 0', () => {

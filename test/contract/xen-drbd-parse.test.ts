@@ -1,30 +1,12 @@
 // The built dist/xen-drbd, run as a child process: `parse-disk` and `parse-config` must print
 // what xl prints, so a lab run can diff them against the real `xl -N block-attach`.
 // Build first (`npm run build`, or `npx tsup`).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBuilt, type BuiltRun } from '../support/run-built';
 
-const ROOT = join(__dirname, '../..');
-const BIN = join(ROOT, 'dist/xen-drbd');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function xenDrbd(...args: string[]): Run {
-  const env = { ...process.env };
-  delete env.NODE_EXTRA_CA_CERTS;
-  const r = spawnSync(BIN, args, { cwd: ROOT, env, encoding: 'utf8', timeout: 20_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it first with \`npx tsup\``);
-});
+const xenDrbd = (...args: string[]): BuiltRun => runBuilt('xen-drbd', args);
 
 describe('xen-drbd parse-disk', () => {
   test('prints what xl -N block-attach prints for drbd:app01,hda,w', () => {
