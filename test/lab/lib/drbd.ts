@@ -102,6 +102,15 @@ export async function waitRole(h: Host, res: string, want: RegExp, timeoutMs = 6
   return r.stdout.trim();
 }
 
+/** The role once it matches `want`, or, when it never does in time, the role as it stands (for the assertion message). */
+export async function settledRole(h: Host, res: string, want: RegExp, timeoutMs = 60_000): Promise<string> {
+  try {
+    return await waitRole(h, res, want, timeoutMs);
+  } catch {
+    return role(h, res);
+  }
+}
+
 // ---- guests ------------------------------------------------------------------------------------
 
 export interface GuestSpec {

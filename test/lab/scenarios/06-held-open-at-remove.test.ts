@@ -2,7 +2,7 @@
 // blkback releasing the device asynchronously). The demotion must be retried until it works.
 // Debian's bash block-drbd tries once and leaves r0 Primary.
 import { useLab, stepLog } from '../lib/scenario';
-import { role, waitDomainGone, waitRole, xlCreate } from '../lib/drbd';
+import { role, settledRole, waitDomainGone, xlCreate } from '../lib/drbd';
 
 const NAME = 'held-open-at-remove';
 const lab = useLab(NAME);
@@ -19,12 +19,7 @@ describe('device held open at remove', () => {
     expect((await A.run('xl shutdown -w held', { timeoutMs: 120_000 })).code).toBe(0);
     await waitDomainGone(A, 'held');
     stepLog(NAME, `guest gone after ${((Date.now() - t) / 1000).toFixed(1)} s; role now ${await role(A, 'r0')}`);
-    let final = '';
-    try {
-      final = await waitRole(A, 'r0', /^Secondary\//, 50_000);
-    } catch {
-      final = await role(A, 'r0');
-    }
+    const final = await settledRole(A, 'r0', /^Secondary\//, 50_000);
     note('role after remove', final);
     note('seconds to Secondary', ((Date.now() - t) / 1000).toFixed(1));
     const hp = (await A.run('tail -n 8 /var/log/xen/xen-hotplug.log 2>/dev/null')).stdout;

@@ -3,7 +3,7 @@
 // domain down and runs `remove` (through the same wrapper, which just execs the real script):
 // r0 must be Secondary again afterwards.
 import { useLab, stepLog } from '../lib/scenario';
-import { domainExists, role, waitRole, xlCreate } from '../lib/drbd';
+import { domainExists, role, settledRole, xlCreate } from '../lib/drbd';
 
 const NAME = 'sigkill-add';
 const lab = useLab(NAME);
@@ -41,12 +41,7 @@ describe('SIGKILL of block-drbd add after the promotion', () => {
     note('wrapper log', killerLog.replace(/\n/g, '; '));
     expect(r.code).not.toBe(0);
     expect(await domainExists(A, 'killed')).toBe(false);
-    let final = '';
-    try {
-      final = await waitRole(A, 'r0', /^Secondary\//, 60_000);
-    } catch {
-      final = await role(A, 'r0');
-    }
+    const final = await settledRole(A, 'r0', /^Secondary\//, 60_000);
     note('role A after', final);
     expect(final).toBe('Secondary/Secondary');
     expect(await role(B, 'r0')).toBe('Secondary/Secondary');

@@ -1,7 +1,7 @@
 // A two-volume resource r1 (minors 1 and 2) given to one guest as drbd:r1/0 and drbd:r1/1.
 // The guest writes both disks on A; after shutdown r1 is Secondary; on B it reads both back.
 import { useLab, stepLog } from '../lib/scenario';
-import { R1_TWO_VOLUMES, guestResults, role, waitDomainGone, waitGuestDone, waitRole, xlCreate } from '../lib/drbd';
+import { R1_TWO_VOLUMES, guestResults, settledRole, waitDomainGone, waitGuestDone, waitRole, xlCreate } from '../lib/drbd';
 
 const NAME = 'two-volumes';
 const lab = useLab(NAME, [R1_TWO_VOLUMES]);
@@ -20,12 +20,7 @@ describe('two volumes of one resource in one guest', () => {
     expect(res.map((x) => x.disk).sort()).toEqual(['xvda', 'xvdb']);
     for (const x of res) expect(x.sha256).toBe(l.payloadSha256);
     await waitDomainGone(A, 'vols');
-    let final = '';
-    try {
-      final = await waitRole(A, 'r1', /^Secondary\/\S+\nSecondary\//, 60_000);
-    } catch {
-      final = await role(A, 'r1');
-    }
+    const final = await settledRole(A, 'r1', /^Secondary\/\S+\nSecondary\//, 60_000);
     note('r1 role A after', final.replace(/\n/g, ' '));
     expect(final).toBe('Secondary/Secondary\nSecondary/Secondary');
   });

@@ -3,7 +3,7 @@
 // reads /boot/grub/menu.lst, libxl detaches (block-drbd remove), then attaches it to the guest
 // (add again). The guest must boot from the DRBD disk, and r0 must be Secondary afterwards.
 import { useLab, stepLog } from '../lib/scenario';
-import { role, waitDomainGone, waitGuestDone, waitRole } from '../lib/drbd';
+import { role, settledRole, waitDomainGone, waitGuestDone } from '../lib/drbd';
 
 const NAME = 'pygrub';
 const lab = useLab(NAME);
@@ -55,12 +55,7 @@ describe('pygrub from a drbd: disk', () => {
     expect(await role(A, 'r0')).toBe('Primary/Secondary');
     expect((await A.run('xl shutdown -w pyg', { timeoutMs: 120_000 })).code).toBe(0);
     await waitDomainGone(A, 'pyg');
-    let final = '';
-    try {
-      final = await waitRole(A, 'r0', /^Secondary\//, 60_000);
-    } catch {
-      final = await role(A, 'r0');
-    }
+    const final = await settledRole(A, 'r0', /^Secondary\//, 60_000);
     note('role A after', final);
     expect(final).toBe('Secondary/Secondary');
     expect(await role(B, 'r0')).toBe('Secondary/Secondary');
