@@ -1,16 +1,44 @@
 // Reads what boot ordering depends on from a root directory ('/' on a real host).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { DROP_IN_PATH } from './dropin';
 import type { BootObserved, TextFile } from './observed';
 
 export function readTextFile(root: string, path: string): TextFile | undefined {
   try {
-    return { path, text: readFileSync(join(root, path), 'utf8') };
+    return { path, text: readFileSync(underRoot(root, path), 'utf8') };
   } catch (e) {
     if (isMissing(e)) return undefined;
     throw e;
   }
+}
+
+/**
+ * `path` as a host at `root` would see it: absolute symlinks (the package links
+ * /etc/xen/scripts/block-drbd to /usr/libexec/xen-drbd) resolve inside root, not on this host.
+ */
+export function underRoot(root: string, path: string): string {
+  if (root === '/') return path;
+  const parts = posix.normalize(path).split('/').filter(Boolean);
+  let done = '/';
+  for (let hops = 0; parts.length > 0; ) {
+    const next = posix.join(done, parts.shift()!);
+    let link: string | undefined;
+    try {
+      link = lstatSync(join(root, next)).isSymbolicLink() ? readlinkSync(join(root, next)) : undefined;
+    } catch (e) {
+      if (isMissing(e)) return join(root, next, ...parts);
+      throw e;
+    }
+    if (link === undefined) {
+      done = next;
+      continue;
+    }
+    if (++hops > 40) throw Object.assign(new Error(`${join(root, path)}: too many levels of symbolic links`), { code: 'ELOOP' });
+    parts.unshift(...posix.normalize(posix.isAbsolute(link) ? link : posix.join(done, link)).split('/').filter(Boolean));
+    done = '/';
+  }
+  return join(root, done);
 }
 
 export function listDir(root: string, path: string): string[] {

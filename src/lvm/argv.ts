@@ -46,8 +46,8 @@ export const lvmArgv = {
   vgremove: (vg: string): Argv => ['vgremove', ...WRITE, '-f', vg],
   /**
    * A thick LV, created inactive on the master: activation belongs to the host that runs the VM.
-   * `-an` rules out zeroing and signature wiping (both need the LV active), so `-Zn -Wn`; the first
-   * activation on the VM host is where a wipe would go (a decision for the handler, not here).
+   * `-an` rules out zeroing and signature wiping (both need the LV active), so `-Zn -Wn`. New VDIs
+   * are not zeroed at all, as stock LVMSR's thick LVs are not (src/xapi-sr/handlers/vdi-create.ts).
    */
   lvcreate: (r: LvRef, size: bigint, tags: readonly string[] = []): Argv => [
     'lvcreate', ...WRITE, '-an', '-Zn', '-Wn', '-n', r.lv, '-L', bytes(size), ...tags.flatMap((t) => ['--addtag', t]), r.vg,

@@ -1,7 +1,7 @@
 // vdi_attach's answer, in the shape xapi's parse_attach_result reads (research §1.5): `params_nbd`
 // is mandatory since xapi v23.12.0 (even when empty), `params` is the block device xenopsd hands
-// the backend, and `xenstore_data` lands under the VBD's backend as sm-data/<key>. Pure; the
-// handler that produces `params` (a tapdisk's device on XCP-ng) is not written yet.
+// the backend, and `xenstore_data` lands under the VBD's backend as sm-data/<key>. Pure; `params`
+// comes from the block backend (backends/: a tapdisk node on XCP-ng, the LV for blkback).
 import type { XmlRpcStruct } from './xmlrpc-value';
 
 export interface AttachInfo {

@@ -7,8 +7,11 @@ import { srError } from './errors';
 import type { StringMap } from './request';
 import validate from './validate-device-config.generated';
 
+export type BackendKind = 'tapdisk' | 'blkback';
+
 export interface SrConfig {
   readonly resource: ResourceRef;
+  readonly backend: BackendKind;
   /** SRmaster: this host may change LVM metadata (the pool master, for a shared SR). */
   readonly srMaster: boolean;
 }
@@ -38,17 +41,19 @@ export function parseDeviceConfig(dc: StringMap): SrConfig {
     throw srError('ConfigDeviceInvalid', `device-config:volume must be 0-${MAX_VOLUME}, not ${dc.volume}`);
   }
   const name = dc.resource as ResourceName;
-  return { resource: volume === undefined ? { name } : { name, volume }, srMaster: dc.SRmaster === 'true' };
+  const backend: BackendKind = dc.backend === 'blkback' ? 'blkback' : 'tapdisk';
+  return { resource: volume === undefined ? { name } : { name, volume }, backend, srMaster: dc.SRmaster === 'true' };
 }
 
 function describe(e: AjvError): string {
   const key = e.instancePath.slice(1);
   if (e.keyword === 'additionalProperties') {
-    return `unknown key device-config:${String(e.params?.additionalProperty)} (known: resource, volume)`;
+    return `unknown key device-config:${String(e.params?.additionalProperty)} (known: resource, volume, backend)`;
   }
   if (key === 'resource' && e.keyword === 'pattern') {
     return 'device-config:resource: a DRBD resource name is 1-64 letters, digits, _ . + - and must not start with - or .';
   }
   if (key === 'volume' && e.keyword === 'pattern') return 'device-config:volume must be a number 0-65534';
+  if (key === 'backend' && e.keyword === 'enum') return 'device-config:backend must be tapdisk or blkback';
   return `device-config:${key} ${e.message ?? 'is invalid'}`;
 }

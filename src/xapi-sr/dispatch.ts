@@ -1,42 +1,58 @@
 // One handler per SM command, in a Record over SmCommand: a command without a handler does not
-// compile. What each answers in this build is said here, plainly:
-// - answered: sr_get_driver_info (static), sr_probe (reads DRBD and LVM), sr_update (LVM sizes →
-//   xapi);
+// compile. What each answers, plainly:
+// - static: sr_get_driver_info;
+// - reads only: sr_probe (DRBD and LVM), sr_update (LVM sizes → xapi);
+// - under the per-SR host lock (sr-lock.ts), one file each in handlers/: sr_create, sr_attach,
+//   sr_detach, sr_scan, sr_delete, vdi_create, vdi_delete, vdi_attach, vdi_detach, vdi_activate
+//   (the guard rail), vdi_deactivate, vdi_resize;
 // - nil by contract: vdi_update, vdi_epoch_begin, vdi_epoch_end (xapi calls them regardless of
 //   capabilities and fails VM starts or snapshots on an error; the driver keeps no per-VDI state
-//   for them to update: no reset-on-boot, no MGT records yet);
-// - not implemented yet (fault 5109, NotImplementedYet): every other command the driver declares
-//   a capability for (and sr_create/sr_delete/sr_attach/sr_detach/sr_scan). Their LVM plans
-//   (lvm-plan.ts), guard rails (guard-rails.ts, drbd-health.ts, activation-lock.ts) and the xapi
-//   client (xapi.ts) exist and are tested; the handlers that run them in order, the per-SR lock
-//   between driver processes and the block backend (tapdisk / blkback) are next;
-// - not supported (fault 38, which xapi maps to "not supported" or a fallback): the rest.
+//   for them to update: no reset-on-boot, no MGT records);
+// - not supported (fault 38, which xapi maps to "not supported" or a fallback): the rest, among them
+//   vdi_snapshot and vdi_clone (driver-info.ts says why).
 import type { SmCommand } from './commands';
+import type { HandlerContext } from './context';
+import { parseDeviceConfig } from './device-config';
 import { DRIVER_INFO } from './driver-info';
 import { srError } from './errors';
+import { srAttach } from './handlers/sr-attach';
+import { srCreate } from './handlers/sr-create';
+import { srDelete } from './handlers/sr-delete';
+import { srDetach } from './handlers/sr-detach';
 import { srProbe } from './handlers/sr-probe';
+import { srScan } from './handlers/sr-scan';
 import { srUpdate } from './handlers/sr-update';
-import type { Ports, XapiPort } from './ports';
+import { vdiActivate } from './handlers/vdi-activate';
+import { vdiAttach } from './handlers/vdi-attach';
+import { vdiCreate } from './handlers/vdi-create';
+import { vdiDeactivate } from './handlers/vdi-deactivate';
+import { vdiDelete } from './handlers/vdi-delete';
+import { vdiDetach } from './handlers/vdi-detach';
+import { vdiResize } from './handlers/vdi-resize';
+import { parseUuid } from './layout';
 import type { SmRequest } from './request';
 import type { XmlRpcValue } from './xmlrpc-value';
 
-export interface HandlerContext {
-  /** Built on first use: sr_get_driver_info must not touch DRBD, LVM or xapi. */
-  ports(): Ports;
-  /** xapi on the call's own session (research §1.7: never cached across calls). */
-  xapi(req: SmRequest): XapiPort;
-}
+export type { HandlerContext } from './context';
 
 export type Handler = (req: SmRequest, ctx: HandlerContext) => Promise<XmlRpcValue>;
 
 const nil: Handler = async () => null;
 
-const notYet: Handler = async (req) => {
-  throw srError('NotImplementedYet', `${req.command} is not implemented in this drbdlvm build (it answers sr_get_driver_info, sr_probe and sr_update only)`);
-};
-
 const unsupported: Handler = async (req) => {
   throw srError('Unimplemented', `drbdlvm does not support ${req.command}`);
+};
+
+/** Runs the handler holding the per-SR lock of this host, released whatever happens. A request that
+ * cannot be right (device-config, sr_uuid) is refused before the lock: it touches nothing. */
+const locked = (h: Handler): Handler => async (req, ctx) => {
+  parseDeviceConfig(req.deviceConfig);
+  const lock = await ctx.srLock(parseUuid(req.srUuid ?? '', 'sr_uuid'));
+  try {
+    return await h(req, ctx);
+  } finally {
+    lock.release();
+  }
 };
 
 export const HANDLERS: Record<SmCommand, Handler> = {
@@ -44,18 +60,18 @@ export const HANDLERS: Record<SmCommand, Handler> = {
   sr_probe: (req, ctx) => srProbe(req, () => ctx.ports()),
   sr_update: (req, ctx) => srUpdate(req, () => ctx.ports().lvm, () => ctx.xapi(req)),
 
-  sr_create: notYet,
-  sr_delete: notYet,
-  sr_attach: notYet,
-  sr_detach: notYet,
-  sr_scan: notYet,
-  vdi_create: notYet,
-  vdi_delete: notYet,
-  vdi_attach: notYet,
-  vdi_detach: notYet,
-  vdi_activate: notYet,
-  vdi_deactivate: notYet,
-  vdi_resize: notYet,
+  sr_create: locked(srCreate),
+  sr_delete: locked(srDelete),
+  sr_attach: locked(srAttach),
+  sr_detach: locked(srDetach),
+  sr_scan: locked(srScan),
+  vdi_create: locked(vdiCreate),
+  vdi_delete: locked(vdiDelete),
+  vdi_attach: locked(vdiAttach),
+  vdi_detach: locked(vdiDetach),
+  vdi_activate: locked(vdiActivate),
+  vdi_deactivate: locked(vdiDeactivate),
+  vdi_resize: locked(vdiResize),
 
   vdi_update: nil,
   vdi_epoch_begin: nil,

@@ -48,3 +48,18 @@ export function localHealth(s: ResourceState): Health {
   }
   return OK;
 }
+
+/**
+ * sr_attach: this host's copy usable and the peer connected (a resync in either direction is fine).
+ * A host whose resource is StandAlone or still looking for its peer does not join the SR: it would
+ * write where the other host cannot see it.
+ */
+export function attachHealth(s: ResourceState): Health {
+  if (s.link === 'StandAlone' || s.link === 'Connecting' || s.link === 'Handshake') return peerHealth(s);
+  return localHealth(s);
+}
+
+/** States that pass by themselves within seconds (a just-started resource finding its peer). */
+export function settling(s: ResourceState): boolean {
+  return s.link === 'Connecting' || s.link === 'Handshake';
+}

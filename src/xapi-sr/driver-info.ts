@@ -12,7 +12,10 @@ export const DRIVER_VERSION = '0.1.0';
  * - VDI_SNAPSHOT / VDI_CLONE: an LVM snapshot is copy-on-write against its origin (every origin write
  *   after it costs a copy, and it fails when its COW space fills), not an independent VDI; xapi's
  *   snapshot/clone model and the Python GC behind it (pitfall 12) expect independent or VHD-chained
- *   volumes. Without VDI_CLONE xapi simply disallows clone; a full copy (VDI.copy) still works.
+ *   volumes. On this SR it is also a consistency trap: a thick snapshot's COW table lives in one
+ *   host's device-mapper, while the origin may be written from the other host during a migration
+ *   split, and the other host's view of the snapshot is never updated (LVM snapshots are not
+ *   cluster-aware). Without VDI_CLONE xapi simply disallows clone; a full copy (VDI.copy) still works.
  * - VDI_MIRROR (storage motion), VDI_INTRODUCE, VDI_RESET_ON_BOOT, VDI_CONFIG_CBT, SR_TRIM.
  */
 export const CAPABILITIES = [
@@ -34,6 +37,7 @@ export type Capability = (typeof CAPABILITIES)[number];
 export const CONFIGURATION = [
   { key: 'resource', description: 'The DRBD resource (drbdadm name) whose device holds the SR, configured dual-primary on exactly the two hosts of the pool (required)' },
   { key: 'volume', description: 'The volume number within the resource, for multi-volume resources (optional; default: the resource has one volume)' },
+  { key: 'backend', description: 'tapdisk (default; what XCP-ng needs) or blkback (kernel blkback on the LV, for hosts without blktap)' },
 ] as const;
 
 export const DRIVER_INFO: XmlRpcStruct = {

@@ -21,6 +21,8 @@ export const SR_ERRORS = {
   SRBadXML: { code: 49, description: 'The request is not valid XML' },
   LVMCreate: { code: 50, description: 'Logical Volume creation error' },
   LVMDelete: { code: 51, description: 'Logical Volume deletion error' },
+  LVMMount: { code: 52, description: 'Logical Volume mount/activate error' },
+  LVMUnMount: { code: 53, description: 'Logical Volume unmount/deactivate error' },
   LVMMaster: { code: 58, description: 'Logical Volume request must come from master' },
   LVMResize: { code: 59, description: 'Logical Volume resize failed' },
   VDIType: { code: 66, description: 'This VDI type is not supported by the SR' },
@@ -35,6 +37,7 @@ export const SR_ERRORS = {
   VDIMissing: { code: 144, description: 'The VDI is not present in the SR' },
   APISession: { code: 150, description: 'Failed to use the XenAPI session' },
   SMGeneral: { code: 202, description: 'General backend error' },
+  TapdiskFailed: { code: 453, description: 'The tapdisk failed' },
   GenericException: { code: 1200, description: 'Unexpected error in the SM driver' },
 
   // --- drbdlvm's own range ---
@@ -47,7 +50,8 @@ export const SR_ERRORS = {
   ActiveOnOtherHost: { code: 5106, description: 'VDIs of this SR are active on another host; all VMs of a drbdlvm SR run on one host' },
   ActivationLocked: { code: 5107, description: 'Another activation holds the SR activation lock' },
   VgMissing: { code: 5108, description: 'The SR volume group is not visible on the DRBD device' },
-  NotImplementedYet: { code: 5109, description: 'This drbdlvm operation is not implemented yet' },
+  // 5109 was NotImplementedYet in pre-release builds (handlers not written yet): never reuse it.
+  DrbdDemoteFailed: { code: 5110, description: 'DRBD could not be demoted to Secondary on this host' },
 } as const;
 
 export type SrErrorName = keyof typeof SR_ERRORS;

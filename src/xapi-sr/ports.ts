@@ -3,10 +3,13 @@
 // DrbdSrPort; src/lvm/lvm.ts's Lvm is the LvmPort).
 import type { BlockDevice } from '../drbd/device';
 import type { ActionResult } from '../drbd/drbd';
+import type { Clock } from '../exec/deadline';
 import type { ResourceName, ResourceRef, ResourceState } from '../drbd/types';
 import type { LvmPort } from '../lvm/lvm';
-import type { StringMap } from './request';
+import type { BackendKind } from './device-config';
 import type { VdiView, VmView } from './guard-rails';
+import type { Uuid } from './layout';
+import type { StringMap } from './request';
 
 export type { LvmPort };
 
@@ -16,6 +19,7 @@ export interface DrbdSrPort {
   devices(ref: ResourceRef): Promise<BlockDevice[]>;
   state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState>;
   promote(name: ResourceName): Promise<ActionResult>;
+  demote(name: ResourceName): Promise<ActionResult>;
 }
 
 /** VDI.db_introduce's arguments that vary (research §1.7); the rest are fixed by the driver. */
@@ -33,7 +37,7 @@ export interface IntroduceVdi {
 
 /**
  * The calls into xapi, on the session of the call (never cached). xapi.ts implements it over
- * XML-RPC on /var/lib/xcp/xapi (tested against test/support/xapi-sim.ts); no handler uses it yet.
+ * XML-RPC on /var/lib/xcp/xapi (tested against test/support/xapi-sim.ts).
  */
 export interface XapiPort {
   srVdis(srRef: string): Promise<VdiView[]>;
@@ -43,22 +47,27 @@ export interface XapiPort {
   /** Atomic: 'taken' when xapi answered MAP_DUPLICATE_KEY. */
   addToSrSmConfig(srRef: string, key: string, value: string): Promise<'added' | 'taken'>;
   removeFromSrSmConfig(srRef: string, key: string): Promise<void>;
+  vdiSmConfig(vdiRef: string): Promise<StringMap>;
   addToVdiSmConfig(vdiRef: string, key: string, value: string): Promise<'added' | 'taken'>;
   removeFromVdiSmConfig(vdiRef: string, key: string): Promise<void>;
   dbIntroduce(srRef: string, vdi: IntroduceVdi): Promise<string>;
   dbForget(vdiRef: string): Promise<void>;
+  setVdiSizes(vdiRef: string, sizes: { virtualSize: bigint; physicalUtilisation: bigint }): Promise<void>;
   setSrSizes(srRef: string, sizes: { physicalSize: bigint; physicalUtilisation: bigint; virtualAllocation: bigint }): Promise<void>;
 }
 
 /**
- * How an active VDI is served to guests. XCP-ng: a tapdisk per VDI (tap-ctl), since xapi always
- * hands xenopsd a vbd3 backend (research §4.1); the Debian lab: kernel blkback on the LV path.
- * Interface only in this slice.
+ * How an active VDI is served to guests. XCP-ng: a tapdisk per VDI (backends/tapdisk.ts), since xapi
+ * always hands xenopsd a vbd3 backend (research §4.1); a Debian/xl host: kernel blkback on the LV
+ * path (backends/blkback.ts). open and close must be safe to repeat (a retry after a crash).
  */
 export interface BlockBackendPort {
-  /** Starts serving `lvPath`; returns the `params` path for vdi_attach's result. */
-  open(srUuid: string, vdiUuid: string, lvPath: string, writable: boolean): Promise<string>;
-  close(srUuid: string, vdiUuid: string): Promise<void>;
+  /** vdi_attach's `params`: where the disk will be once vdi_activate has opened it. */
+  params(srUuid: Uuid, vdiUuid: Uuid): string;
+  /** vdi_activate, after the LV is active. */
+  open(srUuid: Uuid, vdiUuid: Uuid, lvPath: string, writable: boolean): Promise<void>;
+  /** vdi_deactivate, before the LV goes down. */
+  close(srUuid: Uuid, vdiUuid: Uuid, lvPath: string): Promise<void>;
 }
 
 export interface Log {
@@ -68,5 +77,8 @@ export interface Log {
 export interface Ports {
   readonly drbd: DrbdSrPort;
   readonly lvm: LvmPort;
+  backend(kind: BackendKind): BlockBackendPort;
   readonly log: Log;
+  /** The activation lock's timestamp and sr_attach's bounded wait for the peer. */
+  readonly clock: Clock;
 }

@@ -59,6 +59,10 @@ export class Xapi implements XapiPort {
     await this.call('SR.remove_from_sm_config', srRef, key);
   }
 
+  async vdiSmConfig(vdiRef: string): Promise<StringMap> {
+    return map(await this.call('VDI.get_sm_config', vdiRef), 'VDI.get_sm_config');
+  }
+
   addToVdiSmConfig(vdiRef: string, key: string, value: string): Promise<'added' | 'taken'> {
     return testAndSet(this.call('VDI.add_to_sm_config', vdiRef, key, value));
   }
@@ -81,6 +85,11 @@ export class Xapi implements XapiPort {
 
   async dbForget(vdiRef: string): Promise<void> {
     await this.call('VDI.db_forget', vdiRef);
+  }
+
+  async setVdiSizes(vdiRef: string, s: { virtualSize: bigint; physicalUtilisation: bigint }): Promise<void> {
+    await this.call('VDI.set_virtual_size', vdiRef, s.virtualSize.toString());
+    await this.call('VDI.set_physical_utilisation', vdiRef, s.physicalUtilisation.toString());
   }
 
   async setSrSizes(srRef: string, s: { physicalSize: bigint; physicalUtilisation: bigint; virtualAllocation: bigint }): Promise<void> {

@@ -179,6 +179,7 @@ export const RULES: readonly Rule[] = [
   { pattern: key('hidden-disk'), action: (ctx, t) => saveString(ctx, 'hidden-disk', 'hiddenDisk', afterEquals(t)) },
   { pattern: flag('trusted'), action: (ctx) => void (ctx.disk.trusted = 'true') },
   { pattern: flag('untrusted'), action: (ctx) => void (ctx.disk.trusted = 'false') },
+  // grant_usage= came after Xen 4.17: xl 4.17 rejects both as bad disk syntax (seen in the lab).
   { pattern: flag('grant_usage=1'), action: (ctx) => void (ctx.disk.grantUsage = 'true') },
   { pattern: flag('grant_usage=0'), action: (ctx) => void (ctx.disk.grantUsage = 'false') },
   // target= takes the rest of the line, commas and colons included (a trailing comma is dropped).

@@ -75,8 +75,7 @@ describe('DrbdlvmSR faults: always a methodResponse, always exit 0', () => {
     ['a truncated methodCall', 49, [fixture('request-vdi_attach.xml').slice(0, 300)]],
     ['a methodResponse instead of a call', 49, [fixture('response-nil.python.xml')]],
     ['an unknown command', 38, [encodeMethodCall('vdi_frobnicate', [{ host_ref: 'OpaqueRef:h', command: 'vdi_frobnicate', args: [], device_config: {} }], 'xapi')]],
-    ["xapi's vdi_activate (not implemented yet)", 5109, [fixture('request-vdi_activate.xml')]],
-    ['a Python-form vdi_create with a UTF-8 label (not implemented yet)', 5109, [fixture('request-vdi_create.python.xml')]],
+    ["xapi's vdi_activate with research §1.3's hypothetical device-config (no resource)", 115, [fixture('request-vdi_activate.xml')]],
   ])('%s → fault %i', async (_what, code, args) => {
     const r = driver(args);
     expect(r.code).toBe(0);

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { runBuilt, type BuiltRun } from '../support/run-built';
 
 const xenDrbd = (...args: string[]): BuiltRun => runBuilt('xen-drbd', args);
+const batch = (command: string, input: string): BuiltRun => runBuilt('xen-drbd', [command, '--batch'], {}, 30_000, input);
+const records = (r: BuiltRun): unknown[] => r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
 
 describe('xen-drbd parse-disk', () => {
   test('prints what xl -N block-attach prints for drbd:app01,hda,w', () => {
@@ -47,7 +49,29 @@ describe('xen-drbd parse-disk', () => {
   });
 
   test('no spec is a usage error', () => {
-    expect(xenDrbd('parse-disk')).toEqual({ code: 2, stdout: '', stderr: 'usage: xen-drbd parse-disk SPEC... [--json]\n' });
+    expect(xenDrbd('parse-disk')).toEqual({ code: 2, stdout: '', stderr: 'usage: xen-drbd parse-disk SPEC... [--json] | parse-disk --batch < SPECS\n' });
+  });
+
+  test('--batch: one JSON line per stdin line, good and bad specs alike, exit 0', () => {
+    const r = batch('parse-disk', 'drbd:r0,xvda,w\nr0,xvda,w\n\nvdev=xvda,target=a\r');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(records(r)).toEqual([
+      { spec: 'drbd:r0,xvda,w', ok: true, disk: { pdev_path: 'r0', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 } },
+      { spec: 'r0,xvda,w', ok: false, error: "command line: config parsing error in disk specification: unknown value for format: near `xvda' in `r0,xvda,w'" },
+      { spec: '', ok: false, error: "command line: config parsing error in disk specification: no vdev specified in `'" },
+      // Lines split on \n only: the \r is part of the spec, as it would be of xl's argument.
+      { spec: 'vdev=xvda,target=a\r', ok: true, disk: { pdev_path: 'a\r', vdev: 'xvda', format: 'raw', readwrite: 1 } },
+    ]);
+  });
+
+  test('--batch: a last line without a newline counts; no input, no output', () => {
+    expect(records(batch('parse-disk', 'drbd:r0,xvda,w'))).toHaveLength(1);
+    expect(batch('parse-disk', '')).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  test('--batch takes no other argument', () => {
+    expect(xenDrbd('parse-disk', '--batch', 'drbd:r0,xvda,w').code).toBe(2);
   });
 });
 
@@ -119,6 +143,31 @@ describe('xen-drbd parse-config', () => {
       stdout: '',
       stderr: `${file}:3:10: config parsing error in disk specification: unknown value for access: near \`rx' in \`drbd:r1,xvdb,rx'\n`,
     });
+  });
+
+  test('--batch: one JSON line per file named on stdin, with the --json document or the first error', () => {
+    const r = batch('parse-config', 'test/fixtures/xl/linbit-style.cfg\ntest/fixtures/xl/xm-python.cfg\ntest/fixtures/xl/absent.cfg\n');
+    expect(r.code).toBe(0);
+    expect(records(r)).toEqual([
+      {
+        file: 'test/fixtures/xl/linbit-style.cfg',
+        ok: true,
+        warnings: [],
+        settings: { name: 'r0-guest', memory: '1536', vcpus: '1', kernel: '/boot/vmlinuz-xen', extra: 'root=/dev/xvda ro', disk: ['vdev=xvda,access=rw,script=block-drbd,target=r0'] },
+        disks: [{ pdev_path: 'r0', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 }],
+      },
+      { file: 'test/fixtures/xl/xm-python.cfg', ok: false, error: "test/fixtures/xl/xm-python.cfg:5:21: config parsing error near `%': lexical error" },
+      { file: 'test/fixtures/xl/absent.cfg', ok: false, error: 'test/fixtures/xl/absent.cfg: unable to open configuration file: No such file or directory' },
+    ]);
+  });
+
+  test("--batch: xl's warning for a single-value disk travels with the record", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xen-drbd-parse-'));
+    const file = join(dir, 'vm.cfg');
+    writeFileSync(file, "name = 'vm'\ndisk = 'drbd:r0,xvda,w'\n");
+    expect(records(batch('parse-config', file))).toEqual([
+      { file, ok: true, warnings: [`${file}:2: warning: parameter \`disk' is a single value but should be a list`], settings: { name: 'vm', disk: 'drbd:r0,xvda,w' }, disks: [] },
+    ]);
   });
 
   test('a missing file', () => {

@@ -12,11 +12,11 @@ export interface BuiltRun {
   readonly stderr: string;
 }
 
-export function runBuilt(name: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): BuiltRun {
+export function runBuilt(name: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 30_000, input = ''): BuiltRun {
   const bin = join(REPO_ROOT, 'dist', name);
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build it first with \`npm run build\``);
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   delete env.NODE_EXTRA_CA_CERTS;
-  const r = spawnSync(bin, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: timeoutMs });
+  const r = spawnSync(bin, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: timeoutMs, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,7 +1,8 @@
 // A XenAPI stand-in for tests (not shipped): XML-RPC over HTTP on a Unix socket, as xapi serves
 // /var/lib/xcp/xapi (research §1.7), with {Status, Value} results, xapi's error names and the DB
 // calls the drbdlvm driver makes. The DB is in memory and open for tests to set up and inspect.
-// Not yet: JSON-RPC at /jsonrpc, the sequencer that drives the built driver in xapi's orders.
+// No JSON-RPC at /jsonrpc: the driver speaks XML-RPC only. test/support/sr-pool.ts drives the built
+// driver against it in xapi's call orders.
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +110,8 @@ const METHODS: Record<string, Method> = {
   'VDI.add_to_sm_config': (db, [r, k, v]) => addToMap(record(db, 'VDI', r).sm_config, 'VDI', str(r, 'ref'), 'sm_config', str(k, 'key'), str(v, 'value')),
   'VDI.remove_from_sm_config': (db, [r, k]) => (delete record(db, 'VDI', r).sm_config[str(k, 'key')], null),
   'VDI.get_VBDs': (db, [r]) => (record(db, 'VDI', r), Object.entries(db.VBD).filter(([, b]) => b.VDI === r).map(([ref]) => ref)),
+  'VDI.set_virtual_size': (db, [r, v]) => ((record(db, 'VDI', r).virtual_size = int64(v, 'value')), null),
+  'VDI.set_physical_utilisation': (db, [r, v]) => ((record(db, 'VDI', r).physical_utilisation = int64(v, 'value')), null),
   'VDI.db_forget': (db, [r]) => (record(db, 'VDI', r), delete db.VDI[r as string], null),
   // The 19 positional parameters of datamodel.ml's introduce_params, type-checked as xapi's
   // unmarshaller would.
@@ -156,12 +159,18 @@ export interface XapiSim {
   readonly calls: SimCall[];
   /** A session the driver may use, as xapi's __sm__backend session. */
   session(): string;
+  /**
+   * Holds every later call of `method` before it runs, until released: `reached` resolves when the
+   * first one arrives (a test can then kill the caller mid-sequence).
+   */
+  hold(method: string): { reached: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
 export async function startXapiSim(db: SimDb = emptyDb()): Promise<XapiSim> {
   const socketPath = join(mkdtempSync(join(tmpdir(), 'xapi-sim-')), 'xapi');
   const calls: SimCall[] = [];
+  const holds = new Map<string, { arrived: () => void; gate: Promise<void> }>();
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -179,6 +188,11 @@ export async function startXapiSim(db: SimDb = emptyDb()): Promise<XapiSim> {
           const subtask = req.headers['subtask-of'];
           calls.push({ method: call.methodName, params, ...(typeof subtask === 'string' ? { subtaskOf: subtask } : {}) });
           if (typeof session !== 'string' || !db.sessions.has(session)) throw new Failure(['SESSION_INVALID', String(session)]);
+          const held = holds.get(call.methodName);
+          if (held !== undefined) {
+            held.arrived();
+            await held.gate;
+          }
           const method = METHODS[call.methodName];
           if (method === undefined) throw new Failure(['MESSAGE_METHOD_UNKNOWN', call.methodName]);
           result = { Status: 'Success', Value: method(db, params) };
@@ -199,6 +213,17 @@ export async function startXapiSim(db: SimDb = emptyDb()): Promise<XapiSim> {
       db.sessions.add(s);
       return s;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    hold: (method) => {
+      let arrived = (): void => undefined;
+      let open = (): void => undefined;
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      holds.set(method, { arrived, gate });
+      return { reached, release: () => (holds.delete(method), open()) };
+    },
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }

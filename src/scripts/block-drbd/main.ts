@@ -1,6 +1,8 @@
 // /etc/xen/scripts/block-drbd: libxl's argv and environment in, an exit code out. The one boundary
 // where anything thrown becomes a hotplug-error, a syslog line and a non-zero exit.
 import { hostname } from 'node:os';
+import { blockDrbdPage } from '../../help/block-drbd';
+import { pageText } from '../../help/text';
 import { Drbd } from '../../drbd/drbd';
 import { Deadline } from '../../exec/deadline';
 import { runCommand } from '../../exec/run';
@@ -78,10 +80,16 @@ function dispatch(req: HotplugRequest, ports: Ports, log: CollectingLog): Promis
   return req.action === 'add' ? runAdd(req, ports) : runRemove(req, ports);
 }
 
-main(process.argv.slice(2), process.env).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`${TAG}: ${(e as Error).message}\n`);
-    process.exit(1);
-  },
-);
+// libxl never passes --help; an admin who does gets block-drbd(8) rather than a hotplug failure.
+const args = process.argv.slice(2);
+if (args[0] === '--help' || args[0] === '-h') {
+  process.stdout.write(pageText(blockDrbdPage));
+} else {
+  main(args, process.env).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${TAG}: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

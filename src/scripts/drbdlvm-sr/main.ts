@@ -2,26 +2,40 @@
 // methodResponse from stdout (research §1.1). This file only wires the real ports; the contract
 // lives in src/xapi-sr/boundary.ts. Exit status is 0 even for faults: that is the contract.
 import { Drbd } from '../../drbd/drbd';
-import { Deadline } from '../../exec/deadline';
+import { Deadline, systemClock } from '../../exec/deadline';
 import { runCommand } from '../../exec/run';
 import { Lvm } from '../../lvm/lvm';
+import { blkback } from '../../xapi-sr/backends/blkback';
+import { Tapdisk } from '../../xapi-sr/backends/tapdisk';
 import { answer } from '../../xapi-sr/boundary';
+import type { HandlerContext } from '../../xapi-sr/context';
 import { SmLog } from '../../xapi-sr/log';
+import { smPaths } from '../../xapi-sr/paths';
 import type { Ports } from '../../xapi-sr/ports';
-import type { SmRequest } from '../../xapi-sr/request';
+import { takeSrLock } from '../../xapi-sr/sr-lock';
 import { Xapi } from '../../xapi-sr/xapi';
 import { xapiCaller } from '../../xapi-sr/xapi-rpc';
 
 // xapi sets no timeout (a hung driver hangs the operation); ours bounds every DRBD wait.
 const BUDGET_MS = 10 * 60_000;
 
-async function main(args: readonly string[]): Promise<string> {
+async function main(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const paths = smPaths(env);
   const log = new SmLog();
   let ports: Ports | undefined;
-  const ctx = {
-    ports: (): Ports => (ports ??= { drbd: new Drbd(runCommand, new Deadline(BUDGET_MS)), lvm: new Lvm(runCommand), log }),
-    xapi: (req: SmRequest) =>
-      new Xapi(xapiCaller(req.sessionRef ?? '', req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf })),
+  const tapdisk = new Tapdisk(runCommand, paths.backendDir);
+  const ctx: HandlerContext = {
+    ports: (): Ports =>
+      (ports ??= {
+        drbd: new Drbd(runCommand, new Deadline(BUDGET_MS), paths.procDrbd),
+        lvm: new Lvm(runCommand),
+        backend: (kind) => (kind === 'blkback' ? blkback : tapdisk),
+        log,
+        clock: systemClock,
+      }),
+    xapi: (req) =>
+      new Xapi(xapiCaller(req.sessionRef ?? '', { socketPath: paths.xapiSocket, ...(req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf }) })),
+    srLock: (srUuid) => takeSrLock(paths.lockDir, srUuid, runCommand),
   };
   const a = await answer(args, ctx);
   if (a.fault !== undefined) log.log('err', `${a.command ?? '(undecoded request)'} failed: code ${a.fault.code}: ${a.fault.message}`);
@@ -33,7 +47,7 @@ function emit(text: string): void {
   process.stdout.write(text, () => process.exit(0));
 }
 
-main(process.argv.slice(2)).then(emit, (e: unknown) => {
+main(process.argv.slice(2), process.env).then(emit, (e: unknown) => {
   // answer() catches everything; this is the last resort if building the fault itself failed.
   const msg = String((e as Error)?.message ?? e).replace(/[&<>]/g, ' ');
   emit(`<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>1200</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>${msg}</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n`);

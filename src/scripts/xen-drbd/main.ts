@@ -1,23 +1,46 @@
 // xen-drbd: the admin CLI. Each subcommand is one module in ./commands; this file only dispatches.
-import { commands } from './commands';
+// `help COMMAND` and `COMMAND --help` print the command's entry of xen-drbd(8) (src/help).
+import { commandHelp } from '../../help/xen-drbd';
+import { usageText } from '../../help/text';
+import { commands, type Command } from './commands';
+import { install, uninstall } from './commands/install';
+
+const table: Record<string, Command> = { ...commands, install, uninstall };
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined || name === '--help' || name === '-h') {
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
+  if (name === 'help') return help(rest[0]);
+  // Own keys only: `xen-drbd constructor` is not a command.
+  const command = Object.hasOwn(table, name) ? table[name] : undefined;
   if (command === undefined) {
     process.stderr.write(`xen-drbd: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
+  if (rest[0] === '--help' || rest[0] === '-h') return help(name);
   return command.run(rest);
 }
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
-  return `usage: xen-drbd COMMAND [ARGS...]\n\ncommands:\n${lines.join('\n')}\n`;
+  const lines = Object.entries(table).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
+  return `usage: xen-drbd COMMAND [ARGS...]\n\ncommands:\n${lines.join('\n')}\n\n\`xen-drbd help COMMAND\` describes one; man xen-drbd describes them all.\n`;
+}
+
+function help(name: string | undefined): number {
+  if (name === undefined) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const entry = commandHelp(name);
+  if (entry === undefined) {
+    process.stderr.write(`xen-drbd: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  process.stdout.write(usageText(entry));
+  return 0;
 }
 
 // `xen-drbd status | head`: a reader that stops early is not an error of ours.

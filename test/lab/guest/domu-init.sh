@@ -8,6 +8,11 @@
 #                                   "LAB-GUEST disk=xvda op=watch sha256=<hex> rc=0 tick=N"
 #                                   (shows that the guest still runs and reads its disk, e.g.
 #                                   after a live migration)
+#   lab_then=writeloop              afterwards, keep writing: tick N writes "xen-drbd-lab tick=N"
+#                                   into 4 KiB slot N mod 256 of a journal at 8 MiB, reads it back
+#                                   past the page cache and prints "LAB-GUEST op=tick tick=N rc=0"
+#                                   (rc=1 if the read-back differs); every 20 ticks it re-reads
+#                                   the payload too (op=watch)
 # Result lines go to the console (hvc0), which xenconsoled logs in dom0:
 #   LAB-GUEST disk=xvda op=write sha256=<hex> rc=0
 #   LAB-GUEST done rc=<n>
@@ -65,6 +70,25 @@ if [ "$(arg lab_then none)" = watch ]; then
       echo "LAB-GUEST disk=$d op=watch sha256=$sum rc=0 tick=$tick"
     done
     sleep 2
+  done
+fi
+if [ "$(arg lab_then none)" = writeloop ]; then
+  set -- $DISKS
+  d=$1
+  tick=0
+  while true; do
+    tick=$((tick + 1))
+    slot=$((2048 + tick % 256))
+    printf 'xen-drbd-lab tick=%d\n' $tick | dd of=/dev/$d bs=4096 seek=$slot conv=sync,fsync 2>/dev/null
+    echo 3 > /proc/sys/vm/drop_caches
+    got=$(dd if=/dev/$d bs=4096 skip=$slot count=1 2>/dev/null | head -n 1)
+    if [ "$got" = "xen-drbd-lab tick=$tick" ]; then r=0; else r=1; fi
+    echo "LAB-GUEST op=tick tick=$tick rc=$r"
+    if [ $((tick % 20)) = 0 ]; then
+      sum=$(dd if=/dev/$d bs=65536 count=$BLOCKS 2>/dev/null | sha256sum | cut -d' ' -f1)
+      echo "LAB-GUEST disk=$d op=watch sha256=$sum rc=0 tick=$tick"
+    fi
+    sleep 0.2
   done
 fi
 if [ "$ACTION" = hold ] || [ "$POWEROFF" != 1 ]; then

@@ -123,8 +123,11 @@ export interface GuestSpec {
   memoryMiB?: number;
   /** Power off when the action is done (default true; 'hold' never powers off by itself). */
   poweroff?: boolean;
-  /** Then keep re-reading the disks forever ("watch"), e.g. across a live migration. */
-  then?: 'watch';
+  /**
+   * Then keep re-reading the disks forever ("watch"), or keep writing a journal of ticks to
+   * the first disk ("writeloop"), e.g. across live migrations.
+   */
+  then?: 'watch' | 'writeloop';
   /** Extra xl config lines. */
   extra?: string[];
 }

@@ -19,6 +19,8 @@ import { buildCpio, withParents, type CpioEntry } from './cpio';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const LAB_DIR = path.join(REPO_ROOT, 'test', 'lab');
 export const CACHE_DIR = process.env.XEN_DRBD_LAB_CACHE || '/var/cache/xen-drbd-lab';
+/** The built executables copied into each dom0; LAB_DIST_DIR pins a copy while dist/ is rebuilt. */
+export const DIST_DIR = process.env.LAB_DIST_DIR || path.join(REPO_ROOT, 'dist');
 
 export type ScriptChoice = 'debian' | 'dist';
 export type HostName = 'A' | 'B';
@@ -107,6 +109,18 @@ async function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * qemu's CPU model for both hosts; LAB_QEMU_CPU overrides it (for experiments).
+ * No AVX and no XSAVE: under qemu 7.2's TCG, Node in dom0 computed wrong SHA-256 sums within
+ * ~110 iterations of a hash loop in every run with `max` (AVX/AVX2 exposed), and crashed now and
+ * then (SIGTRAP/SIGSEGV in libnode); without these features, 0 wrong sums in 1,000+ iterations
+ * with guests starting and stopping (test/lab/README.md, "CPU model").
+ */
+export const LAB_CPU = 'max,-smap,-xsave,-avx,-avx2,-fma,-f16c,-vaes,-vpclmulqdq';
+export function qemuCpu(): string {
+  return process.env.LAB_QEMU_CPU || LAB_CPU;
+}
 
 // ---- process bookkeeping: every qemu PID we started, killed on any way out -------------------
 const livePids = new Set<number>();
@@ -467,9 +481,9 @@ export class Lab {
       { path: 'lab/domu/overlay.cpio', mode: 0o644, type: 'file', data: domuOverlay },
       { path: 'lab/payload.sha256', mode: 0o644, type: 'file', data: this.payloadSha256 + '\n' },
     ];
-    const dist = path.join(REPO_ROOT, 'dist', 'block-drbd');
+    const dist = path.join(DIST_DIR, 'block-drbd');
     if (fs.existsSync(dist)) entries.push({ path: 'lab/dist/block-drbd', mode: 0o755, type: 'file', data: fs.readFileSync(dist) });
-    const distCli = path.join(REPO_ROOT, 'dist', 'xen-drbd');
+    const distCli = path.join(DIST_DIR, 'xen-drbd');
     if (fs.existsSync(distCli)) entries.push({ path: 'lab/dist/xen-drbd', mode: 0o755, type: 'file', data: fs.readFileSync(distCli) });
     if (this.script === 'dist' && !fs.existsSync(dist)) {
       throw new Error(`script=dist but ${dist} does not exist (run npm run build)`);
@@ -490,7 +504,7 @@ export class Lab {
     return [
       '-name', `xen-drbd-lab-${host.name}`,
       '-accel', 'tcg',
-      '-cpu', 'max,-smap',
+      '-cpu', qemuCpu(),
       '-smp', '1',
       '-m', '2048',
       '-nodefaults',

@@ -2,7 +2,7 @@
 // `allow-two-primaries yes` (what Debian's bash block-drbd requires for migration).
 // The guest keeps re-reading its disk; after each move its new console must show the payload.
 import { useLab, stepLog } from '../lib/scenario';
-import { R0, domainExists, guestResults, role, waitDomainGone, waitGuestDone, waitRole, xlCreate, xlMigrate } from '../lib/drbd';
+import { R0, domainExists, guestResults, role, waitDomainGone, waitGuestDone, waitRole, xlCreate, xlError, xlMigrate } from '../lib/drbd';
 import type { Host } from '../lib/lab';
 
 const NAME = 'live-migration';
@@ -38,6 +38,19 @@ describe('live migration with allow-two-primaries', () => {
     await waitWatchTick(B, l.payloadSha256);
     expect(await waitRole(A, 'r0', /^Secondary\//)).toBe('Secondary/Primary');
     expect(await role(B, 'r0')).toBe('Primary/Secondary');
+  });
+
+  test('a normal start on A while B runs the guest is refused, dual-primary config or not', async () => {
+    const { lab: l, A, B, note } = lab();
+    const r = await xlCreate(A, { name: 'intruder', disks: ['drbd:r0,xvda,w'], action: 'verify' });
+    note('intruder', xlError(r).slice(0, 200));
+    stepLog(NAME, `xl create intruder on A: rc=${r.code}: ${xlError(r)}`);
+    expect(r.code).not.toBe(0);
+    expect(xlError(r)).toMatch(/r0/);
+    expect(await domainExists(A, 'intruder')).toBe(false);
+    expect(await role(A, 'r0')).toBe('Secondary/Primary');
+    expect(await role(B, 'r0')).toBe('Primary/Secondary');
+    await waitWatchTick(B, l.payloadSha256);
   });
 
   test('B → A, then shutdown', async () => {

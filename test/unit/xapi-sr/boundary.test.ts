@@ -16,7 +16,7 @@ const FIX = join(__dirname, '../../fixtures/xapi');
 const fixture = (name: string) => readFileSync(join(FIX, name), 'utf8');
 
 const untouched = (): never => { throw new Error('this command must not touch the host or xapi'); };
-const noPorts: HandlerContext = { ports: untouched, xapi: untouched };
+const noPorts: HandlerContext = { ports: untouched, xapi: untouched, srLock: async () => ({ release: () => undefined }) };
 
 function fakePorts(pv: PvReport | undefined, devices: () => Promise<{ path: string; major: number; minor: number; hex: string }[]>) {
   const lines: string[] = [];
@@ -24,10 +24,11 @@ function fakePorts(pv: PvReport | undefined, devices: () => Promise<{ path: stri
     devices,
     state: async () => { throw new Error('unused'); },
     promote: async () => ({ ok: true }),
+    demote: async () => ({ ok: true }),
   };
   const lvm: LvmPort = { vg: async () => undefined, lvs: async () => [], pv: async () => pv, exec: async () => undefined };
-  const ports: Ports = { drbd, lvm, log: { log: (_l, m) => lines.push(m) } };
-  const ctx: HandlerContext = { ports: () => ports, xapi: untouched };
+  const ports: Ports = { drbd, lvm, backend: untouched, log: { log: (_l, m) => lines.push(m) }, clock: { now: () => 0, sleep: async () => undefined } };
+  const ctx: HandlerContext = { ...noPorts, ports: () => ports };
   return { ctx, lines };
 }
 
@@ -55,10 +56,22 @@ describe('answer: argv in, stdout out', () => {
     expect(r.stdout).toContain('<value><nil/></value></param>');
   });
 
-  it.each(['sr_create', 'sr_attach', 'vdi_create', 'vdi_attach', 'vdi_activate'])('the real xapi %s payload gets the not-implemented-yet fault 5109', async (command) => {
+  it.each(['sr_create', 'sr_attach', 'vdi_create', 'vdi_attach', 'vdi_activate'])("the real xapi %s payload (research §1.3's hypothetical device-config) is refused before the SR lock or any host call", async (command) => {
     const a = await answer([fixture(`request-${command}.xml`)], noPorts);
-    expect(a.fault?.code).toBe(5109);
-    expect(a.fault?.message).toBe(`This drbdlvm operation is not implemented yet [opterr=${command} is not implemented in this drbdlvm build (it answers sr_get_driver_info, sr_probe and sr_update only)]`);
+    expect(a.fault?.code).toBe(115);
+    expect(a.fault?.message).toMatch(/device-config:resource is required/);
+  });
+
+  it('runs a valid SR command under the SR lock and releases it after a fault', async () => {
+    const locked: string[] = [];
+    const ctx: HandlerContext = {
+      ...noPorts,
+      srLock: async (sr) => (locked.push(`take ${sr}`), { release: () => void locked.push('release') }),
+      ports: () => { locked.push('ports'); throw new Error('no host here'); },
+    };
+    const a = await answer([encodeMethodCall('sr_attach', [srParams('sr_attach') as never], 'xapi')], ctx);
+    expect(a.fault?.code).toBe(1200);
+    expect(locked).toEqual(['take 3b2f4c1e-7a55-8c1d-0e7f-2a9b6c4d8e11', 'ports', 'release']);
   });
 
   it.each(['vdi_snapshot', 'vdi_clone', 'vdi_generate_config', 'vdi_introduce'])('%s is fault 38, which xapi maps to "not supported"', async (command) => {
@@ -135,7 +148,7 @@ describe('sr_probe', () => {
     const { ctx } = fakePorts(undefined, async () => drbd0());
     const ports = ctx.ports();
     const spy = { ...ports, drbd: { ...ports.drbd, devices: async (ref: { name: ResourceName; volume?: number }) => (seen.push(ref), drbd0()) } };
-    await probe({ resource: 'r0', volume: '1' }, { ports: () => spy, xapi: untouched });
+    await probe({ resource: 'r0', volume: '1' }, { ...noPorts, ports: () => spy });
     expect(seen).toEqual([{ name: 'r0', volume: 1 }]);
   });
 });

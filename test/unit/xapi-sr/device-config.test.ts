@@ -16,8 +16,8 @@ function fault(dc: Record<string, string>): [number, string] | 'ok' {
 
 describe('parseDeviceConfig', () => {
   it('gives the resource and whether this host is the SR master', () => {
-    expect(parseDeviceConfig({ SRmaster: 'true', resource: 'r0' })).toEqual({ resource: { name: 'r0' }, srMaster: true });
-    expect(parseDeviceConfig({ SRmaster: 'false', resource: 'xcp-sr', volume: '1' })).toEqual({ resource: { name: 'xcp-sr', volume: 1 }, srMaster: false });
+    expect(parseDeviceConfig({ SRmaster: 'true', resource: 'r0' })).toEqual({ resource: { name: 'r0' }, backend: 'tapdisk', srMaster: true });
+    expect(parseDeviceConfig({ SRmaster: 'false', resource: 'xcp-sr', volume: '1', backend: 'blkback' })).toEqual({ resource: { name: 'xcp-sr', volume: 1 }, backend: 'blkback', srMaster: false });
     expect(parseDeviceConfig({ resource: 'r0' }).srMaster).toBe(false);
   });
 
@@ -28,7 +28,8 @@ describe('parseDeviceConfig', () => {
     [{ resource: 'r0/1' }, 91, /a DRBD resource name is/],
     [{ resource: 'r0', volume: 'x' }, 91, /device-config:volume must be a number 0-65534/],
     [{ resource: 'r0', volume: '65535' }, 91, /device-config:volume must be 0-65534, not 65535/],
-    [{ resource: 'r0', resouce: 'r1' }, 91, /unknown key device-config:resouce \(known: resource, volume\)/],
+    [{ resource: 'r0', resouce: 'r1' }, 91, /unknown key device-config:resouce \(known: resource, volume, backend\)/],
+    [{ resource: 'r0', backend: 'qdisk' }, 91, /device-config:backend must be tapdisk or blkback/],
     [{ resource: 'r0', SRmaster: 'yes' }, 91, /device-config:SRmaster must be equal to one of the allowed values/],
   ])('%j is refused with code %i', (dc, code, message) => {
     const f = fault(dc);

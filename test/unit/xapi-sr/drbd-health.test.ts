@@ -1,5 +1,5 @@
 import type { DiskState, Link } from '../../../src/drbd/types';
-import { localHealth, peerHealth } from '../../../src/xapi-sr/drbd-health';
+import { attachHealth, localHealth, peerHealth, settling } from '../../../src/xapi-sr/drbd-health';
 import { drbdState } from './drbd-state';
 
 const verdict = (h: ReturnType<typeof peerHealth>): string => (h.ok ? 'ok' : h.error);
@@ -41,5 +41,22 @@ describe('localHealth: what a host needs to serve its own VMs', () => {
 
   it('a resource with no volumes up is missing', () => {
     expect(verdict(localHealth({ ...drbdState('Established'), volumes: [] }))).toBe('DrbdResourceMissing');
+  });
+});
+
+describe('attachHealth: what a host needs to join the SR (sr_attach)', () => {
+  it.each<[Link, DiskState, DiskState, string, boolean]>([
+    ['Established', 'UpToDate', 'UpToDate', 'ok', false],
+    ['SyncTarget', 'Inconsistent', 'UpToDate', 'ok', false],
+    ['SyncSource', 'UpToDate', 'Inconsistent', 'ok', false],
+    ['Established', 'UpToDate', 'Outdated', 'ok', false],
+    ['Connecting', 'UpToDate', 'DUnknown', 'DrbdNotConnected', true],
+    ['Handshake', 'UpToDate', 'UpToDate', 'DrbdNotConnected', true],
+    ['StandAlone', 'UpToDate', 'DUnknown', 'DrbdStandAlone', false],
+    ['Established', 'Outdated', 'UpToDate', 'DrbdLocalNotUpToDate', false],
+  ])('%s, local %s, peer %s → %s (worth waiting: %s)', (link, disk, peer, expected, wait) => {
+    const s = drbdState(link, disk, peer);
+    expect(verdict(attachHealth(s))).toBe(expected);
+    expect(settling(s)).toBe(wait);
   });
 });

@@ -18,6 +18,8 @@ const PINNED: Record<string, number> = {
   SRBadXML: 49,
   LVMCreate: 50,
   LVMDelete: 51,
+  LVMMount: 52,
+  LVMUnMount: 53,
   LVMMaster: 58,
   LVMResize: 59,
   VDIType: 66,
@@ -32,6 +34,7 @@ const PINNED: Record<string, number> = {
   VDIMissing: 144,
   APISession: 150,
   SMGeneral: 202,
+  TapdiskFailed: 453,
   GenericException: 1200,
   DrbdResourceMissing: 5100,
   DrbdNotConnected: 5101,
@@ -42,7 +45,7 @@ const PINNED: Record<string, number> = {
   ActiveOnOtherHost: 5106,
   ActivationLocked: 5107,
   VgMissing: 5108,
-  NotImplementedYet: 5109,
+  DrbdDemoteFailed: 5110,
 };
 
 describe('the SR error catalogue', () => {

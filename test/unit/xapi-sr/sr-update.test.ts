@@ -34,8 +34,16 @@ function context(vgPresent: boolean): HandlerContext {
     pv: async () => undefined,
     exec: async () => { throw new Error('sr_update must not change LVM'); },
   };
-  const ports: Ports = { lvm, drbd: { devices: async () => [], state: async () => { throw new Error('unused'); }, promote: async () => ({ ok: true }) }, log: { log: () => undefined } };
+  const unused = (): never => { throw new Error('unused'); };
+  const ports: Ports = {
+    lvm,
+    drbd: { devices: async () => [], state: unused, promote: unused, demote: unused },
+    backend: unused,
+    log: { log: () => undefined },
+    clock: { now: () => 0, sleep: async () => undefined },
+  };
   return {
+    srLock: unused,
     ports: () => ports,
     xapi: (req) => new Xapi(xapiCaller(req.sessionRef ?? '', { socketPath: sim.socketPath, ...(req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf }) })),
   };

@@ -1,0 +1,167 @@
+// `npm run package`: dist/pkg/xen-drbd_<version>_all.deb (dpkg-deb) for Debian dom0s and
+// xen-drbd-<version>-1.noarch.rpm (rpmbuild) for XCP-ng/XenServer, each staged from the install
+// plan (src/install/plan.ts) that `xen-drbd install` also follows. Tools run from argv arrays.
+// Usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm]
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { contentOf, missingSources, originFor, type Origin } from '../src/install/content';
+import { installPlan, LIB_DIR, type Layout, type PlanEntry } from '../src/install/plan';
+
+const REPO = resolve(__dirname, '..');
+const PACKAGING = join(REPO, 'packaging');
+// TODO(maintainer): a real address before the first public upload; lintian checks only the form.
+const MAINTAINER = 'xen-drbd maintainers <xen-drbd@lists.example.org>';
+const DOC_DIR = '/usr/share/doc/xen-drbd';
+
+function run(argv: readonly string[]): string {
+  try {
+    return execFileSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`${argv.join(' ')} failed: ${err.stderr?.trim() || err.message}`);
+  }
+}
+
+function mkdirs(root: string, dir: string): void {
+  let d = root;
+  for (const part of dir.split('/').filter((p) => p !== '')) {
+    d = join(d, part);
+    mkdirSync(d, { recursive: true, mode: 0o755 });
+    chmodSync(d, 0o755);
+  }
+}
+
+function writeStaged(root: string, path: string, data: string | Buffer, mode: number): void {
+  mkdirs(root, dirname(path));
+  writeFileSync(join(root, path), data, { mode });
+  chmodSync(join(root, path), mode);
+}
+
+/** The plan's files under `root`, plus the package documentation every package carries. */
+function stage(root: string, plan: readonly PlanEntry[], origin: Origin): void {
+  chmodSync(root, 0o755);
+  for (const e of plan) {
+    const c = contentOf(e, origin);
+    if (c.kind === 'symlink') {
+      mkdirs(root, dirname(e.path));
+      symlinkSync(c.target, join(root, e.path));
+    } else {
+      writeStaged(root, e.path, c.bytes, e.mode);
+    }
+  }
+  writeStaged(root, `${DOC_DIR}/copyright`, readFileSync(join(PACKAGING, 'debian/copyright')), 0o644);
+}
+
+interface Staged {
+  readonly path: string;
+  readonly isFile: boolean;
+}
+
+function walk(dir: string): Staged[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const path = join(dir, d.name);
+    return d.isDirectory() ? [{ path, isFile: false }, ...walk(path)] : [{ path, isFile: d.isFile() }];
+  });
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/@([A-Z_]+)@/g, (m, key: string) => {
+    const v = values[key];
+    if (v === undefined) throw new Error(`no value for ${m}`);
+    return v;
+  });
+}
+
+function buildDeb(origin: Origin, work: string, out: string): string {
+  const root = join(work, 'deb');
+  mkdirSync(root);
+  stage(root, installPlan('debian'), origin);
+  const changelog = fill(readFileSync(join(PACKAGING, 'debian/changelog.in'), 'utf8'), {
+    VERSION: origin.version,
+    MAINTAINER,
+    DATE: new Date(`${origin.date}T00:00:00Z`).toUTCString().replace('GMT', '+0000'),
+  });
+  writeStaged(root, `${DOC_DIR}/changelog.gz`, gzipSync(changelog, { level: 9 }), 0o644);
+  writeStaged(root, '/usr/share/lintian/overrides/xen-drbd', readFileSync(join(PACKAGING, 'debian/lintian-overrides')), 0o644);
+
+  // Installed-Size as dpkg-gencontrol counts it: KiB per file rounded up, 1 per directory or link.
+  const staged = walk(root);
+  const kib = staged.reduce((sum, e) => sum + (e.isFile ? Math.ceil(statSync(e.path).size / 1024) : 1), 0);
+  const md5sums = staged
+    .filter((e) => e.isFile)
+    .map((e) => `${createHash('md5').update(readFileSync(e.path)).digest('hex')}  ${relative(root, e.path)}`)
+    .join('\n');
+  const control = fill(readFileSync(join(PACKAGING, 'debian/control.in'), 'utf8'), { VERSION: origin.version, MAINTAINER, INSTALLED_SIZE: String(kib) });
+  writeStaged(root, '/DEBIAN/control', control, 0o644);
+  writeStaged(root, '/DEBIAN/md5sums', `${md5sums}\n`, 0o644);
+  for (const script of ['preinst', 'postrm']) writeStaged(root, `/DEBIAN/${script}`, readFileSync(join(PACKAGING, 'debian', script)), 0o755);
+
+  const deb = join(out, `xen-drbd_${origin.version}_all.deb`);
+  run(['dpkg-deb', '--root-owner-group', '-Zxz', '--build', root, deb]);
+  return deb;
+}
+
+/** The spec's %files: modes from the plan, /etc files as config, our own directories owned. */
+function rpmFiles(plan: readonly PlanEntry[]): string {
+  const lines = [`%dir %attr(0755,root,root) ${LIB_DIR}`, `%dir %attr(0755,root,root) ${DOC_DIR}`, `%doc %attr(0644,root,root) ${DOC_DIR}/copyright`];
+  for (const e of plan) {
+    if (e.source.kind === 'symlink') lines.push(e.path);
+    else lines.push(`${e.path.startsWith('/etc/') ? '%config(noreplace) ' : ''}%attr(0${e.mode.toString(8)},root,root) ${e.path}`);
+  }
+  return lines.join('\n');
+}
+
+function buildRpm(origin: Origin, work: string, out: string): string {
+  const layout: Layout = 'xcp-ng';
+  const plan = installPlan(layout);
+  const root = join(work, 'rpm-stage');
+  mkdirSync(root);
+  stage(root, plan, origin);
+  const top = join(work, 'rpmbuild');
+  const spec = join(work, 'xen-drbd.spec');
+  writeFileSync(spec, fill(readFileSync(join(PACKAGING, 'rpm/xen-drbd.spec.in'), 'utf8'), { VERSION: origin.version, FILES: rpmFiles(plan) }));
+  // gzip payload stated, not defaulted: CentOS 7's rpm 4.11 (XCP-ng dom0) cannot read zstd ones.
+  const defines = [`_topdir ${top}`, `stage ${root}`, '_build_id_links none', '_binary_payload w9.gzdio'];
+  run(['rpmbuild', '-bb', ...defines.flatMap((d) => ['--define', d]), spec]);
+  const name = `xen-drbd-${origin.version}-1.noarch.rpm`;
+  copyFileSync(join(top, 'RPMS', 'noarch', name), join(out, name));
+  return join(out, name);
+}
+
+function parseArgs(argv: readonly string[]): { out: string; only?: 'deb' | 'rpm' } {
+  let out = join(REPO, 'dist', 'pkg');
+  let only: 'deb' | 'rpm' | undefined;
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === '--out' && value !== undefined) out = resolve(value);
+    else if (flag === '--only' && (value === 'deb' || value === 'rpm')) only = value;
+    else throw new Error('usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm]');
+  }
+  return { out, only };
+}
+
+function main(): void {
+  const { out, only } = parseArgs(process.argv.slice(2));
+  const origin = originFor(join(REPO, 'dist'), REPO, process.env);
+  const missing = [...new Set([...missingSources(installPlan('debian'), origin), ...missingSources(installPlan('xcp-ng'), origin)])];
+  if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: run \`npm run build\` first`);
+  mkdirSync(out, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'xen-drbd-package-'));
+  try {
+    const built = [...(only !== 'rpm' ? [buildDeb(origin, work, out)] : []), ...(only !== 'deb' ? [buildRpm(origin, work, out)] : [])];
+    for (const p of built) process.stdout.write(`${relative(process.cwd(), p)} (${statSync(p).size} bytes)\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`package: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,20 @@
+// sr_delete (xe sr-destroy, on the master after a temporary sr_attach): the VG goes, only when it
+// holds no VDI. LVM metadata change: master only, both copies in sync. A VG already gone is success.
+import type { HandlerContext } from '../context';
+import { decideMetadataChange } from '../guard-rails';
+import { vgName } from '../layout';
+import { planSrDelete } from '../lvm-plan';
+import type { SmRequest } from '../request';
+import { hostLabel, observeDrbd, requireHealth, runPlan, srCall } from './common';
+
+export async function srDelete(req: SmRequest, ctx: HandlerContext): Promise<null> {
+  const c = srCall(req);
+  const ports = ctx.ports();
+  const host = await hostLabel(ctx.xapi(req), c.host);
+  const { state } = await observeDrbd(ports, c.cfg, async () => host);
+  requireHealth(decideMetadataChange(c.cfg.srMaster, state));
+  const vg = await ports.lvm.vg(vgName(c.srUuid));
+  if (vg === undefined) return null;
+  await runPlan(ports, planSrDelete(c.srUuid, await ports.lvm.lvs(vg.name)), 'LVMDelete', host);
+  return null;
+}

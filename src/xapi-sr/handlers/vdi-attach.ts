@@ -1,0 +1,24 @@
+// vdi_attach (every VBD plug and dom0 attach, on the host that will use the disk): checks that the
+// VDI is there and this host's copy is usable, and answers where the disk will appear. The LV and
+// the backend start in vdi_activate, where the single-host rule is decided (research §3.5).
+import { attachResult } from '../attach-result';
+import type { HandlerContext } from '../context';
+import { localHealth } from '../drbd-health';
+import { srError } from '../errors';
+import { lvName } from '../layout';
+import type { SmRequest } from '../request';
+import type { XmlRpcStruct } from '../xmlrpc-value';
+import { hostLabel, observeDrbd, requireHealth, requireVg, vdiCall } from './common';
+
+export async function vdiAttach(req: SmRequest, ctx: HandlerContext): Promise<XmlRpcStruct> {
+  const v = vdiCall(req);
+  const ports = ctx.ports();
+  const host = await hostLabel(ctx.xapi(req), v.host);
+  const { device, state } = await observeDrbd(ports, v.cfg, async () => host);
+  requireHealth(localHealth(state));
+  const vg = await requireVg(ports, v.srUuid, device, host);
+  if (!(await ports.lvm.lvs(vg.name)).some((l) => l.name === lvName(v.vdiUuid))) {
+    throw srError('VDIMissing', `${vg.name}/${lvName(v.vdiUuid)} does not exist on host ${host}; 'xe sr-scan' reconciles xapi with the SR`);
+  }
+  return attachResult({ params: ports.backend(v.cfg.backend).params(v.srUuid, v.vdiUuid), srUuid: v.srUuid, vdiUuid: v.vdiUuid });
+}
