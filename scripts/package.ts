@@ -1,7 +1,8 @@
 // `npm run package`: dist/pkg/xen-drbd_<version>_all.deb (dpkg-deb) for Debian dom0s and
 // xen-drbd-<version>-1.noarch.rpm (rpmbuild) for XCP-ng/XenServer, each staged from the install
 // plan (src/install/plan.ts) that `xen-drbd install` also follows. Tools run from argv arrays.
-// Usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm]
+// Usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm] [--dist DIR]
+// (--dist: package a copy of the built executables, e.g. the lab's snapshot of dist/.)
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -132,21 +133,23 @@ function buildRpm(origin: Origin, work: string, out: string): string {
   return join(out, name);
 }
 
-function parseArgs(argv: readonly string[]): { out: string; only?: 'deb' | 'rpm' } {
+function parseArgs(argv: readonly string[]): { out: string; only?: 'deb' | 'rpm'; dist: string } {
   let out = join(REPO, 'dist', 'pkg');
+  let dist = join(REPO, 'dist');
   let only: 'deb' | 'rpm' | undefined;
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--out' && value !== undefined) out = resolve(value);
     else if (flag === '--only' && (value === 'deb' || value === 'rpm')) only = value;
-    else throw new Error('usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm]');
+    else if (flag === '--dist' && value !== undefined) dist = resolve(value);
+    else throw new Error('usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm] [--dist DIR]');
   }
-  return { out, only };
+  return { out, only, dist };
 }
 
 function main(): void {
-  const { out, only } = parseArgs(process.argv.slice(2));
-  const origin = originFor(join(REPO, 'dist'), REPO, process.env);
+  const { out, only, dist } = parseArgs(process.argv.slice(2));
+  const origin = originFor(dist, REPO, process.env);
   const missing = [...new Set([...missingSources(installPlan('debian'), origin), ...missingSources(installPlan('xcp-ng'), origin)])];
   if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: run \`npm run build\` first`);
   mkdirSync(out, { recursive: true });

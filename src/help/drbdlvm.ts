@@ -10,7 +10,7 @@ export const drbdlvmPage: HelpPage = {
   synopsis: ['xe sr-create type=drbdlvm shared=true name-label=NAME device-config:resource=RES [device-config:KEY=VALUE...]'],
   description: [
     'xapi runs /opt/xensource/sm/DrbdlvmSR with one XML-RPC methodCall as its argument and reads the methodResponse from its standard output (SMAPIv1). The SR keeps each VDI as a logical volume on one DRBD device replicated between the two hosts of a pool, and refuses to activate a VDI on one host while the other host has it active.',
-    'The driver is in progress and not usable as an SR yet: commands it does not implement yet answer with a "not implemented yet" fault.',
+    'Only one host writes: a VDI is activated read-write on a host only while no VDI of the SR is active on the other host, except for the disks of a VM that XenMotion is moving to this host, and only while DRBD is connected and both disks are UpToDate. Snapshots and fast clones are not offered (xe vdi-copy works); new VDIs are not zeroed. Proven against a XenAPI simulator and DRBD/LVM stand-ins; not yet on a real XCP-ng pool.',
     'xapi only loads drivers named in its sm-plugins list; the package installs /etc/xapi.conf.d/99-xen-drbd-drbdlvm.conf with the full list plus drbdlvm. Restart the toolstack (xe-toolstack-restart) on every host after installing or upgrading.',
   ],
   sections: [

@@ -177,9 +177,10 @@ export const RULES: readonly Rule[] = [
   { pattern: key('colo-export'), action: (ctx, t) => saveString(ctx, 'colo-export', 'coloExport', afterEquals(t)) },
   { pattern: key('active-disk'), action: (ctx, t) => saveString(ctx, 'active-disk', 'activeDisk', afterEquals(t)) },
   { pattern: key('hidden-disk'), action: (ctx, t) => saveString(ctx, 'hidden-disk', 'hiddenDisk', afterEquals(t)) },
+  // trusted/untrusted came after Xen 4.17 too: xl 4.17 takes the word for the target (lab scenario 13).
   { pattern: flag('trusted'), action: (ctx) => void (ctx.disk.trusted = 'true') },
   { pattern: flag('untrusted'), action: (ctx) => void (ctx.disk.trusted = 'false') },
-  // grant_usage= came after Xen 4.17: xl 4.17 rejects both as bad disk syntax (seen in the lab).
+  // grant_usage= came after Xen 4.17: xl 4.17 rejects both as bad disk syntax (lab scenario 13).
   { pattern: flag('grant_usage=1'), action: (ctx) => void (ctx.disk.grantUsage = 'true') },
   { pattern: flag('grant_usage=0'), action: (ctx) => void (ctx.disk.grantUsage = 'false') },
   // target= takes the rest of the line, commas and colons included (a trailing comma is dropped).

@@ -6,6 +6,7 @@
 // Build first (`npm run build`).
 import { existsSync } from 'node:fs';
 import { SrPool, SR_REF, SR_UUID, faultText, outcome, outcomes, type Step, type Vdi } from '../support/sr-pool';
+import { addVm, srCreate, vdiCreate, vmStart } from '../support/sr-sequencer';
 
 const VG = `VG_XenStorage-${SR_UUID}`;
 const GiB = 1024n ** 3n;
@@ -26,12 +27,12 @@ beforeAll(() => {
 });
 
 async function poolWithSr(): Promise<void> {
-  const steps = await pool.srCreate();
+  const steps = await srCreate(pool);
   expect(outcomes(steps)).toEqual(['A sr_create ok', 'A sr_attach ok', 'B sr_attach ok', 'A sr_update ok']);
 }
 
 async function newVdi(label: string, bytes = 64n * MiB): Promise<Vdi> {
-  const { step, vdi } = await pool.vdiCreate(bytes, label);
+  const { step, vdi } = await vdiCreate(pool, bytes, label);
   expect(outcome(step)).toBe('ok');
   return vdi as Vdi;
 }
@@ -60,7 +61,7 @@ describe('xe sr-create on a two-host pool', () => {
 
   it('refuses to create the SR while the peer is resyncing', async () => {
     pool.setDrbd('A', { cs: 'SyncSource', peerDisks: ['Inconsistent'] });
-    const [create] = await pool.srCreate();
+    const [create] = await srCreate(pool);
     expect(outcome(create as Step)).toBe('5102');
     expect(pool.lvm().disks.drbd0?.vg).toBeNull();
   });
@@ -75,7 +76,7 @@ describe('master-only metadata changes', () => {
     expect(outcome(await pool.call('A', 'vdi_resize', { vdi, args: [String(128n * MiB)] }))).toBe('ok');
     expect(pool.lvm().disks.drbd0?.vg?.lvs[`LV-${vdi.uuid}`]?.size).toBe(Number(128n * MiB));
     expect(pool.sim.db.VDI[vdi.ref]?.virtual_size).toBe(String(128n * MiB));
-    await pool.vmStart(pool.vm(vdi), 'B');
+    await vmStart(pool, addVm(pool, vdi), 'B');
     expect(pool.lvmCalls()).toContain(`B: lvchange --refresh ${VG}/LV-${vdi.uuid}`);
   });
 

@@ -1,9 +1,10 @@
 // A XenAPI stand-in for tests (not shipped): XML-RPC over HTTP on a Unix socket, as xapi serves
 // /var/lib/xcp/xapi (research §1.7), with {Status, Value} results, xapi's error names and the DB
-// calls the drbdlvm driver makes. The DB is in memory and open for tests to set up and inspect.
+// calls the drbdlvm driver makes. For the lab it also listens on a TCP port on 127.0.0.1, which
+// each dom0 reaches through qemu's guestfwd (test/lab/lib/sr-lab.ts). The DB is in memory and open for tests to set up and inspect.
 // No JSON-RPC at /jsonrpc: the driver speaks XML-RPC only. test/support/sr-pool.ts drives the built
 // driver against it in xapi's call orders.
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +156,8 @@ const METHODS: Record<string, Method> = {
 
 export interface XapiSim {
   readonly socketPath: string;
+  /** Also listening on 127.0.0.1:<port> (started with {tcp: true}): how the lab's dom0s reach it. */
+  readonly tcpPort: number | undefined;
   readonly db: SimDb;
   readonly calls: SimCall[];
   /** A session the driver may use, as xapi's __sm__backend session. */
@@ -167,11 +170,11 @@ export interface XapiSim {
   close(): Promise<void>;
 }
 
-export async function startXapiSim(db: SimDb = emptyDb()): Promise<XapiSim> {
+export async function startXapiSim(db: SimDb = emptyDb(), o: { tcp?: boolean } = {}): Promise<XapiSim> {
   const socketPath = join(mkdtempSync(join(tmpdir(), 'xapi-sim-')), 'xapi');
   const calls: SimCall[] = [];
   const holds = new Map<string, { arrived: () => void; gate: Promise<void> }>();
-  const server: Server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (d: string) => (body += d));
@@ -202,10 +205,15 @@ export async function startXapiSim(db: SimDb = emptyDb()): Promise<XapiSim> {
         res.writeHead(200, { 'Content-Type': 'text/xml' }).end(encodeResponse(result));
       })();
     });
-  });
+  };
+  const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  const tcp = o.tcp ? createServer(handler) : undefined;
+  if (tcp !== undefined) await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  const tcpAddress = tcp?.address();
   return {
     socketPath,
+    tcpPort: typeof tcpAddress === 'object' && tcpAddress !== null ? tcpAddress.port : undefined,
     db,
     calls,
     session: () => {
@@ -221,9 +229,16 @@ export async function startXapiSim(db: SimDb = emptyDb()): Promise<XapiSim> {
       holds.set(method, { arrived, gate });
       return { reached, release: () => (holds.delete(method), open()) };
     },
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      Promise.all(
+        [server, tcp].map((srv) =>
+          srv === undefined
+            ? undefined
+            : new Promise<void>((resolve) => {
+                srv.closeAllConnections();
+                srv.close(() => resolve());
+              }),
+        ),
+      ).then(() => undefined),
   };
 }

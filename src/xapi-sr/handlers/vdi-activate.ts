@@ -38,8 +38,10 @@ export async function vdiActivate(req: SmRequest, ctx: HandlerContext): Promise<
     ports.log.log('info', `vdi_activate ${v.vdiUuid} ${mode} on ${host}: allowed (${decision.why})`);
     // DRBD 8.4 opens nothing on a Secondary, not even read-only.
     await ensurePrimary(ports, state, host);
-    if (vdi.smConfig[key] !== mode) {
-      if (vdi.smConfig[key] !== undefined) await xapi.removeFromVdiSmConfig(v.vdiRef, key);
+    // An RW mark stays RW: a read-only user joining a writer on this host must not hide the writer.
+    const current = vdi.smConfig[key];
+    if (current !== mode && current !== 'RW') {
+      if (current !== undefined) await xapi.removeFromVdiSmConfig(v.vdiRef, key);
       await xapi.addToVdiSmConfig(v.vdiRef, key, mode);
     }
   } finally {

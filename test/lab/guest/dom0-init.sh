@@ -60,9 +60,16 @@ REPL=$(nic_by_mac "$LAB_REPL_MAC"); CTL=$(nic_by_mac "$LAB_CTL_MAC")
 if [ -n "$REPL" ]; then ip link set "$REPL" up; ip addr add "$LAB_REPL_IP/24" dev "$REPL"; else say "FATAL no replication NIC"; fi
 if [ -n "$CTL" ]; then ip link set "$CTL" up; ip addr add 10.0.2.15/24 dev "$CTL"; else say "FATAL no control NIC"; fi
 
+mkdir -p /var/log/lab
 step hotplug-script
-if [ "$LAB_SCRIPT" = dist ] && [ -f /lab/dist/block-drbd ]; then
-  install -m 0755 /lab/dist/block-drbd /etc/xen/scripts/block-drbd
+if [ "$LAB_SCRIPT" = dist ]; then
+  # Our package, installed as an admin would: it diverts Debian's block-drbd.
+  t0=${EPOCHREALTIME/./}
+  if dpkg -i /lab/xen-drbd.deb > /var/log/lab/dpkg-install.log 2>&1; then
+    say "INFO dpkg -i xen-drbd.deb took $(( (${EPOCHREALTIME/./} - t0) / 1000 )) ms"
+  else
+    say "FATAL dpkg -i xen-drbd.deb failed: $(tail -n 5 /var/log/lab/dpkg-install.log | tr '\n' ' ')"
+  fi
 else
   install -m 0755 /etc/xen/scripts/block-drbd.debian /etc/xen/scripts/block-drbd
 fi

@@ -76,6 +76,11 @@ export interface LabOptions {
   keepRunDir?: boolean;
   /** Size of the deterministic guest payload in bytes (default 4 MiB). */
   payloadBytes?: number;
+  /**
+   * A TCP port on the runner's 127.0.0.1 (the XenAPI simulator) that each dom0 reaches at
+   * 10.0.2.100:80: qemu's guestfwd runs `socat` per connection, which restrict=on allows.
+   */
+  xapiPort?: number;
 }
 
 export interface Manifest {
@@ -112,10 +117,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * qemu's CPU model for both hosts; LAB_QEMU_CPU overrides it (for experiments).
- * No AVX and no XSAVE: under qemu 7.2's TCG, Node in dom0 computed wrong SHA-256 sums within
- * ~110 iterations of a hash loop in every run with `max` (AVX/AVX2 exposed), and crashed now and
- * then (SIGTRAP/SIGSEGV in libnode); without these features, 0 wrong sums in 1,000+ iterations
- * with guests starting and stopping (test/lab/README.md, "CPU model").
+ * No AVX and no XSAVE: with them (`max`), Node in dom0 computed wrong SHA-256 sums in every run
+ * while a guest was running (Xen's XSAVE/XRSTOR of AVX state between vCPUs under qemu 7.2's
+ * TCG), and crashed now and then; none without them (test/lab/cpu-check.ts, README "CPU model").
  */
 export const LAB_CPU = 'max,-smap,-xsave,-avx,-avx2,-fma,-f16c,-vaes,-vpclmulqdq';
 export function qemuCpu(): string {
@@ -481,18 +485,32 @@ export class Lab {
       { path: 'lab/domu/overlay.cpio', mode: 0o644, type: 'file', data: domuOverlay },
       { path: 'lab/payload.sha256', mode: 0o644, type: 'file', data: this.payloadSha256 + '\n' },
     ];
-    const dist = path.join(DIST_DIR, 'block-drbd');
-    if (fs.existsSync(dist)) entries.push({ path: 'lab/dist/block-drbd', mode: 0o755, type: 'file', data: fs.readFileSync(dist) });
-    const distCli = path.join(DIST_DIR, 'xen-drbd');
-    if (fs.existsSync(distCli)) entries.push({ path: 'lab/dist/xen-drbd', mode: 0o755, type: 'file', data: fs.readFileSync(distCli) });
-    if (this.script === 'dist' && !fs.existsSync(dist)) {
-      throw new Error(`script=dist but ${dist} does not exist (run npm run build)`);
+    for (const exe of ['block-drbd', 'xen-drbd', 'DrbdlvmSR']) {
+      const f = path.join(DIST_DIR, exe);
+      if (fs.existsSync(f)) entries.push({ path: `lab/dist/${exe}`, mode: 0o755, type: 'file', data: fs.readFileSync(f) });
     }
+    if (this.script === 'dist') entries.push({ path: 'lab/xen-drbd.deb', mode: 0o644, type: 'file', data: fs.readFileSync(this.debianPackage()) });
     const overlay = buildCpio(withParents(entries));
     const out = path.join(this.runDir, `host${host.name}.initrd.cpio`);
     fs.copyFileSync(this.manifest.LAB_DOM0_CPIO!, out);
     fs.appendFileSync(out, overlay);
     return out;
+  }
+
+  private deb?: string;
+  /**
+   * The .deb each dom0 installs with dpkg in `dist` mode (so every lab run tests the package),
+   * built once per run from DIST_DIR by scripts/package.ts.
+   */
+  private debianPackage(): string {
+    if (this.deb) return this.deb;
+    if (!fs.existsSync(path.join(DIST_DIR, 'block-drbd'))) throw new Error(`script=dist but ${DIST_DIR}/block-drbd does not exist (run npm run build)`);
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'package.ts'), '--dist', DIST_DIR, '--out', this.runDir, '--only', 'deb'], { encoding: 'utf8' });
+    const deb = fs.readdirSync(this.runDir).find((f) => /^xen-drbd_.*_all\.deb$/.test(f));
+    if (r.status !== 0 || !deb) throw new Error(`building the .deb for the lab failed: ${r.stderr || r.stdout}`);
+    this.deb = path.join(this.runDir, deb);
+    this.log(`package ${deb} (${fs.statSync(this.deb).size} bytes) built from ${DIST_DIR}`);
+    return this.deb;
   }
 
   private qemuArgs(host: Host, initrd: string): string[] {
@@ -516,7 +534,7 @@ export class Lab {
       '-serial', `file:${host.serialPath}`,
       '-netdev', repl,
       '-device', `e1000,netdev=repl,mac=${host.replMac}`,
-      '-netdev', `user,id=ctl,restrict=on,hostfwd=tcp:127.0.0.1:${host.agentPort}-:7000`,
+      '-netdev', `user,id=ctl,restrict=on,hostfwd=tcp:127.0.0.1:${host.agentPort}-:7000${this.opts.xapiPort === undefined ? '' : `,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:${this.opts.xapiPort}`}`,
       '-device', `e1000,netdev=ctl,mac=${host.ctlMac}`,
     ];
   }

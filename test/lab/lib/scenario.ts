@@ -4,7 +4,7 @@
 // block-drbd scripts can be compared (npx tsx test/lab/compare.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Lab, type Host } from './lab';
+import { Lab, type Host, type LabOptions } from './lab';
 import { createResource, hotplugLog, type ResourceSpec, R0 } from './drbd';
 import { scriptChoice } from './options';
 
@@ -21,9 +21,10 @@ const log = (l: string) => process.stdout.write(l + '\n');
 
 /**
  * Registers beforeAll/afterAll that boot the lab and create the given resources. Returns a
- * getter for the context (valid inside tests).
+ * getter for the context (valid inside tests). `options` is read at boot, so it may use what an
+ * earlier beforeAll set up (e.g. the XenAPI simulator's port).
  */
-export function useLab(scenario: string, resources: ResourceSpec[] = [R0]): () => ScenarioContext {
+export function useLab(scenario: string, resources: ResourceSpec[] = [R0], options: () => Pick<LabOptions, 'xapiPort'> = () => ({})): () => ScenarioContext {
   let ctx: ScenarioContext | undefined;
   const notes: Record<string, string> = {};
   const started = Date.now();
@@ -31,7 +32,7 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0]): () =
 
   beforeAll(async () => {
     log(`[${scenario}] booting lab (block-drbd: ${script})`);
-    const lab = await Lab.start({ script, log: (l) => log(`[${scenario}] ${l}`) });
+    const lab = await Lab.start({ ...options(), script, log: (l) => log(`[${scenario}] ${l}`) });
     ctx = { lab, A: lab.hosts.A, B: lab.hosts.B, note: (k, v) => (notes[k] = v) };
     for (const r of resources) {
       const t = Date.now();

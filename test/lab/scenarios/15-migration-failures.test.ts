@@ -60,10 +60,12 @@ describe('live migration failure paths', () => {
     await B.sh(`echo '{"migrationMode": "refuse"}' > /etc/xen/xen-drbd.json`);
     const m = await xlMigrate(A, B, 'mf');
     await B.sh('rm -f /etc/xen/xen-drbd.json');
-    const why = m.stderr.split('\n').filter((x) => /block-drbd|refus|migrat/i.test(x)).slice(0, 2).join(' | ');
+    // The refusal is the destination's to tell: its block-drbd's error line on B.
+    const why = (await B.run("grep -h ': err: r0:' /var/log/xen/xen-hotplug.log | tail -n 1")).stdout.trim();
     stepLog(NAME, `1: xl migrate rc=${m.code}: ${why}`);
     note('1 refused', why.slice(0, 200));
     expect(m.code).not.toBe(0);
+    expect(why).toMatch(/refus/i);
     await expectGuestStillOnA(A, B, '1', l.payloadSha256);
   });
 
@@ -85,14 +87,16 @@ describe('live migration failure paths', () => {
     const killer = (async () => {
       // Once the incoming domain exists on B, memory is streaming: cut the sender's transport.
       await B.waitFor('xl domid mf--incoming', (x) => x.code === 0, 120_000, 'incoming domain on B');
-      // "[s]ocat" matches socat's command line but not this shell's own.
-      return A.run(`pkill -KILL -f '[s]ocat - TCP:${B.replIp}:8002' && echo killed`);
+      // Anchored: only the transport process itself, not xl (whose arguments name it) nor this shell.
+      return A.run(`pkill -KILL -f '^socat - TCP:${B.replIp}:8002' && echo killed`);
     })();
     const m = await xlMigrate(A, B, 'mf');
     const k = await killer;
     stepLog(NAME, `3: transport ${k.stdout.trim()}; xl migrate rc=${m.code}: ${m.stderr.trim().split('\n').slice(-2).join(' | ')}`);
     note('3 rc', String(m.code));
+    expect(k.stdout.trim()).toBe('killed');
     expect(m.code).not.toBe(0);
+    expect(m.code).not.toBe(137); // xl itself must have failed cleanly, not been killed
     await B.waitFor('xl domid mf--incoming', (x) => x.code !== 0, 90_000, 'incoming domain gone from B');
     await expectGuestStillOnA(A, B, '3', l.payloadSha256);
   });

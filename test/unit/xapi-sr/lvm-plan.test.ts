@@ -26,7 +26,6 @@ const LVS = parseLvs(out('lvs-three'));
 const SR = parseUuid('3b2f4c1e-7a55-8c1d-0e7f-2a9b6c4d8e11', 'sr');
 const VG = `VG_XenStorage-${SR}`;
 const EXISTING = parseUuid('f37ef400-7016-4af6-99bb-baa5fa06f0fc', 'vdi');
-const HIDDEN = parseUuid('9c1d0e7f-2a9b-4c4d-8e11-3b2f4c1e7a55', 'vdi');
 const NEW = parseUuid('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'vdi');
 const W = ['--config', 'global{metadata_read_only=0}'];
 

@@ -87,6 +87,12 @@ describe('Xapi (XapiPort) over XML-RPC on a Unix socket', () => {
     expect(sim.db.VDI[ref]).toBeUndefined();
   });
 
+  it("reads one VDI's sm-config, and sets its sizes as int64 strings", async () => {
+    expect(await xapi.vdiSmConfig('OpaqueRef:vdi-2')).toEqual({ [hostKey(A)]: 'RW' });
+    await xapi.setVdiSizes('OpaqueRef:vdi-1', { virtualSize: 10737418240n, physicalUtilisation: 10737418240n });
+    expect(sim.db.VDI['OpaqueRef:vdi-1']).toMatchObject({ virtual_size: '10737418240', physical_utilisation: '10737418240' });
+  });
+
   it('sets the SR sizes as int64 strings', async () => {
     await xapi.setSrSizes(SR, { physicalSize: 197132288n, physicalUtilisation: 125829120n, virtualAllocation: 125829120n });
     expect(sim.db.SR[SR]).toMatchObject({ physical_size: '197132288', physical_utilisation: '125829120', virtual_allocation: '125829120' });

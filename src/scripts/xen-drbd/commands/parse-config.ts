@@ -1,5 +1,7 @@
 // `xen-drbd parse-config FILE [--json]`: parses an xl domain config as xl does and prints the
 // settings xl would use (last assignment wins), with every disk expanded to libxl's fields.
+// It parses and reads disks only: xl's later checks on the settings (a name, a known type, a
+// kernel or bootloader for PV) are not made, so a file without `name` passes here and not in xl.
 // `--batch` reads one file name per line from stdin and prints one JSON line per file.
 import { readFile } from 'node:fs/promises';
 import {

@@ -215,6 +215,15 @@ describe('vdi_activate: the guard rail', () => {
     expect(sim.db.VDI[V1]!.sm_config).toEqual({ [`host_${HOST_A}`]: 'RO' });
   });
 
+  it('upgrades an RO mark to RW, never the reverse', async () => {
+    addVm(V1, 'start');
+    sim.db.VDI[V1]!.sm_config[`host_${HOST_A}`] = 'RO';
+    expect(await send(harness(healthyWorld(), sim), 'vdi_activate', activate(HOST_A, V1))).toEqual(ok);
+    expect(sim.db.VDI[V1]!.sm_config).toEqual({ [`host_${HOST_A}`]: 'RW' });
+    expect(await send(harness(healthyWorld(), sim), 'vdi_activate', activate(HOST_A, V1, VDI_UUID, 'false'))).toEqual(ok);
+    expect(sim.db.VDI[V1]!.sm_config).toEqual({ [`host_${HOST_A}`]: 'RW' });
+  });
+
   it('deactivate closes the backend, takes the LV down, then removes the mark; twice is fine', async () => {
     sim.db.VDI[V1]!.sm_config[`host_${HOST_B}`] = 'RW';
     const lvs = CAPTURED.lvs().map((l) => ({ ...l, active: l.name === `LV-${VDI_UUID}` }));

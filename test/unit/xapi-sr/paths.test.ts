@@ -1,0 +1,18 @@
+import { smPaths } from '../../../src/xapi-sr/paths';
+
+describe('smPaths', () => {
+  it("is stock sm's and xapi's places when nothing is set (xapi passes only PATH and ORIGINATOR)", () => {
+    expect(smPaths({ PATH: '/sbin:/usr/sbin:/bin:/usr/bin', ORIGINATOR: 'SM' })).toEqual({
+      xapiSocket: '/var/lib/xcp/xapi',
+      procDrbd: '/proc/drbd',
+      lockDir: '/var/lock/sm',
+      backendDir: '/dev/sm/backend',
+    });
+  });
+
+  it('moves each for the contract tests', () => {
+    expect(smPaths({ XEN_DRBD_XAPI_SOCKET: '/t/x', XEN_DRBD_PROC_DRBD: '/t/p', XEN_DRBD_SM_LOCK_DIR: '/t/l', XEN_DRBD_SM_BACKEND_DIR: '/t/b' })).toEqual({
+      xapiSocket: '/t/x', procDrbd: '/t/p', lockDir: '/t/l', backendDir: '/t/b',
+    });
+  });
+});
