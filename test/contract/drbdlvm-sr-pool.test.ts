@@ -4,38 +4,14 @@
 // sequences, faults and xapi records across whole operations and across hosts, through the real
 // process boundary, flock and DRBD/LVM adapters; not real LVM, DRBD, blkback or tapdisk (the lab's).
 // Build first (`npm run build`).
-import { existsSync } from 'node:fs';
-import { SrPool, SR_REF, SR_UUID, faultText, outcome, outcomes, type Step, type Vdi } from '../support/sr-pool';
-import { addVm, srCreate, vdiCreate, vmStart } from '../support/sr-sequencer';
+import { SR_REF, SR_UUID, faultText, outcome, outcomes, type Step } from '../support/sr-pool';
+import { addVm, srCreate, vmStart } from '../support/sr-sequencer';
+import { MiB, newVdi, pool, poolWithSr, usePool } from '../support/sr-pool-fixture';
 
 const VG = `VG_XenStorage-${SR_UUID}`;
 const GiB = 1024n ** 3n;
-const MiB = 1024n ** 2n;
 
-// Each driver call starts node and its stand-ins (some 10 processes for an activation): whole
-// sequences take seconds. A bound on hangs, not a timing assertion.
-jest.setTimeout(60_000);
-
-let pool: SrPool;
-beforeEach(async () => {
-  pool = await SrPool.start();
-});
-afterEach(() => pool.stop());
-
-beforeAll(() => {
-  if (!existsSync(`${__dirname}/../../dist/DrbdlvmSR`)) throw new Error('dist/DrbdlvmSR is missing: build it first with `npm run build`');
-});
-
-async function poolWithSr(): Promise<void> {
-  const steps = await srCreate(pool);
-  expect(outcomes(steps)).toEqual(['A sr_create ok', 'A sr_attach ok', 'B sr_attach ok', 'A sr_update ok']);
-}
-
-async function newVdi(label: string, bytes = 64n * MiB): Promise<Vdi> {
-  const { step, vdi } = await vdiCreate(pool, bytes, label);
-  expect(outcome(step)).toBe('ok');
-  return vdi as Vdi;
-}
+usePool();
 
 describe('xe sr-create on a two-host pool', () => {
   it('creates the VG on the master, joins both hosts Primary, and fills in the sizes', async () => {

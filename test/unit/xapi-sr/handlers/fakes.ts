@@ -17,7 +17,7 @@ import { Xapi } from '../../../../src/xapi-sr/xapi';
 import { xapiCaller } from '../../../../src/xapi-sr/xapi-rpc';
 import { decodeMethodResponse, type MethodResponse } from '../../../../src/xapi-sr/xmlrpc-decode';
 import { encodeMethodCall } from '../../../../src/xapi-sr/xmlrpc-encode';
-import type { XapiSim } from '../../../support/xapi-sim';
+import { emptyDb, startXapiSim, type XapiSim } from '../../../support/xapi-sim';
 import { drbdState } from '../drbd-state';
 
 const CAP = join(__dirname, '../../lvm/fixtures/lvm2-2.03.16');
@@ -134,4 +134,13 @@ export function vdiParams(sim: XapiSim, command: string, vdiRef: string, o: Para
 export async function send(h: Harness, command: string, params: object): Promise<MethodResponse> {
   const a = await answer([encodeMethodCall(command, [params as never], 'xapi')], h.ctx);
   return decodeMethodResponse(a.stdout);
+}
+
+/** The XenAPI simulator with the two pool hosts and the SR record, as every handler test starts. */
+export async function startPoolSim(): Promise<XapiSim> {
+  const db = emptyDb();
+  db.host[HOST_A] = { uuid: 'a', name_label: 'xcp-a' };
+  db.host[HOST_B] = { uuid: 'b', name_label: 'xcp-b' };
+  db.SR[SR_REF] = { uuid: SR_UUID, sm_config: {}, physical_size: '0', physical_utilisation: '0', virtual_allocation: '0' };
+  return startXapiSim(db);
 }

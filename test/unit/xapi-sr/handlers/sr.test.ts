@@ -1,17 +1,13 @@
 // The SR commands as sequences over the ports: which host changes happen, in which order, and
 // which refusals come first. LVM reports are real lvm2 captures; xapi is the XenAPI simulator.
 import { LOCK_KEY, lockValue } from '../../../../src/xapi-sr/activation-lock';
-import { emptyDb, startXapiSim, type XapiSim } from '../../../support/xapi-sim';
+import type { XapiSim } from '../../../support/xapi-sim';
 import { drbdState } from '../drbd-state';
-import { CAPTURED, HIDDEN_UUID, HOST_A, HOST_B, SR_REF, SR_UUID, VDI_UUID, VG, harness, healthyWorld, send, srParams, type World } from './fakes';
+import { CAPTURED, HIDDEN_UUID, HOST_A, HOST_B, SR_REF, VDI_UUID, VG, harness, healthyWorld, send, srParams, type World, startPoolSim } from './fakes';
 
 let sim: XapiSim;
 beforeEach(async () => {
-  const db = emptyDb();
-  db.host[HOST_A] = { uuid: 'a', name_label: 'xcp-a' };
-  db.host[HOST_B] = { uuid: 'b', name_label: 'xcp-b' };
-  db.SR[SR_REF] = { uuid: SR_UUID, sm_config: {}, physical_size: '0', physical_utilisation: '0', virtual_allocation: '0' };
-  sim = await startXapiSim(db);
+  sim = await startPoolSim();
 });
 afterEach(() => sim.close());
 

@@ -1,9 +1,9 @@
 // The VDI commands as sequences over the ports, with xapi's records in the XenAPI simulator:
 // creation, deletion, attach/detach, resize and the guard rail in vdi_activate.
 import { LOCK_KEY, lockValue } from '../../../../src/xapi-sr/activation-lock';
-import { emptyDb, NULL_REF, startXapiSim, type XapiSim } from '../../../support/xapi-sim';
+import { NULL_REF, type XapiSim } from '../../../support/xapi-sim';
 import { drbdState } from '../drbd-state';
-import { CAPTURED, HOST_A, HOST_B, SR_REF, SR_UUID, VDI_UUID, VG, harness, healthyWorld, send, srParams, vdiParams } from './fakes';
+import { CAPTURED, HOST_A, HOST_B, SR_REF, SR_UUID, VDI_UUID, VG, harness, healthyWorld, send, srParams, vdiParams, startPoolSim } from './fakes';
 
 const V1 = 'OpaqueRef:v1';
 const V2 = 'OpaqueRef:v2';
@@ -12,11 +12,7 @@ const LV = `${VG}/LV-${VDI_UUID}`;
 
 let sim: XapiSim;
 beforeEach(async () => {
-  const db = emptyDb();
-  db.host[HOST_A] = { uuid: 'a', name_label: 'xcp-a' };
-  db.host[HOST_B] = { uuid: 'b', name_label: 'xcp-b' };
-  db.SR[SR_REF] = { uuid: SR_UUID, sm_config: {}, physical_size: '0', physical_utilisation: '0', virtual_allocation: '0' };
-  sim = await startXapiSim(db);
+  sim = await startPoolSim();
   addVdi(V1, VDI_UUID);
   addVdi(V2, OTHER_UUID);
 });
