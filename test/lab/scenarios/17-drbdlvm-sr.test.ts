@@ -1,0 +1,163 @@
+// The XAPI SR driver drbdlvm (dist/DrbdlvmSR) on real DRBD 8.4 and real LVM in both dom0s, driven
+// in xapi's call orders by test/support/sr-sequencer.ts against the XenAPI simulator in the runner
+// (test/lab/lib/sr-lab.ts). r0 allows two primaries (the SR is attached on both hosts); each dom0's
+// LVM sees only /dev/drbd0, not the loop device under it. A is the pool master. Steps build on each
+// other: SR, a VDI used by a VM on B, a second VM refused on A, XenMotion B → A, shutdown, destroy.
+// No domU: a VM's disk is its LV, written and read with dd in dom0.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { R0 } from '../lib/drbd';
+import { useLab, stepLog } from '../lib/scenario';
+import { LabSrPool } from '../lib/sr-lab';
+import type { Host } from '../lib/lab';
+import { HOST_REF, SR_REF, SR_UUID, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
+import { addVm, srCreate, vdiCreate, vmMigrate, vmShutdown, vmStart } from '../../support/sr-sequencer';
+
+const NAME = 'drbdlvm-sr';
+const VG = `VG_XenStorage-${SR_UUID}`;
+const MiB = 1024 * 1024;
+
+let pool: LabSrPool;
+// Before useLab's beforeAll: the lab boots with the simulator's port forwarded into each dom0.
+beforeAll(async () => {
+  pool = await LabSrPool.start();
+});
+afterAll(() => pool?.stop());
+
+// 160 MiB: the 4 MiB MGT, a 64 MiB and a 32 MiB VDI, with room to spare.
+const lab = useLab(NAME, [{ ...R0, volumes: [{ minor: 0, sizeMiB: 160 }], net: 'allow-two-primaries yes;' }], () => ({ xapiPort: pool.port }));
+
+/** lvs of the SR's VG on h: LV name → { attr, bytes }. */
+async function lvs(h: Host): Promise<Record<string, { attr: string; bytes: number }>> {
+  const out = await h.sh(`lvs --noheadings --units b --nosuffix -o lv_name,lv_attr,lv_size ${VG}`);
+  const rows = out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 3);
+  return Object.fromEntries(rows.map(([name, attr, bytes]) => [name!, { attr: attr!, bytes: Number(bytes) }]));
+}
+
+/** The LV's state letter (5th lv_attr character): 'a' active, '-' inactive. */
+async function lvState(h: Host, lv: string): Promise<string> {
+  const attr = (await lvs(h))[lv]?.attr;
+  if (attr === undefined) throw new Error(`host ${h.name}: no LV ${lv} in ${VG}`);
+  return attr[4]!;
+}
+
+async function sha256Of(h: Host, dev: string, bytes: number): Promise<string> {
+  // O_DIRECT: the other host wrote the blocks; nothing may come from this host's page cache.
+  // pipefail: a dd that cannot open the device must fail, not hash nothing.
+  return (await h.sh(`set -o pipefail; dd if=${dev} bs=1M count=${bytes / MiB} iflag=direct status=none | sha256sum`)).split(' ')[0]!;
+}
+
+let vdi1: Vdi;
+let vm1: string;
+let pattern: string;
+
+describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
+  beforeAll(async () => {
+    const { lab: l, A, B } = lab();
+    await pool.connect(l);
+    for (const h of [A, B]) {
+      // LVM must see the PV through DRBD only: the loop device under it carries the same PV label.
+      // dom0 runs no udev: LVM itself lists /dev and creates /dev/<VG>/<LV> on activation (with
+      // udev_rules on, an active LV had no /dev/<VG>/<LV> in the first lab run).
+      await h.sh(
+        `sed -i -e '/^devices {/a\\    global_filter = [ "a|^/dev/drbd[0-9]+$|", "r|^/dev/loop|" ]\\n    obtain_device_list_from_udev = 0' ` +
+          `-e '/^activation {/a\\    udev_sync = 0\\n    udev_rules = 0' /etc/lvm/lvm.conf`,
+      );
+      const config = (await h.sh('lvmconfig devices/global_filter devices/obtain_device_list_from_udev activation/udev_sync activation/udev_rules')).trim().split('\n');
+      expect({ host: h.name, config }).toEqual({
+        host: h.name,
+        config: ['global_filter=["a|^/dev/drbd[0-9]+$|","r|^/dev/loop|"]', 'obtain_device_list_from_udev=0', 'udev_sync=0', 'udev_rules=0'],
+      });
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    const { lab: l } = lab();
+    for (const h of Object.values(l.hosts)) if (h.alive) writeFileSync(join(l.runDir, `host${h.name}.SMlog`), (await h.run('cat /var/log/SMlog')).stdout);
+  });
+
+  test('sr_create on A, sr_attach on both: Primary on both, the VG and an inactive MGT on both', async () => {
+    const { A, B, note } = lab();
+    expect(outcomes(await srCreate(pool))).toEqual(['A sr_create ok', 'A sr_attach ok', 'B sr_attach ok', 'A sr_update ok']);
+    const roles = { A: (await A.sh('drbdadm role r0')).trim(), B: (await B.sh('drbdadm role r0')).trim() };
+    note('roles after sr_attach', JSON.stringify(roles));
+    expect(roles).toEqual({ A: 'Primary/Primary', B: 'Primary/Primary' });
+    for (const h of [A, B]) {
+      expect({ host: h.name, pvs: (await h.sh('pvs --noheadings -o pv_name,vg_name')).trim().split(/\s+/) }).toEqual({ host: h.name, pvs: ['/dev/drbd0', VG] });
+      expect({ host: h.name, lvs: await lvs(h) }).toEqual({ host: h.name, lvs: { MGT: { attr: '-wi-------', bytes: 4 * MiB } } });
+    }
+    const vgSize = (await A.sh(`vgs --noheadings --units b --nosuffix -o vg_size ${VG}`)).trim();
+    stepLog(NAME, `roles ${JSON.stringify(roles)}; VG ${VG} ${vgSize} B; MGT -wi------- on both`);
+    expect(pool.sim.db.SR[SR_REF]?.physical_size).toBe(vgSize);
+  });
+
+  test('vdi_create 64 MiB on A: the LV shows on B, inactive, without a refresh', async () => {
+    const { A, B } = lab();
+    const { step, vdi } = await vdiCreate(pool, 64n * BigInt(MiB), 'disk1');
+    expect(outcome(step)).toBe('ok');
+    vdi1 = vdi as Vdi;
+    expect(pool.sim.db.VDI[vdi1.ref]?.virtual_size).toBe(String(64 * MiB));
+    for (const h of [A, B]) expect({ host: h.name, lv: (await lvs(h))[`LV-${vdi1.uuid}`] }).toEqual({ host: h.name, lv: { attr: '-wi-------', bytes: 64 * MiB } });
+  });
+
+  test('VM start on B: the LV is active on B only, sm-config host_<B>=RW; a 4 MiB pattern written there', async () => {
+    const { B, A, note } = lab();
+    vm1 = addVm(pool, vdi1);
+    expect(outcomes(await vmStart(pool, vm1, 'B'))).toEqual(['B vdi_epoch_begin ok', 'B vdi_attach ok', 'B vdi_activate ok']);
+    const lvPath = `/dev/${VG}/LV-${vdi1.uuid}`;
+    const attach = pool.steps.find((s) => s.command === 'vdi_attach' && s.host === 'B');
+    expect(attach?.response).toEqual({ kind: 'result', value: expect.objectContaining({ params: lvPath, params_nbd: '' }) });
+    expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: '-', B: 'a' });
+    expect(pool.sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.B}`]: 'RW' });
+    pattern = (await B.sh(`dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 status=none && dd if=/tmp/pattern of=${lvPath} bs=1M oflag=direct conv=fsync status=none && sha256sum /tmp/pattern`)).split(' ')[0]!;
+    expect(await sha256Of(B, lvPath, 4 * MiB)).toBe(pattern);
+    note('pattern sha256', pattern);
+  });
+
+  test("another VM's start on A is refused with 5106 naming host B; its LV stays inactive on A", async () => {
+    const { A, note } = lab();
+    const { step, vdi } = await vdiCreate(pool, 32n * BigInt(MiB), 'disk2');
+    expect(outcome(step)).toBe('ok');
+    const vdi2 = vdi as Vdi;
+    const steps = await vmStart(pool, addVm(pool, vdi2), 'A');
+    expect(outcomes(steps)).toEqual(['A vdi_epoch_begin ok', 'A vdi_attach ok', 'A vdi_activate 5106', 'A vdi_detach ok', 'A vdi_epoch_end ok']);
+    const why = faultText(steps[2]);
+    note('5106', why);
+    stepLog(NAME, `refused on A: ${why}`);
+    expect(why).toMatch(new RegExp(`refusing a VM start on host alpha: VDIs of this SR are active RW on host bravo \\(VDI ${vdi1.uuid}\\)`));
+    expect(await lvState(A, `LV-${vdi2.uuid}`)).toBe('-');
+    expect(pool.sim.db.VDI[vdi2.ref]?.sm_config).toEqual({ vdi_type: 'aio' });
+  });
+
+  test('XenMotion B → A: the LV moves, A reads the pattern B wrote', async () => {
+    const { A, B, note } = lab();
+    expect(outcomes(await vmMigrate(pool, vm1, 'A'))).toEqual(['B vdi_deactivate ok', 'A vdi_attach ok', 'A vdi_activate ok', 'B vdi_detach ok']);
+    expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: 'a', B: '-' });
+    expect(pool.sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
+    const onA = await sha256Of(A, `/dev/${VG}/LV-${vdi1.uuid}`, 4 * MiB);
+    note('sha256 read on A', onA);
+    expect(onA).toBe(pattern);
+  });
+
+  test('VM shutdown on A: the LV inactive on both, no host_ key left', async () => {
+    const { A, B } = lab();
+    expect(outcomes(await vmShutdown(pool, vm1))).toEqual(['A vdi_deactivate ok', 'A vdi_detach ok', 'A vdi_epoch_end ok']);
+    expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: '-', B: '-' });
+    expect(pool.sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio' });
+  });
+
+  test('sr_delete with VDIs is refused (39); after vdi_delete and sr_detach on both: Secondary; then the VG is gone', async () => {
+    const { A, B, note } = lab();
+    expect(outcome(await pool.call('A', 'sr_delete'))).toBe('39');
+    for (const [ref, v] of Object.entries(pool.sim.db.VDI)) expect(outcome(await pool.call('A', 'vdi_delete', { vdi: { ref, uuid: v.uuid } }))).toBe('ok');
+    expect(outcomes([await pool.call('B', 'sr_detach'), await pool.call('A', 'sr_detach')])).toEqual(['B sr_detach ok', 'A sr_detach ok']);
+    const roles = { A: (await A.sh('drbdadm role r0')).trim(), B: (await B.sh('drbdadm role r0')).trim() };
+    note('roles after sr_detach', JSON.stringify(roles));
+    expect(roles).toEqual({ A: 'Secondary/Secondary', B: 'Secondary/Secondary' });
+    // xapi's destroy: a temporary attach on the master, then sr_delete.
+    expect(outcomes([await pool.call('A', 'sr_attach'), await pool.call('A', 'sr_delete')])).toEqual(['A sr_attach ok', 'A sr_delete ok']);
+    // The temporary attach left A Primary (B is Secondary and cannot open /dev/drbd0): the PV stays, its VG is gone.
+    note('roles after sr_delete', `A ${(await A.sh('drbdadm role r0')).trim()}, B ${(await B.sh('drbdadm role r0')).trim()}`);
+    expect((await A.sh('pvs --noheadings -o pv_name,vg_name')).trim().split(/\s+/)).toEqual(['/dev/drbd0']);
+  });
+});
