@@ -1,11 +1,19 @@
 // Helpers for the live-migration scenarios: the guest's write journal (domu-init.sh
 // lab_then=writeloop) and the "exactly one writer, single-primary" checks after each move.
 import type { Host } from './lab';
-import { role, waitRole } from './drbd';
+import { guestResults, role, waitGuestDone, waitRole, xlCreate } from './drbd';
 
 export interface Tick {
   tick: number;
   rc: number;
+}
+
+/** Starts guest `name` on r0 on host h: it writes the payload (checked here), then keeps re-reading it. */
+export async function startWatchedGuest(h: Host, name: string, payloadSha: string): Promise<void> {
+  const r = await xlCreate(h, { name, disks: ['drbd:r0,xvda,w'], action: 'write', poweroff: false, then: 'watch' });
+  expect(r.code).toBe(0);
+  const out = await waitGuestDone(h, name, 180_000);
+  expect(guestResults(out).find((g) => g.op === 'write')?.sha256).toBe(payloadSha);
 }
 
 /** The guest's `LAB-GUEST op=tick tick=N rc=R` lines, in console order. */

@@ -2,7 +2,8 @@
 // `allow-two-primaries yes` (what Debian's bash block-drbd requires for migration).
 // The guest keeps re-reading its disk; after each move its new console must show the payload.
 import { useLab, stepLog } from '../lib/scenario';
-import { R0, domainExists, guestResults, role, waitDomainGone, waitGuestDone, waitRole, xlCreate, xlError, xlMigrate } from '../lib/drbd';
+import { R0, domainExists, guestResults, role, waitDomainGone, waitRole, xlCreate, xlError, xlMigrate } from '../lib/drbd';
+import { startWatchedGuest } from '../lib/migration';
 import type { Host } from '../lib/lab';
 
 const NAME = 'live-migration';
@@ -22,10 +23,7 @@ async function waitWatchTick(h: Host, sha: string): Promise<void> {
 describe('live migration with allow-two-primaries', () => {
   test('A → B', async () => {
     const { lab: l, A, B, note } = lab();
-    const r = await xlCreate(A, { name: 'mig', disks: ['drbd:r0,xvda,w'], action: 'write', poweroff: false, then: 'watch' });
-    expect(r.code).toBe(0);
-    const out = await waitGuestDone(A, 'mig', 180_000);
-    expect(guestResults(out).find((g) => g.op === 'write')?.sha256).toBe(l.payloadSha256);
+    await startWatchedGuest(A, 'mig', l.payloadSha256);
     await B.run('rm -f /var/log/xen/console/guest-mig*.log');
     const m = await xlMigrate(A, B, 'mig');
     stepLog(NAME, `xl migrate A→B rc=${m.code} in ${(m.ms / 1000).toFixed(1)} s: ${m.stderr.trim().split('\n').slice(-3).join(' | ')}`);

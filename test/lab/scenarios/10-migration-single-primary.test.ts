@@ -4,7 +4,8 @@
 // Debian's bash block-drbd cannot do this: B's promote is refused ("Multiple primaries not
 // allowed by config") and the guest resumes on A.
 import { useLab, stepLog } from '../lib/scenario';
-import { domainExists, guestResults, role, waitGuestDone, waitRole, xlCreate, xlMigrate } from '../lib/drbd';
+import { domainExists, guestResults, role, waitRole, xlMigrate } from '../lib/drbd';
+import { startWatchedGuest } from '../lib/migration';
 
 const NAME = 'migration-single-primary';
 const lab = useLab(NAME);
@@ -12,10 +13,7 @@ const lab = useLab(NAME);
 describe('live migration, single-primary resource', () => {
   test('A → B succeeds and leaves no allow-two-primaries behind', async () => {
     const { lab: l, A, B, note } = lab();
-    const r = await xlCreate(A, { name: 'mig', disks: ['drbd:r0,xvda,w'], action: 'write', poweroff: false, then: 'watch' });
-    expect(r.code).toBe(0);
-    const out = await waitGuestDone(A, 'mig', 180_000);
-    expect(guestResults(out).find((g) => g.op === 'write')?.sha256).toBe(l.payloadSha256);
+    await startWatchedGuest(A, 'mig', l.payloadSha256);
     await B.run('rm -f /var/log/xen/console/guest-mig*.log');
     const m = await xlMigrate(A, B, 'mig');
     const tail = m.stderr.trim().split('\n').slice(-3).join(' | ');
