@@ -1,14 +1,18 @@
 // The DRBD adapter: argv → run → parse. The only code that calls drbdadm or drbdsetup. State is
-// read from /proc/drbd on 8.4 (no process) and from `drbdsetup status --json` on 9.
-import { readFileSync } from 'node:fs';
+// read from /proc/drbd on 8.4 (no process) and from `drbdsetup status --json` on 9. On 8.4, a
+// resource that is up is addressed with drbdsetup-84 alone (see drbdsetup84Argv).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Deadline } from '../exec/deadline';
 import { succeeded, type CommandResult, type Runner } from '../exec/run';
-import { drbdArgv } from './argv';
+import { drbdArgv, drbdsetup84Argv } from './argv';
 import { statBlockDevice, type BlockDevice } from './device';
 import { classifyFailure, meaningfulLines, type DrbdFailureKind } from './parse/failure';
 import { parseProcDrbd } from './parse/proc-drbd';
 import { parseShDev } from './parse/sh-dev';
-import { parseShResources, twoPrimariesRunning } from './parse/show';
+import { parseRunningResource, parseShResources, twoPrimariesRunning, type RunningResource } from './parse/show';
+import { DrbdParseError } from './parse/states';
+import { DRBD_TOOLS, type DrbdTools } from './tools';
 import { parseStatusJson } from './parse/status-json';
 import { formatRef, type ResourceName, type ResourceRef, type ResourceState, type VolumeState } from './types';
 
@@ -47,10 +51,16 @@ export interface DrbdAdminPort extends DrbdPort {
 const COMMAND_MAX_MS = 15_000;
 
 export class Drbd implements DrbdAdminPort {
+  /** Resources seen up by `drbdsetup-84 show` in this run; only those are addressed directly. */
+  private readonly running = new Map<ResourceName, RunningResource>();
+  /** null: not 8.4, or no drbdsetup-84 here (drbdadm does everything). undefined: not looked yet. */
+  private setup84: string | null | undefined;
+
   constructor(
     private readonly run: Runner,
     private readonly deadline: Deadline,
     private readonly procDrbdPath = '/proc/drbd',
+    private readonly tools: DrbdTools = DRBD_TOOLS,
   ) {}
 
   private exec(argv: Parameters<Runner>[0]): Promise<CommandResult> {
@@ -58,15 +68,51 @@ export class Drbd implements DrbdAdminPort {
   }
 
   async devices(ref: ResourceRef): Promise<BlockDevice[]> {
+    const running = await this.showRunning(ref.name);
+    const volumes = running?.volumes.filter((v) => ref.volume === undefined || v.volume === ref.volume) ?? [];
+    if (volumes.length > 0) return volumes.map((v) => blockDevice(ref, join(this.tools.devDir, `drbd${v.minor}`)));
+    // Not up, or not 8.4: the config names the devices, and the state read next says what is wrong.
     const r = await this.exec(drbdArgv.shDev(ref));
     if (!succeeded(r)) throw failure(r, `${formatRef(ref)}: cannot resolve the DRBD device`);
-    return parseShDev(r.stdout).map((path) => {
-      const dev = statBlockDevice(path);
-      if (dev === undefined) {
-        throw new DrbdError(`${formatRef(ref)}: ${path} is not a block device here; is DRBD started ('drbdadm up ${ref.name}')?`, 'other');
+    return parseShDev(r.stdout).map((path) => blockDevice(ref, path));
+  }
+
+  /** The running resource on 8.4 (remembered for the commands that follow); undefined when not up. */
+  private async showRunning(name: ResourceName): Promise<RunningResource | undefined> {
+    const tool = this.drbdsetup84();
+    if (tool === undefined) return undefined;
+    const r = await this.exec(drbdsetup84Argv.show(tool, name));
+    if (!succeeded(r)) return undefined;
+    try {
+      const running = parseRunningResource(r.stdout);
+      this.running.set(name, running);
+      return running;
+    } catch (e) {
+      // An output this code does not know: drbdadm, which knows its own drbdsetup, takes over.
+      if (e instanceof DrbdParseError) return undefined;
+      throw e;
+    }
+  }
+
+  private drbdsetup84(): string | undefined {
+    if (this.setup84 === undefined) {
+      let major: number | undefined;
+      try {
+        major = parseProcDrbd(readFileSync(this.procDrbdPath, 'utf8')).version.major;
+      } catch {
+        major = undefined; // state() reports a missing module in its own words
       }
-      return dev;
-    });
+      this.setup84 = major === 8 ? (this.tools.drbdsetup84.find((p) => existsSync(p)) ?? null) : null;
+    }
+    return this.setup84 ?? undefined;
+  }
+
+  /** drbdsetup-84 and the resource's first minor, when this run saw the resource up. */
+  private direct(name: ResourceName): { tool: string; running: RunningResource; minor: number } | undefined {
+    const running = this.running.get(name);
+    const tool = this.setup84;
+    const first = running?.volumes[0];
+    return running === undefined || first === undefined || typeof tool !== 'string' ? undefined : { tool, running, minor: first.minor };
   }
 
   async state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState> {
@@ -98,15 +144,24 @@ export class Drbd implements DrbdAdminPort {
   }
 
   promote(name: ResourceName): Promise<ActionResult> {
-    return this.action(drbdArgv.primary(name));
+    const d = this.direct(name);
+    return this.action(d === undefined ? drbdArgv.primary(name) : drbdsetup84Argv.primary(d.tool, d.minor));
   }
 
   demote(name: ResourceName): Promise<ActionResult> {
-    return this.action(drbdArgv.secondary(name));
+    const d = this.direct(name);
+    return this.action(d === undefined ? drbdArgv.secondary(name) : drbdsetup84Argv.secondary(d.tool, d.minor));
   }
 
   setTwoPrimaries(name: ResourceName, on: boolean): Promise<ActionResult> {
-    return this.action(drbdArgv.twoPrimaries(name, on));
+    const d = this.direct(name);
+    const here = d?.running.thisAddress;
+    const peer = d?.running.peerAddress;
+    return this.action(
+      d !== undefined && here !== undefined && peer !== undefined
+        ? drbdsetup84Argv.twoPrimaries(d.tool, here, peer, on)
+        : drbdArgv.twoPrimaries(name, on),
+    );
   }
 
   async dump(name: ResourceName): Promise<string | undefined> {
@@ -132,6 +187,14 @@ export class Drbd implements DrbdAdminPort {
     const e = failure(r, `'${argv.join(' ')}' failed`);
     return { ok: false, kind: e.kind, message: e.message };
   }
+}
+
+function blockDevice(ref: ResourceRef, path: string): BlockDevice {
+  const dev = statBlockDevice(path);
+  if (dev === undefined) {
+    throw new DrbdError(`${formatRef(ref)}: ${path} is not a block device here; is DRBD started ('drbdadm up ${ref.name}')?`, 'other');
+  }
+  return dev;
 }
 
 function failure(r: CommandResult, context: string): DrbdError {

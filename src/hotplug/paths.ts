@@ -1,5 +1,6 @@
 // Host paths a hotplug run touches. Each can be moved by an environment variable so the contract
 // tests can run the real executable against a scratch directory; libxl sets none of them.
+import { drbdToolsFrom, type DrbdTools } from '../drbd/tools';
 export interface HostPaths {
   readonly lockDir: string;
   readonly hotplugLog: string;
@@ -7,6 +8,8 @@ export interface HostPaths {
   readonly procDrbd: string;
   readonly procMounts: string;
   readonly policy: string;
+  /** Where DRBD's tools and device nodes are, moved only by tests. */
+  readonly drbdTools: DrbdTools;
 }
 
 export function hostPaths(env: NodeJS.ProcessEnv): HostPaths {
@@ -17,5 +20,6 @@ export function hostPaths(env: NodeJS.ProcessEnv): HostPaths {
     procDrbd: env.XEN_DRBD_PROC_DRBD ?? '/proc/drbd',
     procMounts: '/proc/self/mounts',
     policy: env.XEN_DRBD_POLICY ?? '/etc/xen/xen-drbd.json',
+    drbdTools: drbdToolsFrom(env),
   };
 }

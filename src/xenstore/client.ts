@@ -3,7 +3,7 @@
 // at $XENSTORED_PATH or $XENSTORED_RUNDIR/socket (default /var/run/xenstored/socket), else the
 // /dev/xen/xenbus device (xenstored in a stub domain).
 import { createConnection, type Socket } from 'node:net';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { MessageDecoder, XsType, encodeMessage, nulTerminated, splitNul, writePayload, type XsMessage } from './wire';
 
 export class XenstoreError extends Error {
@@ -145,6 +145,8 @@ function connectSocket(path: string, client: XenstoreClient, timeoutMs: number):
 }
 
 async function openDevice(path: string, client: XenstoreClient): Promise<Transport> {
+  // Loaded only here: fs/promises brings ten internal modules every run would otherwise start.
+  const { open } = await import('node:fs/promises');
   const handle: FileHandle = await open(path, 'r+');
   // The device answers each written request with one reply; read it back right after writing.
   return {

@@ -26,11 +26,22 @@ describe('block-drbd add', () => {
     expect(host.xenstored.get(`${be}/hotplug-status`)).toBe('connected');
     expect(host.xenstored.get(`${be}/hotplug-error`)).toBeUndefined();
     expect(host.resource('r0').role).toBe('Primary');
-    expect(host.drbdCalls()).toEqual(['drbdadm sh-dev r0', 'drbdadm primary r0']);
+    // r0 is up: 8.4's own drbdsetup does it all, drbdadm never starts.
+    expect(host.drbdCalls()).toEqual(['drbdsetup-84 show r0', 'drbdsetup-84 primary 0']);
     expect(host.ledger('r0')).toMatchObject({ resource: 'r0', backend: be, dualPrimary: false });
     expect(host.syslog()).toEqual([
       expect.stringMatching(/^-p daemon\.notice -t block-drbd: r0: promoted; .*drbd0 \(93:0\) given to vm3 via backend\/vbd\/3\/51712$/),
     ]);
+  });
+
+  it('promotes through drbdadm where no drbdsetup-84 is installed', async () => {
+    host = new HotplugHost({ drbdsetup84: false });
+    await host.start({ r0: HEALTHY });
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.xenstored.get(`${be}/physical-device`)).toBe('93:0');
+    expect(host.resource('r0').role).toBe('Primary');
+    expect(host.drbdCalls()).toEqual(['drbdadm sh-dev r0', 'drbdadm primary r0']);
   });
 
   it('accepts the drbd: prefix some toolstacks leave in params', async () => {
@@ -63,7 +74,7 @@ describe('block-drbd add', () => {
     expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
     expect(r.stderr).toBe(`block-drbd: ${error}\n`);
     expect(host.resource('r0').role).toBe('Secondary');
-    expect(host.drbdCalls()).not.toContain('drbdadm primary r0');
+    expect(host.roleChanges()).toEqual([]);
     expect(host.ledger('r0')).toBeUndefined();
     expect(host.syslog()).toContain(`-p daemon.err -t block-drbd: ${error}`);
     expect(host.hotplugLog()).toContain(`err: ${error}`);

@@ -18,7 +18,11 @@ describe('incoming migration (destination)', () => {
   it('switches dual-primary on for this migration only, promotes, and records it', async () => {
     const be = await destination();
     expect((await host.run('add', be)).code).toBe(0);
-    expect(host.drbdCalls()).toEqual(['drbdadm sh-dev r0', 'drbdadm net-options --allow-two-primaries=yes r0', 'drbdadm primary r0']);
+    expect(host.drbdCalls()).toEqual([
+      'drbdsetup-84 show r0',
+      'drbdsetup-84 net-options ipv4:10.0.0.1:7789 ipv4:10.0.0.2:7789 --allow-two-primaries=yes',
+      'drbdsetup-84 primary 0',
+    ]);
     expect(host.resource('r0')).toMatchObject({ role: 'Primary', twoPrimaries: true });
     expect(host.ledger('r0')).toMatchObject({ dualPrimary: true });
   });
@@ -58,6 +62,22 @@ describe('outgoing migration (source)', () => {
     // the destination promoted with dual-primary, which DRBD hands to this side too
     host.setResource('r0', { peerRole: 'Primary', twoPrimaries: true });
     host.xenstored.set('/local/domain/3/name', 'vm1--migratedaway');
+    expect((await host.libxlRemove(be)).code).toBe(0);
+    expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: false });
+    expect(host.drbdCalls().slice(-2)).toEqual([
+      'drbdsetup-84 secondary 0',
+      'drbdsetup-84 net-options ipv4:10.0.0.1:7789 ipv4:10.0.0.2:7789 --allow-two-primaries=no',
+    ]);
+  });
+
+  it('does the same through drbdadm where no drbdsetup-84 is installed', async () => {
+    host = new HotplugHost({ drbdsetup84: false });
+    await host.start({ r0: { ...HEALTHY, peerRole: 'Primary' } });
+    const be = host.addBackend(7, 51712, 'r0', { name: 'vm1--incoming' });
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.drbdCalls()).toEqual(['drbdadm sh-dev r0', 'drbdadm net-options --allow-two-primaries=yes r0', 'drbdadm primary r0']);
+    host.xenstored.set('/local/domain/7/name', 'vm1--migratedaway');
+    host.setResource('r0', { peerRole: 'Secondary' });
     expect((await host.libxlRemove(be)).code).toBe(0);
     expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: false });
     expect(host.drbdCalls().slice(-2)).toEqual(['drbdadm secondary r0', 'drbdadm net-options --allow-two-primaries=no r0']);

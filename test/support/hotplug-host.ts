@@ -45,8 +45,18 @@ export const HEALTHY: SimResource = {
 
 export const TWO_VOLUMES: SimResource = { ...HEALTHY, minors: [10, 11], disks: ['UpToDate', 'UpToDate'], peerDisks: ['UpToDate', 'UpToDate'] };
 
+export interface HostOptions {
+  /**
+   * Whether drbdsetup-84 is installed (true: block-drbd addresses a resource that is up with it
+   * directly, as on a Debian dom0; false: drbdadm does everything, as where only drbd-utils 9's
+   * wrapper tools are installed).
+   */
+  readonly drbdsetup84?: boolean;
+}
+
 export class HotplugHost {
   readonly dir = mkdtempSync(join(tmpdir(), 'block-drbd-'));
+  constructor(private readonly options: HostOptions = {}) {}
   readonly xenstored = new TestXenstored(join(this.dir, 'xenstored.sock'));
   readonly statePath = join(this.dir, 'drbd-state.json');
   /** Absent unless a test writes it: block-drbd then runs on the defaults. */
@@ -98,6 +108,8 @@ export class HotplugHost {
       XENSTORED_PATH: this.xenstored.socketPath,
       XEN_DRBD_PATH_PREFIX: SIM_BIN,
       DRBD_SIM_STATE: this.statePath,
+      XEN_DRBD_DRBDSETUP84: join(this.options.drbdsetup84 === false ? this.dir : SIM_BIN, 'drbdsetup-84'),
+      XEN_DRBD_DEV_DIR: join(this.dir, 'dev'),
       XEN_DRBD_PROC_DRBD: join(this.dir, 'proc-drbd'),
       XEN_HOTPLUG_LOCK_DIR: join(this.dir, 'xen-hotplug'),
       XEN_HOTPLUG_LOG: join(this.dir, 'log', 'xen-hotplug.log'),
@@ -146,9 +158,14 @@ export class HotplugHost {
     renameSync(`${this.statePath}.test`, this.statePath);
   }
 
-  /** drbdadm command lines the script ran, in order. */
+  /** drbdadm and drbdsetup-84 command lines the script ran, in order (dump only names the peer). */
   drbdCalls(): string[] {
-    return readLines(`${this.statePath}.calls`).filter((l) => l.startsWith('drbdadm') && !l.startsWith('drbdadm dump'));
+    return readLines(`${this.statePath}.calls`).filter((l) => /^(drbdadm|drbdsetup-84) /.test(l) && !l.startsWith('drbdadm dump'));
+  }
+
+  /** The promotions and demotions among them, whichever tool ran them. */
+  roleChanges(): string[] {
+    return this.drbdCalls().filter((c) => /^\S+ (primary|secondary) /.test(c));
   }
 
   syslog(): string[] {

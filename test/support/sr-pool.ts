@@ -187,6 +187,8 @@ export class SrPool implements DriverPool {
       XEN_DRBD_PATH_PREFIX: `${DRBD_BIN}:${LVM_BIN}`,
       DRBD_SIM_STATE: join(this.dir, h, 'drbd.json'),
       XEN_DRBD_PROC_DRBD: join(this.dir, h, 'proc-drbd'),
+      // drbdadm does everything here, as where no drbdsetup-84 is installed (the lab runs both tools).
+      XEN_DRBD_DRBDSETUP84: join(this.dir, 'no-drbdsetup-84'),
       LVM_SIM_STATE: this.lvmState,
       LVM_SIM_HOST: h,
       XEN_DRBD_XAPI_SOCKET: this.sim.socketPath,

@@ -130,7 +130,7 @@ async function takeDevice(
     const after = await p.drbd.state(ref.name, disk.allDevices);
     if (after.role !== 'Primary') {
       await undo(p, ref, true, dualPrimary);
-      return failed(`${res}: 'drbdadm primary' succeeded but DRBD reports the role ${after.role}`);
+      return failed(`${res}: the promotion succeeded but DRBD reports the role ${after.role}`);
     }
     // A simultaneous start on the peer of a dual-primary resource can slip past the first look.
     if (!dualPrimary && after.peerRole === 'Primary') {

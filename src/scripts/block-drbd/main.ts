@@ -43,7 +43,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       if (!loaded.ok) log.log('err', `${loaded.error}; this remove runs on the defaults`);
       const ports: Ports = {
         xs: xs as XenstoreClient,
-        drbd: new Drbd(runCommand, deadline, paths.procDrbd),
+        drbd: new Drbd(runCommand, deadline, paths.procDrbd, paths.drbdTools),
         ledger: new FileLedger(paths.ledgerDir),
         log,
         deadline,

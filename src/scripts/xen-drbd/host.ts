@@ -16,7 +16,7 @@ export async function openHost(env: NodeJS.ProcessEnv = process.env): Promise<Ga
   const xs = await XenstoreClient.connect(env);
   return {
     xs,
-    drbd: new Drbd(runCommand, new Deadline(COMMAND_BUDGET_MS), paths.procDrbd),
+    drbd: new Drbd(runCommand, new Deadline(COMMAND_BUDGET_MS), paths.procDrbd, paths.drbdTools),
     ledger: new FileLedger(paths.ledgerDir),
     mounts: () => readDom0Mounts(paths.procMounts),
     close: () => xs.close(),

@@ -42,7 +42,9 @@ function replay(fixture) {
   const base = path.join(__dirname, '..', '..', 'fixtures', 'drbd84', fixture);
   const rc = Number(fs.readFileSync(`${base}.rc`, 'utf8'));
   const minor = String(r.minors[0]);
-  const stderr = fs.readFileSync(`${base}.stderr`, 'utf8').replace(/^0:/gm, `${minor}:`).replace(/ 0' terminated/g, ` ${minor}' terminated`);
+  let stderr = fs.readFileSync(`${base}.stderr`, 'utf8').replace(/^0:/gm, `${minor}:`).replace(/ 0' terminated/g, ` ${minor}' terminated`);
+  // That line is drbdadm's report on the drbdsetup-84 it ran; drbdsetup-84 itself prints the rest.
+  if (tool === 'drbdsetup-84') stderr = stderr.replace(/^Command '.*\n/gm, '');
   exit(rc, fs.readFileSync(`${base}.stdout`, 'utf8'), stderr);
 }
 
@@ -61,6 +63,39 @@ if (tool === 'logger') {
 }
 
 if (tool === 'drbdadm' && args[0] === 'sh-resources') exit(0, `${Object.keys(state.resources).join(' ')}\n`);
+
+// drbdsetup-84 as block-drbd calls it directly: `show RES`, and role/net changes by minor and address.
+if (tool === 'drbdsetup-84') {
+  const [command, target] = args;
+  // show names the resource, primary/secondary a minor, net-options the local address.
+  const entry = Object.entries(state.resources).find(
+    ([name, res], i) => name === target || res.minors.map(String).includes(target) || target === `ipv4:10.0.0.1:${7789 + i}`,
+  );
+  // As real `show` of a resource that is not up (lab probe: exit 20).
+  if (entry === undefined || entry[1].cs === 'Unconfigured') exit(20, '', 'received netlink error reply: No such device\n');
+  const [name, res] = entry;
+  if (command === 'show') exit(0, renderShow(name, res, 7789 + Object.keys(state.resources).indexOf(name)));
+  const netOptions = /^ipv4:/.test(target) ? args.slice(3) : [];
+  args.splice(0, args.length, command === 'net-options' ? 'net-options' : command, ...netOptions, name);
+}
+
+// The shape of 8.4's `drbdsetup show` (test/fixtures/drbd84/drbdsetup_show_r1.stdout).
+function renderShow(name, res, port) {
+  const volumes = res.minors.map((minor, i) => [
+    `        volume ${i} {`,
+    `            device\t\t\tminor ${minor};`,
+    `            disk\t\t\t"/dev/loop${minor}";`,
+    '            meta-disk\t\t\tinternal;',
+    '        }',
+  ]);
+  return [
+    `resource ${name} {`, '    options {', '    }', '    net {',
+    ...(res.twoPrimaries ? ['        allow-two-primaries\tyes;'] : []),
+    // Without a connection (StandAlone) 8.4 has no addresses to show.
+    ...(res.cs === 'StandAlone' ? [] : ['    _remote_host {', `        address\t\t\tipv4 10.0.0.2:${port};`, '    }']),
+    '    _this_host {', ...(res.cs === 'StandAlone' ? [] : [`        address\t\t\tipv4 10.0.0.1:${port};`]), ...volumes.flat(), '    }', '}', '',
+  ].join('\n');
+}
 
 const [command, ...rest] = args.filter((a) => !a.startsWith('--'));
 const options = args.filter((a) => a.startsWith('--'));

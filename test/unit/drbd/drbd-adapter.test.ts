@@ -1,0 +1,126 @@
+// The adapter's choice of tool on DRBD 8.4: drbdsetup-84 alone for a resource that is up (what
+// drbdadm itself would run), drbdadm for anything else. Real outputs from test/fixtures/drbd84.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Argv, CommandResult, RunOptions } from '../../../src/exec/run';
+import { Deadline } from '../../../src/exec/deadline';
+import { Drbd } from '../../../src/drbd/drbd';
+import type { ResourceName } from '../../../src/drbd/types';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/drbd84', name), 'utf8');
+const r0 = 'r0' as ResourceName;
+
+let dir: string;
+let calls: string[];
+let answers: Map<string, Partial<CommandResult>>;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'xen-drbd-adapter-'));
+  execFileSync('mknod', [join(dir, 'drbd0'), 'b', '147', '0']);
+  writeFileSync(join(dir, 'drbdsetup-84'), '');
+  writeFileSync(join(dir, 'proc-drbd'), fixture('proc_drbd_connected_secondary_uptodate.stdout'));
+  calls = [];
+  answers = new Map();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function answer(argv: string, result: Partial<CommandResult>): void {
+  answers.set(argv, result);
+}
+
+async function run(argv: Argv, _o: RunOptions): Promise<CommandResult> {
+  const line = argv.join(' ').replace(`${dir}/`, '');
+  calls.push(line);
+  return { argv, exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...answers.get(line) };
+}
+
+function drbd(tool = join(dir, 'drbdsetup-84')): Drbd {
+  return new Drbd(run, new Deadline(30_000), join(dir, 'proc-drbd'), { drbdsetup84: [join(dir, 'missing'), tool], devDir: dir });
+}
+
+describe('DRBD 8.4 with drbdsetup-84 installed', () => {
+  it('resolves, promotes and switches dual-primary with drbdsetup-84 alone', async () => {
+    answer('drbdsetup-84 show r0', { stdout: fixture('drbdsetup_84_show_r0.stdout') });
+    const d = drbd();
+    expect(await d.devices({ name: r0 })).toEqual([{ path: join(dir, 'drbd0'), major: 147, minor: 0, hex: '93:0' }]);
+    expect(await d.setTwoPrimaries(r0, true)).toEqual({ ok: true });
+    expect(await d.promote(r0)).toEqual({ ok: true });
+    expect(await d.demote(r0)).toEqual({ ok: true });
+    expect(calls).toEqual([
+      'drbdsetup-84 show r0',
+      'drbdsetup-84 net-options ipv4:10.99.0.1:7789 ipv4:10.99.0.2:7789 --allow-two-primaries=yes',
+      'drbdsetup-84 primary 0',
+      'drbdsetup-84 secondary 0',
+    ]);
+  });
+
+  it('keeps drbdsetup-84\'s own refusal text and its kind', async () => {
+    answer('drbdsetup-84 show r0', { stdout: fixture('drbdsetup_84_show_r0.stdout') });
+    answer('drbdsetup-84 secondary 0', { exitCode: 11, stderr: '0: State change failed: (-12) Device is held open by someone\n' });
+    const d = drbd();
+    await d.devices({ name: r0 });
+    expect(await d.demote(r0)).toEqual({
+      ok: false,
+      kind: 'held-open',
+      message: `'${dir}/drbdsetup-84 secondary 0' failed: 0: State change failed: (-12) Device is held open by someone`,
+    });
+  });
+
+  it('falls back to drbdadm for a resource that is not up', async () => {
+    answer('drbdsetup-84 show r0', { exitCode: 20, stderr: 'received netlink error reply: No such device\n' });
+    answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
+    const d = drbd();
+    expect((await d.devices({ name: r0 })).map((x) => x.hex)).toEqual(['93:0']);
+    await d.promote(r0);
+    expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm sh-dev r0', 'drbdadm primary r0']);
+  });
+
+  it('falls back to drbdadm on a show output it does not know', async () => {
+    answer('drbdsetup-84 show r0', { stdout: 'resource r0 {\n}\n' });
+    answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
+    const d = drbd();
+    await d.devices({ name: r0 });
+    await d.setTwoPrimaries(r0, true);
+    expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm sh-dev r0', 'drbdadm net-options --allow-two-primaries=yes r0']);
+  });
+
+  it('lets drbdadm change net options when show names no connection (StandAlone)', async () => {
+    const standalone = fixture('drbdsetup_84_show_r0.stdout').replace(/^\s*_remote_host \{\n.*\n\s*\}\n/m, '').replace(/^\s*address.*\n/gm, '');
+    answer('drbdsetup-84 show r0', { stdout: standalone });
+    const d = drbd();
+    await d.devices({ name: r0 });
+    await d.setTwoPrimaries(r0, false);
+    await d.promote(r0);
+    expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm net-options --allow-two-primaries=no r0', 'drbdsetup-84 primary 0']);
+  });
+
+  it('picks the named volume\'s minor of a two-volume resource', async () => {
+    execFileSync('mknod', [join(dir, 'drbd2'), 'b', '147', '2']);
+    answer('drbdsetup-84 show r1', { stdout: fixture('drbdsetup_show_r1.stdout') });
+    const d = drbd();
+    expect((await d.devices({ name: 'r1' as ResourceName, volume: 1 })).map((x) => x.path)).toEqual([join(dir, 'drbd2')]);
+    await d.promote('r1' as ResourceName);
+    expect(calls).toEqual(['drbdsetup-84 show r1', 'drbdsetup-84 primary 1']);
+  });
+});
+
+describe('where drbdsetup-84 is not the tool', () => {
+  it('uses drbdadm when no drbdsetup-84 is installed', async () => {
+    answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
+    const d = drbd(join(dir, 'also-missing'));
+    await d.devices({ name: r0 });
+    await d.promote(r0);
+    expect(calls).toEqual(['drbdadm sh-dev r0', 'drbdadm primary r0']);
+  });
+
+  it('uses drbdadm on a DRBD 9 kernel', async () => {
+    writeFileSync(join(dir, 'proc-drbd'), 'version: 9.2.8 (api:2/proto:86-122)\n');
+    answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
+    const d = drbd();
+    await d.devices({ name: r0 });
+    await d.promote(r0);
+    expect(calls).toEqual(['drbdadm sh-dev r0', 'drbdadm primary r0']);
+  });
+});
