@@ -55,16 +55,16 @@ done
 `;
 
 // Snapshot entry, run by `node --snapshot-blob blob --build-snapshot entry.js` in dom0: evaluates
-// the bundle's module-level code at build time (everything but its last statement, the call of
-// main), and makes main the deserialize-main function. Under --snapshot-blob process.argv has no
+// the bundle's module-level code at build time (everything before its closing statements, which
+// read argv and call main or print the help), and makes main the deserialize-main function. Under --snapshot-blob process.argv has no
 // script path (argv = [node, 'add']), so the action is found by value, not by position.
 const SNAPSHOT_ENTRY = `'use strict';
 const fs = require('fs');
 const v8 = require('v8');
 const src = fs.readFileSync(process.env.BUNDLE, 'utf8').replace(/^#!.*\\n/, '');
-const call = 'main(process.argv.slice(2), process.env).then(';
-const at = src.lastIndexOf(call);
-if (at < 0) throw new Error('bundle layout changed: no final main() call');
+const tail = '\\nvar args = process.argv.slice(2);\\n';
+const at = src.lastIndexOf(tail);
+if (at < 0) throw new Error('bundle layout changed: no closing argv/main statements');
 // Node 18 cannot snapshot some built-ins (child_process, net: "Unknown external reference"):
 // the bundle gets them as lazy proxies, loaded on first use, i.e. at run time.
 const lazyRequire = (name) => {
