@@ -30,7 +30,7 @@ describe('xe sr-create on a two-host pool', () => {
     pool.removeResource('B');
     const step = await pool.call('B', 'sr_attach');
     expect(outcome(step)).toBe('5100');
-    expect(faultText(step)).toMatch(/^The DRBD resource is not configured or not up on this host \[opterr=host bravo: r0: cannot resolve the DRBD device: 'r0' not defined in your config \(for this host\)\..*leave it unplugged\)\]$/);
+    expect(faultText(step)).toMatch(/^The DRBD resource is not configured or not up on this host \[opterr=host bravo: r0: cannot resolve the DRBD device: 'r0' not defined in your config \(for this host\)\. A drbdlvm SR .*leave it unplugged\)\]$/);
     expect(pool.lvmCalls().length).toBe(before);
     expect(pool.syslog('B')).toMatch(/-p local2\.err -t SM: \[\d+\] sr_attach failed: code 5100/);
   });

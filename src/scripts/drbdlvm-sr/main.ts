@@ -13,6 +13,7 @@ import { SmLog } from '../../xapi-sr/log';
 import { smPaths } from '../../xapi-sr/paths';
 import type { Ports } from '../../xapi-sr/ports';
 import { takeSrLock } from '../../xapi-sr/sr-lock';
+import { timingsFrom } from '../../xapi-sr/timings';
 import { Xapi } from '../../xapi-sr/xapi';
 import { xapiCaller } from '../../xapi-sr/xapi-rpc';
 
@@ -23,23 +24,25 @@ async function main(args: readonly string[], env: NodeJS.ProcessEnv): Promise<st
   const paths = smPaths(env);
   const log = new SmLog();
   let ports: Ports | undefined;
-  const tapdisk = new Tapdisk(runCommand, paths.backendDir);
+  const timings = timingsFrom(env);
+  const run = timings.runner(runCommand);
+  const tapdisk = new Tapdisk(run, paths.backendDir);
   const ctx: HandlerContext = {
     ports: (): Ports =>
       (ports ??= {
-        drbd: new Drbd(runCommand, new Deadline(BUDGET_MS), paths.procDrbd),
-        lvm: new Lvm(runCommand),
+        drbd: new Drbd(run, new Deadline(BUDGET_MS), paths.procDrbd, paths.drbdTools),
+        lvm: new Lvm(run),
         backend: (kind) => (kind === 'blkback' ? blkback : tapdisk),
         log,
         clock: systemClock,
       }),
     xapi: (req) =>
-      new Xapi(xapiCaller(req.sessionRef ?? '', { socketPath: paths.xapiSocket, ...(req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf }) })),
-    srLock: (srUuid) => takeSrLock(paths.lockDir, srUuid, runCommand),
+      new Xapi(timings.xapi(xapiCaller(req.sessionRef ?? '', { socketPath: paths.xapiSocket, ...(req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf }) }))),
+    srLock: (srUuid) => takeSrLock(paths.lockDir, srUuid, run),
   };
   const a = await answer(args, ctx);
   if (a.fault !== undefined) log.log('err', `${a.command ?? '(undecoded request)'} failed: code ${a.fault.code}: ${a.fault.message}`);
-  await log.flush(runCommand);
+  await log.flush(run);
   return a.stdout;
 }
 

@@ -77,7 +77,7 @@ export async function observeDrbd(ports: Ports, cfg: SrConfig, hostName: () => P
     if (!(e instanceof DrbdError)) throw e;
     throw srError(
       'DrbdResourceMissing',
-      `host ${await hostName()}: ${e.message}. A drbdlvm SR lives on the two hosts of its DRBD resource; on any other pool host its PBD cannot be plugged (leave it unplugged)`,
+      `host ${await hostName()}: ${e.message.replace(/\.$/, '')}. A drbdlvm SR lives on the two hosts of its DRBD resource; on any other pool host its PBD cannot be plugged (leave it unplugged)`,
     );
   }
 }

@@ -7,18 +7,62 @@ import { decodeMethodResponse } from '../../../src/xapi-sr/xmlrpc-decode';
 import { encodeMethodCall } from '../../../src/xapi-sr/xmlrpc-encode';
 import { driverParams, poolDb, type CallOptions, type DriverPool, type HostName, type Step } from '../../support/sr-pool';
 import { startXapiSim, type XapiSim } from '../../support/xapi-sim';
-import type { Lab } from './lab';
+import type { Host, Lab, RunResult } from './lab';
 
 /** xapi's PATH for its plugins (research §1.1): nothing else in the driver's environment but ORIGINATOR. */
-const XAPI_PATH = '/sbin:/usr/sbin:/bin:/usr/bin';
+export const XAPI_PATH = '/sbin:/usr/sbin:/bin:/usr/bin';
+
+/** What configureLvm leaves in lvm.conf, as `lvmconfig` prints it. */
+export const LAB_LVM_CONFIG = ['global_filter=["a|^/dev/drbd[0-9]+$|","r|^/dev/loop|"]', 'obtain_device_list_from_udev=0', 'udev_sync=0', 'udev_rules=0'];
+
+/**
+ * dom0's lvm.conf for the SR: LVM must see the PV through DRBD only (the loop device under it
+ * carries the same PV label). dom0 runs no udev: LVM itself lists /dev and creates /dev/<VG>/<LV>
+ * on activation (with udev_rules on, an active LV had no /dev/<VG>/<LV> in the first lab run).
+ * Returns the settings as lvmconfig reads them back (LAB_LVM_CONFIG when it worked).
+ */
+export async function configureLvm(h: Host): Promise<string[]> {
+  await h.sh(
+    `sed -i -e '/^devices {/a\\    global_filter = [ "a|^/dev/drbd[0-9]+$|", "r|^/dev/loop|" ]\\n    obtain_device_list_from_udev = 0' ` +
+      `-e '/^activation {/a\\    udev_sync = 0\\n    udev_rules = 0' /etc/lvm/lvm.conf`,
+  );
+  return (await h.sh('lvmconfig devices/global_filter devices/obtain_device_list_from_udev activation/udev_sync activation/udev_rules')).trim().split('\n');
+}
+
+/** One span the driver recorded under DRBDLVM_TIMINGS (src/xapi-sr/timings.ts). */
+export interface DriverSpan {
+  readonly kind: 'child' | 'xapi';
+  /** argv[0..1] of a child process, the method of a XenAPI call. */
+  readonly what: string;
+  /** ms since the driver process started. */
+  readonly startMs: number;
+  readonly ms: number;
+}
+
+/** A driver call timed in dom0 (LabSrPool.start({ timed: true })). */
+export interface TimedCall {
+  readonly host: HostName;
+  readonly command: string;
+  /** The driver process's wall time, taken by the calling bash with $EPOCHREALTIME. */
+  readonly wallMs: number;
+  readonly spans: readonly DriverSpan[];
+}
+
+// Ends the driver's stdout in a timed call; what follows is the wall time and the span lines.
+const TIMING_MARK = '--lab-sr-timing--';
 
 export class LabSrPool implements DriverPool {
   readonly steps: Step[] = [];
+  /** Every call's timing, when started with { timed: true }. */
+  readonly timedCalls: TimedCall[] = [];
   private lab: Lab | undefined;
-  private constructor(readonly sim: XapiSim) {}
+  private constructor(
+    readonly sim: XapiSim,
+    private readonly timed: boolean,
+  ) {}
 
-  static async start(): Promise<LabSrPool> {
-    return new LabSrPool(await startXapiSim(poolDb(), { tcp: true }));
+  static async start(o: { timed?: boolean } = {}): Promise<LabSrPool> {
+    return new LabSrPool(await startXapiSim(poolDb(), { tcp: true }), o.timed ?? false);
   }
 
   /** The simulator's TCP port, for LabOptions.xapiPort. */
@@ -57,12 +101,25 @@ export class LabSrPool implements DriverPool {
     const xml = encodeMethodCall(command, [driverParams(this.sim, h, command, o)], 'xapi');
     // The call goes over the agent's stdin into a file: argv[1] is too long for a command line.
     const r = await this.lab.hosts[h].run(
-      'f=$(mktemp /tmp/sm-call.XXXXXX) && cat > "$f" && ' +
-        `env -i PATH=${XAPI_PATH} ORIGINATOR=SM /lab/dist/DrbdlvmSR "$(cat "$f")" </dev/null; rc=$?; rm -f "$f"; exit $rc`,
+      this.timed
+        ? // Timed in the same bash, around the driver process only: $EPOCHREALTIME starts nothing.
+          'f=$(mktemp /tmp/sm-call.XXXXXX) && cat > "$f" && x=$(cat "$f") && rm -f "$f" && t=$(mktemp /tmp/sm-timings.XXXXXX) || exit 1; ' +
+          `t0=\${EPOCHREALTIME/./}; env -i PATH=${XAPI_PATH} ORIGINATOR=SM DRBDLVM_TIMINGS="$t" /lab/dist/DrbdlvmSR "$x" </dev/null; rc=$?; t1=\${EPOCHREALTIME/./}; ` +
+          `printf '\\n${TIMING_MARK} %s\\n' $((t1 - t0)); cat "$t"; rm -f "$t"; exit $rc`
+        : 'f=$(mktemp /tmp/sm-call.XXXXXX) && cat > "$f" && ' +
+          `env -i PATH=${XAPI_PATH} ORIGINATOR=SM /lab/dist/DrbdlvmSR "$(cat "$f")" </dev/null; rc=$?; rm -f "$f"; exit $rc`,
       { stdin: xml, timeoutMs: 120_000 },
     );
     if (r.code !== 0 || r.stderr !== '') throw new Error(`DrbdlvmSR ${command} on ${h}: exit ${r.code}, stderr ${r.stderr}, stdout ${r.stdout}`);
-    const step: Step = { host: h, command, response: await decodeMethodResponse(r.stdout) };
+    let stdout = r.stdout;
+    if (this.timed) {
+      const at = stdout.lastIndexOf(`\n${TIMING_MARK} `);
+      if (at < 0) throw new Error(`DrbdlvmSR ${command} on ${h}: no timing in the output: ${stdout.slice(-300)}`);
+      const [head = '', ...rest] = stdout.slice(at + TIMING_MARK.length + 2).split('\n').filter((l) => l !== '');
+      this.timedCalls.push({ host: h, command, wallMs: Number(head) / 1000, spans: rest.map(parseSpan) });
+      stdout = stdout.slice(0, at);
+    }
+    const step: Step = { host: h, command, response: await decodeMethodResponse(stdout) };
     this.steps.push(step);
     return step;
   }
@@ -70,4 +127,27 @@ export class LabSrPool implements DriverPool {
   stop(): Promise<void> {
     return this.sim.close();
   }
+}
+
+/** One DRBDLVM_TIMINGS line (src/xapi-sr/timings.ts). */
+export function parseSpan(line: string): DriverSpan {
+  const [kind, what, start, ms] = line.split('\t');
+  if ((kind !== 'child' && kind !== 'xapi') || what === undefined || !Number.isFinite(Number(start)) || !Number.isFinite(Number(ms))) {
+    throw new Error(`not a DRBDLVM_TIMINGS line: ${JSON.stringify(line)}`);
+  }
+  return { kind, what, startMs: Number(start), ms: Number(ms) };
+}
+
+/**
+ * One driver call on host h started as LabSrPool.call makes it, without waiting for it (scenario
+ * 18 SIGKILLs it midway): `pid` is the driver process in dom0 (the shell execs into it), `done` its
+ * end. Not recorded in pool.steps.
+ */
+export async function startDriverCall(pool: LabSrPool, host: Host, command: string, o: CallOptions = {}): Promise<{ pid: number; done: Promise<RunResult> }> {
+  const xml = encodeMethodCall(command, [driverParams(pool.sim, host.name, command, o)], 'xapi');
+  const f = (await host.sh('mktemp /tmp/sm-call.XXXXXX')).trim();
+  await host.sh(`cat > ${f}`, { stdin: xml });
+  const done = host.run(`echo $$ > ${f}.pid && exec env -i PATH=${XAPI_PATH} ORIGINATOR=SM /lab/dist/DrbdlvmSR "$(cat ${f})" </dev/null`, { timeoutMs: 120_000 });
+  const r = await host.waitFor(`cat ${f}.pid`, (x) => /^\d+\n?$/.test(x.stdout), 30_000, `the pid of DrbdlvmSR ${command}`);
+  return { pid: Number(r.stdout.trim()), done };
 }

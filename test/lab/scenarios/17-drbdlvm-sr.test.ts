@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { R0 } from '../lib/drbd';
 import { useLab, stepLog } from '../lib/scenario';
-import { LabSrPool } from '../lib/sr-lab';
+import { LAB_LVM_CONFIG, LabSrPool, configureLvm } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
 import { HOST_REF, SR_REF, SR_UUID, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrate, vmShutdown, vmStart } from '../../support/sr-sequencer';
@@ -55,20 +55,8 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
   beforeAll(async () => {
     const { lab: l, A, B } = lab();
     await pool.connect(l);
-    for (const h of [A, B]) {
-      // LVM must see the PV through DRBD only: the loop device under it carries the same PV label.
-      // dom0 runs no udev: LVM itself lists /dev and creates /dev/<VG>/<LV> on activation (with
-      // udev_rules on, an active LV had no /dev/<VG>/<LV> in the first lab run).
-      await h.sh(
-        `sed -i -e '/^devices {/a\\    global_filter = [ "a|^/dev/drbd[0-9]+$|", "r|^/dev/loop|" ]\\n    obtain_device_list_from_udev = 0' ` +
-          `-e '/^activation {/a\\    udev_sync = 0\\n    udev_rules = 0' /etc/lvm/lvm.conf`,
-      );
-      const config = (await h.sh('lvmconfig devices/global_filter devices/obtain_device_list_from_udev activation/udev_sync activation/udev_rules')).trim().split('\n');
-      expect({ host: h.name, config }).toEqual({
-        host: h.name,
-        config: ['global_filter=["a|^/dev/drbd[0-9]+$|","r|^/dev/loop|"]', 'obtain_device_list_from_udev=0', 'udev_sync=0', 'udev_rules=0'],
-      });
-    }
+    // LVM sees the PV through DRBD only, and works without udev (configureLvm says why).
+    for (const h of [A, B]) expect({ host: h.name, config: await configureLvm(h) }).toEqual({ host: h.name, config: LAB_LVM_CONFIG });
   }, 120_000);
 
   afterAll(async () => {

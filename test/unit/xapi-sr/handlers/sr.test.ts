@@ -76,7 +76,7 @@ describe('sr_attach', () => {
   it('fails fast on a pool host without the resource, naming the host and what to do', async () => {
     const h = harness({ ...healthyWorld(), drbd: undefined }, sim);
     const r = await send(h, 'sr_attach', srParams(sim, 'sr_attach', { host: HOST_B, master: false }));
-    expect(r).toEqual(fault(5100, /host xcp-b: r0: cannot resolve the DRBD device: 'r0' not defined in your config \(for this host\)\..*cannot be plugged \(leave it unplugged\)/));
+    expect(r).toEqual(fault(5100, /host xcp-b: r0: cannot resolve the DRBD device: 'r0' not defined in your config \(for this host\)\. A drbdlvm SR .*cannot be plugged \(leave it unplugged\)/));
     expect(h.effects).toEqual(['lock', 'unlock']);
   });
 

@@ -115,6 +115,23 @@ describe('vdi_attach / vdi_detach', () => {
     expect(await send(harness({ ...healthyWorld(), drbd: drbdState('Connecting', 'Outdated', 'DUnknown') }, sim), 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }))).toEqual(fault(5104));
   });
 
+  it('promotes a host whose resource went Secondary under a plugged PBD (split-brain recovery), as sr_attach would', async () => {
+    const h = harness({ ...healthyWorld(), drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary') }, sim);
+    const r = await send(h, 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'], master: false }));
+    expect(r).toEqual({ kind: 'result', value: expect.objectContaining({ params: `/dev/sm/backend/${SR_UUID}/${VDI_UUID}` }) });
+    expect(h.effects).toEqual(['lock', 'drbd promote', 'unlock']);
+  });
+
+  it('does not promote a Secondary that is StandAlone or still looking for its peer, nor hide a failed promotion', async () => {
+    const standAlone = harness({ ...healthyWorld(), drbd: drbdState('StandAlone', 'UpToDate', 'DUnknown', 'Secondary', 'Unknown') }, sim);
+    expect(await send(standAlone, 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }))).toEqual(fault(5103));
+    const connecting = harness({ ...healthyWorld(), drbd: drbdState('Connecting', 'UpToDate', 'DUnknown', 'Secondary', 'Unknown') }, sim);
+    expect(await send(connecting, 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }))).toEqual(fault(5101));
+    expect([...standAlone.effects, ...connecting.effects]).toEqual(['lock', 'unlock', 'lock', 'unlock']);
+    const refused = harness({ ...healthyWorld(), drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary'), promoteFails: { kind: 'other', message: 'State change failed' } }, sim);
+    expect(await send(refused, 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }))).toEqual(fault(5105, /State change failed/));
+  });
+
   it('detach undoes what a killed activation left: backend, active LV', async () => {
     const lvs = CAPTURED.lvs().map((l) => ({ ...l, active: l.name === `LV-${VDI_UUID}` }));
     const h = harness({ ...healthyWorld(), lvs }, sim);
