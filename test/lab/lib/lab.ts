@@ -81,6 +81,10 @@ export interface LabOptions {
    * 10.0.2.100:80: qemu's guestfwd runs `socat` per connection, which restrict=on allows.
    */
   xapiPort?: number;
+  /** qemu's RAM per host in MiB (default 2048; dom0 keeps dom0MemMiB of it, the rest is Xen's for guests). */
+  memMiB?: Partial<Record<HostName, number>>;
+  /** dom0's memory per host in MiB (Xen's dom0_mem=N,max:N; default 1024). */
+  dom0MemMiB?: Partial<Record<HostName, number>>;
 }
 
 export interface Manifest {
@@ -524,12 +528,12 @@ export class Lab {
       '-accel', 'tcg',
       '-cpu', qemuCpu(),
       '-smp', '1',
-      '-m', '2048',
+      '-m', String(this.opts.memMiB?.[host.name] ?? 2048),
       '-nodefaults',
       '-display', 'none',
       '-no-reboot',
       '-kernel', m.LAB_XEN!,
-      '-append', 'console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1 noreboot',
+      '-append', `console=com1 com1=115200,8n1 dom0_mem=${this.opts.dom0MemMiB?.[host.name] ?? 1024}M,max:${this.opts.dom0MemMiB?.[host.name] ?? 1024}M dom0_max_vcpus=1 noreboot`,
       '-initrd', `${m.LAB_VMLINUZ} console=hvc0 earlyprintk=xen,${initrd}`,
       '-serial', `file:${host.serialPath}`,
       '-netdev', repl,
