@@ -12,7 +12,7 @@ export const drbdArgv = {
   show: (name: ResourceName): Argv => ['drbdsetup', 'show', name],
   /** The whole resource's config, for naming the peer in messages. */
   dump: (name: ResourceName): Argv => ['drbdadm', 'dump', name],
-  /** Promotion and demotion act on every volume of the resource: DRBD has no per-volume role. */
+  /** Promotion and demotion of the whole resource: drbdadm changes every volume's role. */
   primary: (name: ResourceName): Argv => ['drbdadm', 'primary', name],
   secondary: (name: ResourceName): Argv => ['drbdadm', 'secondary', name],
   /** DRBD 9 only; 8.4 state comes from /proc/drbd. */
@@ -35,7 +35,7 @@ export const drbdArgv = {
  */
 export const drbdsetup84Argv = {
   show: (tool: string, name: ResourceName): Argv => [tool, 'show', name],
-  /** 8.4 addresses a role change by any minor of the resource: the role is the resource's. */
+  /** 8.4 keeps a role per minor: this changes one volume's (drbdadm runs one per volume). */
   primary: (tool: string, minor: number): Argv => [tool, 'primary', String(minor)],
   secondary: (tool: string, minor: number): Argv => [tool, 'secondary', String(minor)],
   /** 8.4 names a connection by its two ends; only the given option changes. */

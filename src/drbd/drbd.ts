@@ -107,12 +107,22 @@ export class Drbd implements DrbdAdminPort {
     return this.setup84 ?? undefined;
   }
 
-  /** drbdsetup-84 and the resource's first minor, when this run saw the resource up. */
-  private direct(name: ResourceName): { tool: string; running: RunningResource; minor: number } | undefined {
+  /** drbdsetup-84 and what this run saw of the resource, when it saw it up. */
+  private direct(name: ResourceName): { tool: string; running: RunningResource } | undefined {
     const running = this.running.get(name);
     const tool = this.setup84;
-    const first = running?.volumes[0];
-    return running === undefined || first === undefined || typeof tool !== 'string' ? undefined : { tool, running, minor: first.minor };
+    return running === undefined || typeof tool !== 'string' ? undefined : { tool, running };
+  }
+
+  /**
+   * The minor a role change names. 8.4 keeps a role per minor, and drbdadm changes each volume's in
+   * turn (lab scenario 08: promoting only the first volume's minor left blkback unable to open the
+   * second); one drbdsetup-84 command stands in for drbdadm only on a one-volume resource.
+   */
+  private directRole(name: ResourceName): { tool: string; minor: number } | undefined {
+    const d = this.direct(name);
+    const only = d?.running.volumes.length === 1 ? d.running.volumes[0] : undefined;
+    return d === undefined || only === undefined ? undefined : { tool: d.tool, minor: only.minor };
   }
 
   async state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState> {
@@ -144,12 +154,12 @@ export class Drbd implements DrbdAdminPort {
   }
 
   promote(name: ResourceName): Promise<ActionResult> {
-    const d = this.direct(name);
+    const d = this.directRole(name);
     return this.action(d === undefined ? drbdArgv.primary(name) : drbdsetup84Argv.primary(d.tool, d.minor));
   }
 
   demote(name: ResourceName): Promise<ActionResult> {
-    const d = this.direct(name);
+    const d = this.directRole(name);
     return this.action(d === undefined ? drbdArgv.secondary(name) : drbdsetup84Argv.secondary(d.tool, d.minor));
   }
 

@@ -96,13 +96,22 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm net-options --allow-two-primaries=no r0', 'drbdsetup-84 primary 0']);
   });
 
-  it('picks the named volume\'s minor of a two-volume resource', async () => {
+  it('picks the named volume\'s minor of a two-volume resource, and leaves its role changes to drbdadm', async () => {
     execFileSync('mknod', [join(dir, 'drbd2'), 'b', '147', '2']);
     answer('drbdsetup-84 show r1', { stdout: fixture('drbdsetup_show_r1.stdout') });
     const d = drbd();
-    expect((await d.devices({ name: 'r1' as ResourceName, volume: 1 })).map((x) => x.path)).toEqual([join(dir, 'drbd2')]);
-    await d.promote('r1' as ResourceName);
-    expect(calls).toEqual(['drbdsetup-84 show r1', 'drbdsetup-84 primary 1']);
+    const r1 = 'r1' as ResourceName;
+    expect((await d.devices({ name: r1, volume: 1 })).map((x) => x.path)).toEqual([join(dir, 'drbd2')]);
+    await d.setTwoPrimaries(r1, true);
+    await d.promote(r1);
+    await d.demote(r1);
+    // 8.4 keeps a role per minor: drbdadm changes every volume's.
+    expect(calls).toEqual([
+      'drbdsetup-84 show r1',
+      'drbdsetup-84 net-options ipv4:10.99.0.1:7790 ipv4:10.99.0.2:7790 --allow-two-primaries=yes',
+      'drbdadm primary r1',
+      'drbdadm secondary r1',
+    ]);
   });
 });
 
