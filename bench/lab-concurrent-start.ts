@@ -373,7 +373,7 @@ async function main(): Promise<number> {
     });
   const failures = rounds.filter((r) => !r.ok);
   const md = [
-    "# 16 domUs started at once on 16 DRBD resources: ours vs Debian's bash block-drbd, in the Xen lab",
+    `# ${N} domUs started at once on ${N} DRBD resources: ours vs Debian's bash block-drbd, in the Xen lab`,
     '',
     `- Date: ${date}`,
     `- Command: ${cmd}`,
