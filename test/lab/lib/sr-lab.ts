@@ -5,8 +5,9 @@
 // guestfwd (LabOptions.xapiPort) forwards to the simulator, since restrict=on blocks anything else.
 import { decodeMethodResponse } from '../../../src/xapi-sr/xmlrpc-decode';
 import { encodeMethodCall } from '../../../src/xapi-sr/xmlrpc-encode';
-import { driverParams, poolDb, type CallOptions, type DriverPool, type HostName, type Step } from '../../support/sr-pool';
+import { SR_UUID, driverParams, poolDb, type CallOptions, type DriverPool, type HostName, type Step } from '../../support/sr-pool';
 import { startXapiSim, type XapiSim } from '../../support/xapi-sim';
+import { R0, type ResourceSpec } from './drbd';
 import type { Host, Lab, RunResult } from './lab';
 
 /** xapi's PATH for its plugins (research §1.1): nothing else in the driver's environment but ORIGINATOR. */
@@ -21,6 +22,25 @@ export const LAB_LVM_CONFIG = ['global_filter=["a|^/dev/drbd[0-9]+$|","r|^/dev/l
  * on activation (with udev_rules on, an active LV had no /dev/<VG>/<LV> in the first lab run).
  * Returns the settings as lvmconfig reads them back (LAB_LVM_CONFIG when it worked).
  */
+/** The SR's resource in scenarios 17 and 18: 160 MiB (the 4 MiB MGT and a few VDIs), both hosts Primary. */
+export const SR_RESOURCE: ResourceSpec = { ...R0, volumes: [{ minor: 0, sizeMiB: 160 }], net: 'allow-two-primaries yes;' };
+
+const SR_VG = `VG_XenStorage-${SR_UUID}`;
+
+/** lvs of the SR's VG on h: LV name → { attr, bytes }. */
+export async function lvs(h: Host): Promise<Record<string, { attr: string; bytes: number }>> {
+  const out = await h.sh(`lvs --noheadings --units b --nosuffix -o lv_name,lv_attr,lv_size ${SR_VG}`);
+  const rows = out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 3);
+  return Object.fromEntries(rows.map(([name, attr, bytes]) => [name!, { attr: attr!, bytes: Number(bytes) }]));
+}
+
+/** sha256 of the first `bytes` of dev on h. */
+export async function sha256Of(h: Host, dev: string, bytes: number): Promise<string> {
+  // O_DIRECT: the other host wrote the blocks; nothing may come from this host's page cache.
+  // pipefail: a dd that cannot open the device must fail, not hash nothing.
+  return (await h.sh(`set -o pipefail; dd if=${dev} bs=1M count=${bytes / (1024 * 1024)} iflag=direct status=none | sha256sum`)).split(' ')[0]!;
+}
+
 export async function configureLvm(h: Host): Promise<string[]> {
   await h.sh(
     `sed -i -e '/^devices {/a\\    global_filter = [ "a|^/dev/drbd[0-9]+$|", "r|^/dev/loop|" ]\\n    obtain_device_list_from_udev = 0' ` +

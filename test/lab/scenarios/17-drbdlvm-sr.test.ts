@@ -6,9 +6,8 @@
 // No domU: a VM's disk is its LV, written and read with dd in dom0.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { R0 } from '../lib/drbd';
 import { useLab, stepLog } from '../lib/scenario';
-import { LAB_LVM_CONFIG, LabSrPool, configureLvm } from '../lib/sr-lab';
+import { LAB_LVM_CONFIG, LabSrPool, SR_RESOURCE, configureLvm, lvs, sha256Of } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
 import { HOST_REF, SR_REF, SR_UUID, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrate, vmShutdown, vmStart } from '../../support/sr-sequencer';
@@ -25,26 +24,13 @@ beforeAll(async () => {
 afterAll(() => pool?.stop());
 
 // 160 MiB: the 4 MiB MGT, a 64 MiB and a 32 MiB VDI, with room to spare.
-const lab = useLab(NAME, [{ ...R0, volumes: [{ minor: 0, sizeMiB: 160 }], net: 'allow-two-primaries yes;' }], () => ({ xapiPort: pool.port }));
-
-/** lvs of the SR's VG on h: LV name → { attr, bytes }. */
-async function lvs(h: Host): Promise<Record<string, { attr: string; bytes: number }>> {
-  const out = await h.sh(`lvs --noheadings --units b --nosuffix -o lv_name,lv_attr,lv_size ${VG}`);
-  const rows = out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 3);
-  return Object.fromEntries(rows.map(([name, attr, bytes]) => [name!, { attr: attr!, bytes: Number(bytes) }]));
-}
+const lab = useLab(NAME, [SR_RESOURCE], () => ({ xapiPort: pool.port }));
 
 /** The LV's state letter (5th lv_attr character): 'a' active, '-' inactive. */
 async function lvState(h: Host, lv: string): Promise<string> {
   const attr = (await lvs(h))[lv]?.attr;
   if (attr === undefined) throw new Error(`host ${h.name}: no LV ${lv} in ${VG}`);
   return attr[4]!;
-}
-
-async function sha256Of(h: Host, dev: string, bytes: number): Promise<string> {
-  // O_DIRECT: the other host wrote the blocks; nothing may come from this host's page cache.
-  // pipefail: a dd that cannot open the device must fail, not hash nothing.
-  return (await h.sh(`set -o pipefail; dd if=${dev} bs=1M count=${bytes / MiB} iflag=direct status=none | sha256sum`)).split(' ')[0]!;
 }
 
 let vdi1: Vdi;

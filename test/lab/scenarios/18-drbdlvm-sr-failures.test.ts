@@ -12,9 +12,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCK_KEY } from '../../../src/xapi-sr/activation-lock';
-import { R0, waitUpToDate } from '../lib/drbd';
+import { waitUpToDate } from '../lib/drbd';
 import { useLab, stepLog } from '../lib/scenario';
-import { LAB_LVM_CONFIG, LabSrPool, configureLvm, startDriverCall } from '../lib/sr-lab';
+import { LAB_LVM_CONFIG, LabSrPool, SR_RESOURCE, configureLvm, lvs, sha256Of, startDriverCall } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
 import { HOST_REF, SR_REF, SR_UUID, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrate } from '../../support/sr-sequencer';
@@ -30,14 +30,7 @@ beforeAll(async () => {
 afterAll(() => pool?.stop());
 
 // 160 MiB: the 4 MiB MGT, disk1 32 MiB grown to 48 MiB, disk2 16 MiB, room for more.
-const lab = useLab(NAME, [{ ...R0, volumes: [{ minor: 0, sizeMiB: 160 }], net: 'allow-two-primaries yes;' }], () => ({ xapiPort: pool.port }));
-
-/** lvs of the SR's VG on h: LV name → { attr, bytes }. */
-async function lvs(h: Host): Promise<Record<string, { attr: string; bytes: number }>> {
-  const out = await h.sh(`lvs --noheadings --units b --nosuffix -o lv_name,lv_attr,lv_size ${VG}`);
-  const rows = out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 3);
-  return Object.fromEntries(rows.map(([name, attr, bytes]) => [name!, { attr: attr!, bytes: Number(bytes) }]));
-}
+const lab = useLab(NAME, [SR_RESOURCE], () => ({ xapiPort: pool.port }));
 
 /** lv_attr of one LV: [4] 'a' active / '-' inactive, [5] 'o' open. */
 async function lvAttr(h: Host, vdi: Vdi): Promise<string> {
@@ -51,11 +44,6 @@ async function lvState(h: Host, vdi: Vdi): Promise<string> {
 }
 
 const lvPath = (vdi: Vdi): string => `/dev/${VG}/LV-${vdi.uuid}`;
-
-async function sha256Of(h: Host, dev: string, bytes: number): Promise<string> {
-  // O_DIRECT: nothing may come from this host's page cache. pipefail: an unreadable device fails.
-  return (await h.sh(`set -o pipefail; dd if=${dev} bs=1M count=${bytes / MiB} iflag=direct status=none | sha256sum`)).split(' ')[0]!;
-}
 
 async function drbd(h: Host): Promise<{ role: string; cstate: string; dstate: string }> {
   const [role, cstate, dstate] = (await h.sh('drbdadm role r0; drbdadm cstate r0; drbdadm dstate r0')).trim().split('\n');
