@@ -68,7 +68,8 @@ export class Drbd implements DrbdAdminPort {
   }
 
   async devices(ref: ResourceRef): Promise<BlockDevice[]> {
-    const running = await this.showRunning(ref.name);
+    // One show per run: add asks for a volume's device, then for all of the resource's.
+    const running = this.running.get(ref.name) ?? (await this.showRunning(ref.name));
     const volumes = running?.volumes.filter((v) => ref.volume === undefined || v.volume === ref.volume) ?? [];
     if (volumes.length > 0) return volumes.map((v) => blockDevice(ref, join(this.tools.devDir, `drbd${v.minor}`)));
     // Not up, or not 8.4: the config names the devices, and the state read next says what is wrong.

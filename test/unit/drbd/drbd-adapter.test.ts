@@ -102,6 +102,8 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     const d = drbd();
     const r1 = 'r1' as ResourceName;
     expect((await d.devices({ name: r1, volume: 1 })).map((x) => x.path)).toEqual([join(dir, 'drbd2')]);
+    execFileSync('mknod', [join(dir, 'drbd1'), 'b', '147', '1']);
+    expect((await d.devices({ name: r1 })).map((x) => x.hex)).toEqual(['93:1', '93:2']);
     await d.setTwoPrimaries(r1, true);
     await d.promote(r1);
     await d.demote(r1);
