@@ -25,7 +25,7 @@ export const LAB_LVM_CONFIG = ['global_filter=["a|^/dev/drbd[0-9]+$|","r|^/dev/l
 /** The SR's resource in scenarios 17 and 18: 160 MiB (the 4 MiB MGT and a few VDIs), both hosts Primary. */
 export const SR_RESOURCE: ResourceSpec = { ...R0, volumes: [{ minor: 0, sizeMiB: 160 }], net: 'allow-two-primaries yes;' };
 
-const SR_VG = `VG_XenStorage-${SR_UUID}`;
+export const SR_VG = `VG_XenStorage-${SR_UUID}`;
 
 /** lvs of the SR's VG on h: LV name → { attr, bytes }. */
 export async function lvs(h: Host): Promise<Record<string, { attr: string; bytes: number }>> {

@@ -7,13 +7,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useLab, stepLog } from '../lib/scenario';
-import { LAB_LVM_CONFIG, LabSrPool, SR_RESOURCE, configureLvm, lvs, sha256Of } from '../lib/sr-lab';
+import { LAB_LVM_CONFIG, LabSrPool, SR_RESOURCE, SR_VG, configureLvm, lvs, sha256Of } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
-import { HOST_REF, SR_REF, SR_UUID, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
+import { HOST_REF, SR_REF, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrate, vmShutdown, vmStart } from '../../support/sr-sequencer';
 
 const NAME = 'drbdlvm-sr';
-const VG = `VG_XenStorage-${SR_UUID}`;
 const MiB = 1024 * 1024;
 
 let pool: LabSrPool;
@@ -29,7 +28,7 @@ const lab = useLab(NAME, [SR_RESOURCE], () => ({ xapiPort: pool.port }));
 /** The LV's state letter (5th lv_attr character): 'a' active, '-' inactive. */
 async function lvState(h: Host, lv: string): Promise<string> {
   const attr = (await lvs(h))[lv]?.attr;
-  if (attr === undefined) throw new Error(`host ${h.name}: no LV ${lv} in ${VG}`);
+  if (attr === undefined) throw new Error(`host ${h.name}: no LV ${lv} in ${SR_VG}`);
   return attr[4]!;
 }
 
@@ -57,11 +56,11 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     note('roles after sr_attach', JSON.stringify(roles));
     expect(roles).toEqual({ A: 'Primary/Primary', B: 'Primary/Primary' });
     for (const h of [A, B]) {
-      expect({ host: h.name, pvs: (await h.sh('pvs --noheadings -o pv_name,vg_name')).trim().split(/\s+/) }).toEqual({ host: h.name, pvs: ['/dev/drbd0', VG] });
+      expect({ host: h.name, pvs: (await h.sh('pvs --noheadings -o pv_name,vg_name')).trim().split(/\s+/) }).toEqual({ host: h.name, pvs: ['/dev/drbd0', SR_VG] });
       expect({ host: h.name, lvs: await lvs(h) }).toEqual({ host: h.name, lvs: { MGT: { attr: '-wi-------', bytes: 4 * MiB } } });
     }
-    const vgSize = (await A.sh(`vgs --noheadings --units b --nosuffix -o vg_size ${VG}`)).trim();
-    stepLog(NAME, `roles ${JSON.stringify(roles)}; VG ${VG} ${vgSize} B; MGT -wi------- on both`);
+    const vgSize = (await A.sh(`vgs --noheadings --units b --nosuffix -o vg_size ${SR_VG}`)).trim();
+    stepLog(NAME, `roles ${JSON.stringify(roles)}; VG ${SR_VG} ${vgSize} B; MGT -wi------- on both`);
     expect(pool.sim.db.SR[SR_REF]?.physical_size).toBe(vgSize);
   });
 
@@ -78,7 +77,7 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     const { B, A, note } = lab();
     vm1 = addVm(pool, vdi1);
     expect(outcomes(await vmStart(pool, vm1, 'B'))).toEqual(['B vdi_epoch_begin ok', 'B vdi_attach ok', 'B vdi_activate ok']);
-    const lvPath = `/dev/${VG}/LV-${vdi1.uuid}`;
+    const lvPath = `/dev/${SR_VG}/LV-${vdi1.uuid}`;
     const attach = pool.steps.find((s) => s.command === 'vdi_attach' && s.host === 'B');
     expect(attach?.response).toEqual({ kind: 'result', value: expect.objectContaining({ params: lvPath, params_nbd: '' }) });
     expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: '-', B: 'a' });
@@ -108,7 +107,7 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     expect(outcomes(await vmMigrate(pool, vm1, 'A'))).toEqual(['B vdi_deactivate ok', 'A vdi_attach ok', 'A vdi_activate ok', 'B vdi_detach ok']);
     expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: 'a', B: '-' });
     expect(pool.sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
-    const onA = await sha256Of(A, `/dev/${VG}/LV-${vdi1.uuid}`, 4 * MiB);
+    const onA = await sha256Of(A, `/dev/${SR_VG}/LV-${vdi1.uuid}`, 4 * MiB);
     note('sha256 read on A', onA);
     expect(onA).toBe(pattern);
   });

@@ -14,13 +14,12 @@ import { join } from 'node:path';
 import { LOCK_KEY } from '../../../src/xapi-sr/activation-lock';
 import { waitUpToDate } from '../lib/drbd';
 import { useLab, stepLog } from '../lib/scenario';
-import { LAB_LVM_CONFIG, LabSrPool, SR_RESOURCE, configureLvm, lvs, sha256Of, startDriverCall } from '../lib/sr-lab';
+import { LAB_LVM_CONFIG, LabSrPool, SR_RESOURCE, SR_VG, configureLvm, lvs, sha256Of, startDriverCall } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
-import { HOST_REF, SR_REF, SR_UUID, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
+import { HOST_REF, SR_REF, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrate } from '../../support/sr-sequencer';
 
 const NAME = 'drbdlvm-sr-failures';
-const VG = `VG_XenStorage-${SR_UUID}`;
 const MiB = 1024 * 1024;
 
 let pool: LabSrPool;
@@ -35,7 +34,7 @@ const lab = useLab(NAME, [SR_RESOURCE], () => ({ xapiPort: pool.port }));
 /** lv_attr of one LV: [4] 'a' active / '-' inactive, [5] 'o' open. */
 async function lvAttr(h: Host, vdi: Vdi): Promise<string> {
   const attr = (await lvs(h))[`LV-${vdi.uuid}`]?.attr;
-  if (attr === undefined) throw new Error(`host ${h.name}: no LV-${vdi.uuid} in ${VG}`);
+  if (attr === undefined) throw new Error(`host ${h.name}: no LV-${vdi.uuid} in ${SR_VG}`);
   return attr;
 }
 
@@ -43,7 +42,7 @@ async function lvState(h: Host, vdi: Vdi): Promise<string> {
   return (await lvAttr(h, vdi))[4]!;
 }
 
-const lvPath = (vdi: Vdi): string => `/dev/${VG}/LV-${vdi.uuid}`;
+const lvPath = (vdi: Vdi): string => `/dev/${SR_VG}/LV-${vdi.uuid}`;
 
 async function drbd(h: Host): Promise<{ role: string; cstate: string; dstate: string }> {
   const [role, cstate, dstate] = (await h.sh('drbdadm role r0; drbdadm cstate r0; drbdadm dstate r0')).trim().split('\n');
@@ -113,7 +112,7 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     const { A, note } = lab();
     // setsid execs in place (a background job is no group leader): $! is the holder's pid.
     const holder = (await A.sh(`setsid sleep 600 < ${lvPath(disk1)} > /dev/null 2>&1 & echo $!`)).trim();
-    await A.waitFor(`lvs --noheadings -o lv_attr ${VG}/LV-${disk1.uuid}`, (r) => r.stdout.trim()[5] === 'o', 30_000, 'the LV open');
+    await A.waitFor(`lvs --noheadings -o lv_attr ${SR_VG}/LV-${disk1.uuid}`, (r) => r.stdout.trim()[5] === 'o', 30_000, 'the LV open');
     const step = await pool.call('A', 'vdi_deactivate', { vdi: disk1 });
     note('53', faultText(step));
     expect(outcome(step)).toBe('53');
@@ -121,7 +120,7 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     expect(await lvAttr(A, disk1)).toBe('-wi-ao----');
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
     await A.sh(`kill ${holder}`);
-    await A.waitFor(`lvs --noheadings -o lv_attr ${VG}/LV-${disk1.uuid}`, (r) => r.code === 0 && r.stdout.trim()[5] === '-', 30_000, 'the LV closed');
+    await A.waitFor(`lvs --noheadings -o lv_attr ${SR_VG}/LV-${disk1.uuid}`, (r) => r.code === 0 && r.stdout.trim()[5] === '-', 30_000, 'the LV closed');
     expect(outcome(await pool.call('A', 'vdi_deactivate', { vdi: disk1 }))).toBe('ok');
     expect(await lvState(A, disk1)).toBe('-');
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio' });
