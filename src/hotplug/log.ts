@@ -1,6 +1,7 @@
-// Where a hotplug script's words go: syslog (daemon facility, tagged with the script name, like
-// logging.sh) and /var/log/xen/xen-hotplug.log (where xen-hotplug-common.sh sends stderr).
-// Lines are collected and written once at the end: one logger process per run, not one per line.
+// Where a hotplug script's words go: /var/log/xen/xen-hotplug.log (where xen-hotplug-common.sh
+// sends stderr) and syslog (daemon facility, tagged with the script name, like logging.sh).
+// The file gets each line as it is logged, so a run that libxl SIGKILLs at its 40 s limit still
+// leaves its trace there; syslog gets the lines at the end, one logger process per level present.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Runner } from '../exec/run';
@@ -12,36 +13,42 @@ export interface Log {
   log(level: Level, message: string): void;
 }
 
-export interface LogSinks {
-  readonly tag: string;
-  readonly hotplugLogPath: string;
-  readonly run: Runner;
-  /** The least severe level sent to syslog; xen-hotplug.log gets every line. */
-  readonly syslogLevel: Level;
-}
+export class HotplugLog implements Log {
+  private readonly lines: Array<{ level: Level; message: string }> = [];
+  private fileUsable = true;
 
-export class CollectingLog implements Log {
-  readonly lines: Array<{ level: Level; message: string }> = [];
+  constructor(
+    private readonly tag: string,
+    private readonly hotplugLogPath: string,
+  ) {}
 
   log(level: Level, message: string): void {
     this.lines.push({ level, message });
+    this.append(`${new Date().toISOString()} ${this.tag}[${process.pid}]: ${level}: ${message.replace(/\n/g, ' ')}\n`);
   }
 
-  async flush(sinks: LogSinks): Promise<void> {
-    if (this.lines.length === 0) return;
-    const stamp = new Date().toISOString();
-    const text = this.lines.map((l) => `${stamp} ${sinks.tag}[${process.pid}]: ${l.level}: ${l.message}\n`).join('');
-    try {
-      mkdirSync(dirname(sinks.hotplugLogPath), { recursive: true });
-      appendFileSync(sinks.hotplugLogPath, text);
-    } catch {
-      // A missing log dir must not turn a good run into a failure; syslog still gets it.
-    }
-    // syslog: one logger call per level present, each message a line on its stdin.
-    const levels = [...new Set(this.lines.map((l) => l.level))].filter((l) => SEVERITY[l] >= SEVERITY[sinks.syslogLevel]);
+  /** Sends the lines at or above `least` to syslog. */
+  async flushSyslog(run: Runner, least: Level): Promise<void> {
+    const levels = [...new Set(this.lines.map((l) => l.level))].filter((l) => SEVERITY[l] >= SEVERITY[least]);
     for (const level of levels) {
       const body = this.lines.filter((l) => l.level === level).map((l) => l.message.replace(/\n/g, ' ')).join('\n');
-      await sinks.run(['logger', '-p', `daemon.${level}`, '-t', sinks.tag], { timeoutMs: 2000, stdin: `${body}\n` });
+      await run(['logger', '-p', `daemon.${level}`, '-t', this.tag], { timeoutMs: 2000, stdin: `${body}\n` });
+    }
+  }
+
+  private append(text: string): void {
+    if (!this.fileUsable) return;
+    try {
+      appendFileSync(this.hotplugLogPath, text);
+    } catch {
+      // The directory is created only when missing (one syscall fewer per line otherwise); a log
+      // that cannot be written must not turn a good run into a failure: syslog still gets it.
+      try {
+        mkdirSync(dirname(this.hotplugLogPath), { recursive: true });
+        appendFileSync(this.hotplugLogPath, text);
+      } catch {
+        this.fileUsable = false;
+      }
     }
   }
 }

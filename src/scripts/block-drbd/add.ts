@@ -107,6 +107,8 @@ async function takeDevice(
   const dualPrimary = decision.kind === 'promote' && decision.dualPrimary;
   let promoted = false;
   if (decision.kind === 'promote') {
+    // Written before the promotion: if libxl SIGKILLs this run, xen-hotplug.log still says how far it got.
+    p.log.log('debug', `${res}: promoting${dualPrimary ? ' (dual-primary for the incoming migration)' : ''} for ${req.backendPath}`);
     const earlier = p.ledger.read(ref.name);
     p.ledger.write({
       resource: ref.name,

@@ -8,7 +8,7 @@ import { Deadline } from '../../exec/deadline';
 import { runCommand } from '../../exec/run';
 import { FileLedger } from '../../hotplug/ledger';
 import { claimLock } from '../../hotplug/lock';
-import { CollectingLog } from '../../hotplug/log';
+import { HotplugLog } from '../../hotplug/log';
 import { readDom0Mounts } from '../../hotplug/mounts';
 import { hostPaths } from '../../hotplug/paths';
 import { DEFAULT_POLICY, loadPolicy } from '../../policy/policy';
@@ -23,7 +23,7 @@ const TAG = 'block-drbd';
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const started = Date.now();
   const paths = hostPaths(env);
-  const log = new CollectingLog();
+  const log = new HotplugLog(TAG, paths.hotplugLog);
   const parsed = parseRequest(argv, env);
   const loaded = loadPolicy(paths.policy);
   const policy = loaded.ok ? loaded.policy : DEFAULT_POLICY;
@@ -71,11 +71,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     }
   }
   xs?.close();
-  await log.flush({ tag: TAG, hotplugLogPath: paths.hotplugLog, run: runCommand, syslogLevel: policy.logLevel });
+  await log.flushSyslog(runCommand, policy.logLevel);
   return outcome.ok ? 0 : 1;
 }
 
-function dispatch(req: HotplugRequest, ports: Ports, log: CollectingLog): Promise<Outcome> {
+function dispatch(req: HotplugRequest, ports: Ports, log: HotplugLog): Promise<Outcome> {
   log.log('debug', `${req.action} XENBUS_PATH=${req.backendPath}`);
   return req.action === 'add' ? runAdd(req, ports) : runRemove(req, ports);
 }

@@ -72,6 +72,7 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
         return failed(`${name}: LEFT PRIMARY: DRBD refused to demote: ${r.message}`);
       }
       heldOpen = r.message;
+      if (attempts === 1) p.log.log('debug', `${name}: held open (${heldOpen}); retrying the demotion until the budget runs out`);
     } finally {
       lock.release();
     }

@@ -41,6 +41,11 @@ describe('SIGKILL of block-drbd add after the promotion', () => {
     note('wrapper log', killerLog.replace(/\n/g, '; '));
     expect(r.code).not.toBe(0);
     expect(await domainExists(A, 'killed')).toBe(false);
+    // The killed run wrote its lines to xen-hotplug.log as it went: its trace survives the SIGKILL.
+    const pid = /killed-add (\d+)/.exec(killerLog)?.[1];
+    const trace = (await A.run(`grep -F 'block-drbd[${pid}]:' /var/log/xen/xen-hotplug.log`)).stdout.trim();
+    stepLog(NAME, `killed run's trace: ${trace.split('\n').join(' | ')}`);
+    expect(trace).toMatch(/block-drbd\[\d+\]: debug: r0: promoting for backend\/vbd\/\d+\/\d+$/m);
     const final = await settledRole(A, 'r0', /^Secondary\//, 60_000);
     note('role A after', final);
     expect(final).toBe('Secondary/Secondary');
