@@ -26,11 +26,14 @@ function assessResource(r: ResourceView, migrating: boolean): Finding[] {
   const s = r.state;
   const out: Finding[] = [];
   const inUse = r.users.some((u) => u.online);
-  if (s.role === 'Primary' && !inUse && !r.mountedInDom0) {
+  // A drbdlvm SR is Primary on both hosts whether or not a VM runs: its guard rails, not the
+  // roles, keep the VMs on one host. Reconcile must never demote it either.
+  const sr = r.srVolumeGroup !== undefined;
+  if (s.role === 'Primary' && !inUse && !r.mountedInDom0 && !sr) {
     const by = r.record === undefined ? 'not recorded as promoted by block-drbd' : `promoted by block-drbd for ${r.record.backend} at ${r.record.at}`;
     out.push(f('primary-unused', `Primary but no domain uses it (${by}); the peer cannot take over until it is demoted`));
   }
-  if (s.role === 'Primary' && s.peerRole === 'Primary' && !migrating) {
+  if (s.role === 'Primary' && s.peerRole === 'Primary' && !migrating && !sr) {
     out.push(f('both-primary', 'Primary on both hosts with no migration in progress: two writers are possible'));
   }
   if (r.twoPrimariesRunning && !r.twoPrimariesConfigured && !migrating) {

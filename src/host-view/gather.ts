@@ -1,7 +1,10 @@
 // Builds the HostView: the I/O half of `xen-drbd status` and `reconcile`.
+import type { BlockDevice } from '../drbd/device';
 import type { DrbdAdminPort } from '../drbd/drbd';
 import { configuredTwoPrimaries } from '../drbd/drbd';
 import type { Ledger } from '../hotplug/ledger';
+import type { LvmPort } from '../lvm/lvm';
+import { VG_PREFIX } from '../xapi-sr/layout';
 import type { Dom0Mount } from '../hotplug/sharing';
 import { listBackends } from '../xenstore/backends';
 import type { XenstorePort } from '../xenstore/client';
@@ -11,6 +14,7 @@ export interface GatherPorts {
   readonly drbd: DrbdAdminPort;
   readonly xs: XenstorePort;
   readonly ledger: Ledger;
+  readonly lvm: Pick<LvmPort, 'pv'>;
   mounts(): Dom0Mount[];
 }
 
@@ -33,18 +37,34 @@ export async function gatherHostView(p: GatherPorts): Promise<HostView> {
       const devices = await p.drbd.devices({ name });
       const hexes = new Set(devices.map((d) => d.hex));
       const dump = await p.drbd.dump(name);
+      const state = await p.drbd.state(name, devices);
       resources.push({
         ...base,
         devices,
-        state: await p.drbd.state(name, devices),
+        state,
         twoPrimariesRunning: await p.drbd.twoPrimariesRunning(name),
         twoPrimariesConfigured: dump !== undefined && configuredTwoPrimaries(dump),
         users: users.filter((u) => hexes.has(u.device)),
         mountedInDom0: mounts.some((m) => hexes.has(m.device)),
+        // DRBD 8.4 refuses any open of a Secondary device, and only a Primary needs explaining.
+        srVolumeGroup: state.role === 'Primary' ? await srVolumeGroupOn(p.lvm, devices) : undefined,
       });
     } catch (e) {
       resources.push({ ...base, devices: [], error: (e as Error).message, twoPrimariesRunning: false, twoPrimariesConfigured: false, users: [], mountedInDom0: false });
     }
   }
   return { resources, migrationInProgress };
+}
+
+async function srVolumeGroupOn(lvm: Pick<LvmPort, 'pv'>, devices: readonly BlockDevice[]): Promise<string | undefined> {
+  for (const d of devices) {
+    try {
+      const vg = (await lvm.pv(d.path))?.vgName;
+      if (vg?.startsWith(VG_PREFIX)) return vg;
+    } catch {
+      // No lvm2 on this host, or it cannot read the device: not an SR as far as status can tell,
+      // so the Primary is reported as unused (the cautious reading).
+    }
+  }
+  return undefined;
 }

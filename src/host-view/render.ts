@@ -17,7 +17,7 @@ export function renderStatus(view: HostView): string {
       rows.push([
         i === 0 ? r.name : '',
         d.path,
-        users.join(', ') || (r.mountedInDom0 ? 'dom0 mount' : '-'),
+        users.join(', ') || (r.mountedInDom0 ? 'dom0 mount' : r.srVolumeGroup !== undefined ? `drbdlvm SR ${r.srVolumeGroup}` : '-'),
         s.role,
         s.peerRole,
         s.connectionText,

@@ -22,6 +22,8 @@ export interface ResourceView {
   readonly users: readonly DiskUser[];
   /** A dom0 mount of one of its devices. */
   readonly mountedInDom0: boolean;
+  /** The drbdlvm SR's VG (VG_XenStorage-<sr_uuid>) on its device: Primary on both hosts by design. */
+  readonly srVolumeGroup?: string;
 }
 
 export interface HostView {

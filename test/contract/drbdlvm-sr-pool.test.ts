@@ -68,7 +68,7 @@ describe('master-only metadata changes', () => {
     expect(Object.keys(pool.sim.db.VDI)).toHaveLength(1);
   });
 
-  it('sr-destroy: refused while VDIs remain; after they go, the VG goes; unplugging demotes', async () => {
+  it('sr-destroy: refused while VDIs remain; after they go, the VG goes; unplugging demotes, and so does the delete after its temporary attach', async () => {
     await poolWithSr();
     const vdi = await newVdi('d1');
     expect(outcome(await pool.call('A', 'sr_delete'))).toBe('39');
@@ -78,5 +78,6 @@ describe('master-only metadata changes', () => {
     // xapi's destroy: a temporary attach on the master, then sr_delete.
     expect(outcomes([await pool.call('A', 'sr_attach'), await pool.call('A', 'sr_delete')])).toEqual(['A sr_attach ok', 'A sr_delete ok']);
     expect(pool.lvm().disks.drbd0?.vg).toBeNull();
+    expect([pool.drbd('A')?.role, pool.drbd('B')?.role]).toEqual(['Secondary', 'Secondary']);
   });
 });

@@ -6,6 +6,7 @@ import { FileLedger } from '../../hotplug/ledger';
 import { readDom0Mounts } from '../../hotplug/mounts';
 import { hostPaths } from '../../hotplug/paths';
 import type { GatherPorts } from '../../host-view/gather';
+import { Lvm } from '../../lvm/lvm';
 import { XenstoreClient } from '../../xenstore/client';
 
 // An admin command is not under libxl's 40 s kill, but it must still end.
@@ -18,6 +19,7 @@ export async function openHost(env: NodeJS.ProcessEnv = process.env): Promise<Ga
     xs,
     drbd: new Drbd(runCommand, new Deadline(COMMAND_BUDGET_MS), paths.procDrbd, paths.drbdTools),
     ledger: new FileLedger(paths.ledgerDir),
+    lvm: new Lvm(runCommand, 10_000),
     mounts: () => readDom0Mounts(paths.procMounts),
     close: () => xs.close(),
   };

@@ -97,6 +97,15 @@ export async function ensurePrimary(ports: Ports, state: ResourceState, host: st
   throw srError('DrbdPromoteFailed', `host ${host}: ${r.message}; ${hint}`);
 }
 
+/** A host the SR no longer uses goes back to Secondary, so it cannot write. Idempotent. */
+export async function ensureSecondary(ports: Ports, state: ResourceState, host: string): Promise<void> {
+  if (state.role !== 'Primary') return;
+  const r = await ports.drbd.demote(state.name);
+  if (r.ok) return;
+  const fix = r.kind === 'held-open' ? `something on host ${host} still has the device open ('drbdadm status ${state.name}', 'fuser -vm' on the device)` : `see 'drbdadm status ${state.name}'`;
+  throw srError('DrbdDemoteFailed', `host ${host}: ${r.message}; ${fix}`);
+}
+
 /** The SR's VG as this host sees it; its absence is a failure that says where to look. */
 export async function requireVg(ports: Ports, srUuid: Uuid, device: BlockDevice, host: string) {
   const vg = await ports.lvm.vg(vgName(srUuid));

@@ -1,11 +1,14 @@
 // sr_delete (xe sr-destroy, on the master after a temporary sr_attach): the VG goes, only when it
 // holds no VDI. LVM metadata change: master only, both copies in sync. A VG already gone is success.
+// xapi sends no sr_detach after a delete that worked, so the delete itself takes back the temporary
+// attach's promotion; a demotion that fails then is logged, not raised (the SR is gone either way).
 import type { HandlerContext } from '../context';
+import { SrError } from '../errors';
 import { decideMetadataChange } from '../guard-rails';
 import { vgName } from '../layout';
 import { planSrDelete } from '../lvm-plan';
 import type { SmRequest } from '../request';
-import { hostLabel, observeDrbd, requireHealth, runPlan, srCall } from './common';
+import { ensureSecondary, hostLabel, observeDrbd, requireHealth, runPlan, srCall } from './common';
 
 export async function srDelete(req: SmRequest, ctx: HandlerContext): Promise<null> {
   const c = srCall(req);
@@ -14,7 +17,12 @@ export async function srDelete(req: SmRequest, ctx: HandlerContext): Promise<nul
   const { state } = await observeDrbd(ports, c.cfg, async () => host);
   requireHealth(decideMetadataChange(c.cfg.srMaster, state));
   const vg = await ports.lvm.vg(vgName(c.srUuid));
-  if (vg === undefined) return null;
-  await runPlan(ports, planSrDelete(c.srUuid, await ports.lvm.lvs(vg.name)), 'LVMDelete', host);
+  if (vg !== undefined) await runPlan(ports, planSrDelete(c.srUuid, await ports.lvm.lvs(vg.name)), 'LVMDelete', host);
+  try {
+    await ensureSecondary(ports, state, host);
+  } catch (e) {
+    if (!(e instanceof SrError)) throw e;
+    ports.log.log('err', `sr_delete: ${vgName(c.srUuid)} removed, but ${state.name} is LEFT PRIMARY: ${e.message}`);
+  }
   return null;
 }

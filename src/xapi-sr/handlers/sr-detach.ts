@@ -2,11 +2,11 @@
 // down on this host, then this host Secondary, so a detached host cannot write. Idempotent: a host
 // where the resource or the VG is already gone has nothing to undo.
 import type { HandlerContext } from '../context';
-import { SrError, srError } from '../errors';
+import { SrError } from '../errors';
 import { vgName } from '../layout';
 import { planSrDetach } from '../lvm-plan';
 import type { SmRequest } from '../request';
-import { hostLabel, observeDrbd, runPlan, srCall } from './common';
+import { ensureSecondary, hostLabel, observeDrbd, runPlan, srCall } from './common';
 
 export async function srDetach(req: SmRequest, ctx: HandlerContext): Promise<null> {
   const c = srCall(req);
@@ -20,12 +20,6 @@ export async function srDetach(req: SmRequest, ctx: HandlerContext): Promise<nul
     throw e;
   }
   if (await ports.lvm.vg(vgName(c.srUuid))) await runPlan(ports, planSrDetach(c.srUuid), 'LVMUnMount', host);
-  if (state.role === 'Primary') {
-    const r = await ports.drbd.demote(state.name);
-    if (!r.ok) {
-      const fix = r.kind === 'held-open' ? `something on host ${host} still has the device open ('drbdadm status ${state.name}', 'fuser -vm' on the device)` : `see 'drbdadm status ${state.name}'`;
-      throw srError('DrbdDemoteFailed', `host ${host}: ${r.message}; ${fix}`);
-    }
-  }
+  await ensureSecondary(ports, state, host);
   return null;
 }

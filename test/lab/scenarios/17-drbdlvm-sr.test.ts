@@ -62,6 +62,17 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     const vgSize = (await A.sh(`vgs --noheadings --units b --nosuffix -o vg_size ${SR_VG}`)).trim();
     stepLog(NAME, `roles ${JSON.stringify(roles)}; VG ${SR_VG} ${vgSize} B; MGT -wi------- on both`);
     expect(pool.sim.db.SR[SR_REF]?.physical_size).toBe(vgSize);
+    // Primary on both hosts with no VM is how the SR works: xen-drbd status must not call it unsafe.
+    for (const h of [A, B]) {
+      const status = await h.run('node /lab/dist/xen-drbd status --json');
+      const parsed = JSON.parse(status.stdout) as { findings: { code: string }[]; resources: { name: string; srVolumeGroup?: string }[] };
+      expect({ host: h.name, exit: status.code, findings: parsed.findings, sr: parsed.resources.find((r) => r.name === SR_RESOURCE.name)?.srVolumeGroup }).toEqual({
+        host: h.name,
+        exit: 0,
+        findings: [],
+        sr: SR_VG,
+      });
+    }
   });
 
   test('vdi_create 64 MiB on A: the LV shows on B, inactive, without a refresh', async () => {
@@ -119,7 +130,7 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     expect(pool.sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio' });
   });
 
-  test('sr_delete with VDIs is refused (39); after vdi_delete and sr_detach on both: Secondary; then the VG is gone', async () => {
+  test('sr_delete with VDIs is refused (39); after vdi_delete and sr_detach on both: Secondary; then the VG is gone and A is Secondary again', async () => {
     const { A, B, note } = lab();
     expect(outcome(await pool.call('A', 'sr_delete'))).toBe('39');
     for (const [ref, v] of Object.entries(pool.sim.db.VDI)) expect(outcome(await pool.call('A', 'vdi_delete', { vdi: { ref, uuid: v.uuid } }))).toBe('ok');
@@ -129,8 +140,13 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     expect(roles).toEqual({ A: 'Secondary/Secondary', B: 'Secondary/Secondary' });
     // xapi's destroy: a temporary attach on the master, then sr_delete.
     expect(outcomes([await pool.call('A', 'sr_attach'), await pool.call('A', 'sr_delete')])).toEqual(['A sr_attach ok', 'A sr_delete ok']);
-    // The temporary attach left A Primary (B is Secondary and cannot open /dev/drbd0): the PV stays, its VG is gone.
-    note('roles after sr_delete', `A ${(await A.sh('drbdadm role r0')).trim()}, B ${(await B.sh('drbdadm role r0')).trim()}`);
+    // xapi sends no sr_detach after a delete that worked: the delete takes back the temporary attach's promotion.
+    const after = { A: (await A.sh('drbdadm role r0')).trim(), B: (await B.sh('drbdadm role r0')).trim() };
+    note('roles after sr_delete', JSON.stringify(after));
+    expect(after).toEqual({ A: 'Secondary/Secondary', B: 'Secondary/Secondary' });
+    // The VG is gone (read with the device Primary again: 8.4 refuses opens of a Secondary); the PV stays.
+    await A.sh('drbdadm primary r0');
     expect((await A.sh('pvs --noheadings -o pv_name,vg_name')).trim().split(/\s+/)).toEqual(['/dev/drbd0']);
+    await A.sh('drbdadm secondary r0');
   });
 });

@@ -36,6 +36,8 @@ describe('assessHost', () => {
     ['StandAlone', view({ state: { ...connected, link: 'StandAlone', connectionText: 'StandAlone' } }), ['standalone']],
     ['used while Secondary', view({ users: [user] }), ['used-while-secondary']],
     ['unreadable', view({ state: undefined, error: 'boom' }), ['unreadable']],
+    ['drbdlvm SR host, Primary on both, no VM here', view({ state: { ...connected, role: 'Primary', peerRole: 'Primary' }, twoPrimariesRunning: true, twoPrimariesConfigured: true, srVolumeGroup: 'VG_XenStorage-1' }), []],
+    ['drbdlvm SR host gone StandAlone', view({ state: { ...connected, role: 'Primary', peerRole: 'Unknown', link: 'StandAlone', connectionText: 'StandAlone' }, twoPrimariesConfigured: true, twoPrimariesRunning: true, srVolumeGroup: 'VG_XenStorage-1' }), ['standalone']],
   ])('%s → %j', (_n, v, expected) => {
     expect(codes(v)).toEqual(expected);
   });
@@ -50,6 +52,10 @@ describe('planReconcile', () => {
     const v = view({ state: { ...connected, role: 'Primary' } });
     expect(planReconcile(v, assessHost(v), false)).toEqual([]);
     expect(planReconcile(v, assessHost(v), true)).toMatchObject([{ kind: 'demote' }]);
+  });
+  it('never demotes a drbdlvm SR, even when asked to demote unrecorded Primaries', () => {
+    const v = view({ state: { ...connected, role: 'Primary', peerRole: 'Primary' }, twoPrimariesRunning: true, twoPrimariesConfigured: true, srVolumeGroup: 'VG_XenStorage-1' });
+    expect(planReconcile(v, assessHost(v), true)).toEqual([]);
   });
   it('switches a left-over runtime dual-primary off', () => {
     const v = view({ twoPrimariesRunning: true });

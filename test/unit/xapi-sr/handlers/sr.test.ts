@@ -184,12 +184,20 @@ describe('sr_delete', () => {
     expect(await send(h, 'sr_delete', srParams(sim, 'sr_delete'))).toEqual(fault(39, /2 VDI volume\(s\) remain/));
   });
 
-  it('removes an empty VG; a VG already gone is success', async () => {
+  it('removes an empty VG, then demotes (xapi sends no sr_detach after a delete that worked); a VG already gone is success', async () => {
     const mgtOnly = CAPTURED.lvs().filter((l) => l.name === 'MGT');
     const h = harness({ ...healthyWorld(), lvs: mgtOnly }, sim);
     expect(await send(h, 'sr_delete', srParams(sim, 'sr_delete'))).toEqual({ kind: 'result', value: null });
-    expect(h.effects).toEqual(['lock', `lvm vgremove --config global{metadata_read_only=0} -f ${VG}`, 'unlock']);
+    expect(h.effects).toEqual(['lock', `lvm vgremove --config global{metadata_read_only=0} -f ${VG}`, 'drbd demote', 'unlock']);
     const gone = harness({ ...healthyWorld(), vg: undefined }, sim);
     expect(await send(gone, 'sr_delete', srParams(sim, 'sr_delete'))).toEqual({ kind: 'result', value: null });
+    expect(gone.effects).toEqual(['lock', 'drbd demote', 'unlock']);
+  });
+
+  it('still reports the delete done when the demotion fails afterwards, and logs the resource LEFT PRIMARY', async () => {
+    const mgtOnly = CAPTURED.lvs().filter((l) => l.name === 'MGT');
+    const h = harness({ ...healthyWorld(), lvs: mgtOnly, demoteFails: { kind: 'held-open', message: 'Device is held open by someone' } }, sim);
+    expect(await send(h, 'sr_delete', srParams(sim, 'sr_delete'))).toEqual({ kind: 'result', value: null });
+    expect(h.logs.join('\n')).toMatch(/sr_delete: VG_XenStorage-\S+ removed, but r0 is LEFT PRIMARY: .*host xcp-a: Device is held open/);
   });
 });
