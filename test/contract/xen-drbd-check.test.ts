@@ -1,6 +1,6 @@
 // The built dist/xen-drbd `check` and `boot-order` against host trees (--root), with Debian's real
 // drbdadm (from test/fixtures/debian/fetch.sh) reading the trees' DRBD configs. Build first.
-import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanHost, faultyHost, PEER_AUTO_LIST, writeTree, type Tree } from '../support/check-host';
 import { DEBIAN_CACHE, describeDebian } from '../support/debian';
@@ -10,10 +10,15 @@ function xenDrbd(...args: string[]): BuiltRun {
   return runBuilt('xen-drbd', args, { XEN_DRBD_PATH_PREFIX: join(DEBIAN_CACHE, 'sbin') });
 }
 
+// Beside the tree, not in it: the snapshots compare trees file by file.
+const peerLists: string[] = [];
+afterAll(() => peerLists.splice(0).forEach((p) => rmSync(p, { force: true })));
+
 function host(tree: Tree, peerList = 'mail.cfg\n'): { root: string; peer: string } {
   const root = writeTree(tree);
   const peer = join(root, '..', `${root.replace(/^.*\//, '')}.peer-auto`);
   writeFileSync(peer, peerList);
+  peerLists.push(peer);
   return { root, peer };
 }
 

@@ -1,10 +1,18 @@
 // The built dist/xen-drbd, run as a child process: `parse-disk` and `parse-config` must print
 // what xl prints, so a lab run can diff them against the real `xl -N block-attach`.
 // Build first (`npm run build`, or `npx tsup`).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBuilt, type BuiltRun } from '../support/run-built';
+
+const scratch: string[] = [];
+afterAll(() => scratch.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+function scratchDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'xen-drbd-parse-'));
+  scratch.push(d);
+  return d;
+}
 
 const xenDrbd = (...args: string[]): BuiltRun => runBuilt('xen-drbd', args);
 const batch = (command: string, input: string): BuiltRun => runBuilt('xen-drbd', [command, '--batch'], {}, 30_000, input);
@@ -135,7 +143,7 @@ describe('xen-drbd parse-config', () => {
   });
 
   test('a bad disk spec is located at its list item', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xen-drbd-parse-'));
+    const dir = scratchDir();
     const file = join(dir, 'vm.cfg');
     writeFileSync(file, "name = 'vm'\ndisk = [ 'drbd:r0,xvda,w',\n         'drbd:r1,xvdb,rx' ]\n");
     expect(xenDrbd('parse-config', file)).toEqual({
@@ -162,7 +170,7 @@ describe('xen-drbd parse-config', () => {
   });
 
   test("--batch: xl's warning for a single-value disk travels with the record", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'xen-drbd-parse-'));
+    const dir = scratchDir();
     const file = join(dir, 'vm.cfg');
     writeFileSync(file, "name = 'vm'\ndisk = 'drbd:r0,xvda,w'\n");
     expect(records(batch('parse-config', file))).toEqual([

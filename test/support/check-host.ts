@@ -1,6 +1,6 @@
 // Host trees for `xen-drbd check --root` and `boot-order --root`: a clean DRBD+Xen dom0 named
 // alpha built from Debian's own files (test/support/debian.ts), and the same host with planted faults.
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { debianText } from './debian';
@@ -8,7 +8,17 @@ import { debianText } from './debian';
 export type TreeEntry = string | { readonly link: string } | { readonly text: string; readonly mode: number };
 export type Tree = Record<string, TreeEntry>;
 
-export function writeTree(files: Tree, root = mkdtempSync(join(tmpdir(), 'xen-drbd-host-'))): string {
+// Trees this module made are removed after the test file that asked for them.
+const made: string[] = [];
+afterAll(() => {
+  for (const root of made.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+export function writeTree(files: Tree, root?: string): string {
+  if (root === undefined) {
+    root = mkdtempSync(join(tmpdir(), 'xen-drbd-host-'));
+    made.push(root);
+  }
   for (const [path, entry] of Object.entries(files)) {
     const full = join(root, path);
     mkdirSync(dirname(full), { recursive: true });

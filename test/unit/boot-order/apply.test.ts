@@ -1,6 +1,6 @@
 // --apply then --undo on a scratch root holding Debian's own /etc/init.d/drbd: the originals come
 // back byte for byte, with their modes, and nothing we created is left behind.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyChanges, BACKUP_DIR, undoChanges } from '../../../src/boot-order/apply';
@@ -76,4 +76,5 @@ test('planting into an empty dir tree creates only what it needs', () => {
   expect(undoChanges(root)).toBe(true);
   expect(readdirSync(root).sort()).toEqual(['run', 'var']);
   expect(readdirSync(join(root, 'var/lib'))).toEqual([]);
+  rmSync(root, { recursive: true, force: true });
 });
