@@ -85,11 +85,18 @@ export function decideActivate(input: ActivateInput): ActivateDecision {
   const refuse = (error: SrErrorName, reason: string): ActivateDecision => ({ allow: false, error, reason });
   const fromHealth = (h: Health): ActivateDecision | undefined => (h.ok ? undefined : refuse(h.error, h.reason));
 
-  // The VDI itself: never RW on two hosts, never RW here while read elsewhere (blktap2's rule).
+  // The VDI itself: never RW on two hosts, never RW here while read elsewhere (blktap2's rule), but
+  // for its own VM being migrated here from there: a backend that holds the LV open until the source
+  // domain is gone (kernel blkback under `xl migrate`, lab scenario 19) can only let go of it once the
+  // guest runs here, so this host activates before the source deactivates.
   const own = activationsOf(vdi.smConfig);
   const elsewhere = own.filter((a) => a.host !== host && (a.mode === 'RW' || writable));
+  const ownSplit =
+    writable &&
+    elsewhere.length > 0 &&
+    elsewhere.every((a) => input.vms.some((vm) => isMigrating(vm, a.host, host)) && input.vms.every((vm) => vm.residentOn !== a.host || isMigrating(vm, a.host, host)));
   const first = elsewhere[0];
-  if (first !== undefined) {
+  if (first !== undefined && !ownSplit) {
     return refuse('VDIInUse', `VDI ${vdi.uuid} is active ${first.mode} on host ${name(first.host)}`);
   }
 
@@ -108,7 +115,7 @@ export function decideActivate(input: ActivateInput): ActivateDecision {
       others.set(a.host, [...(others.get(a.host) ?? []), v.uuid]);
     }
   }
-  if (others.size === 0) return { allow: true, why: 'single-host' };
+  if (others.size === 0 && !ownSplit) return { allow: true, why: 'single-host' };
 
   const otherHosts = [...others.keys()];
   const migrating = input.vms.find((vm) => otherHosts.every((x) => isMigrating(vm, x, host)));

@@ -6,7 +6,7 @@
 // Build first (`npm run build`).
 import { LOCK_KEY } from '../../src/xapi-sr/activation-lock';
 import { HOST_REF, SR_UUID, faultText, outcome, outcomes } from '../support/sr-pool';
-import { addVm, crash, reboot, vmMigrate, vmShutdown, vmStart } from '../support/sr-sequencer';
+import { addVm, crash, reboot, vmMigrate, vmMigrateFinish, vmMigrateStart, vmShutdown, vmStart } from '../support/sr-sequencer';
 import { newVdi, pool, poolWithSr, usePool } from '../support/sr-pool-fixture';
 import { NULL_REF } from '../support/xapi-sim';
 
@@ -80,6 +80,25 @@ describe('XenMotion A → B (research §3.3)', () => {
 
     await vmMigrate(pool, vm2, 'B');
     expect(outcomes(await vmStart(pool, vm3, 'B')).pop()).toBe('B vdi_activate ok');
+  });
+
+  it('kernel blkback under xl migrate: B activates while A still has the VDI (its own VM only), then A lets go', async () => {
+    await poolWithSr();
+    const [d1, d2] = [await newVdi('d1'), await newVdi('d2')];
+    const [vm1, vm2] = [addVm(pool, d1), addVm(pool, d2)];
+    await vmStart(pool, vm1, 'A');
+    expect(outcomes(await vmMigrateStart(pool, vm1, 'B'))).toEqual(['B vdi_attach ok', 'B vdi_activate ok']);
+    expect(pool.syslog('B')).toMatch(/allowed \(migration-split\)/);
+    expect(pool.vdiSmConfig(d1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW', [`host_${HOST_REF.B}`]: 'RW' });
+    expect(pool.lvm().active).toMatchObject({ A: [`${VG}/LV-${d1.uuid}`], B: [`${VG}/LV-${d1.uuid}`] });
+    // Another VM starts on neither host during the split.
+    expect(outcomes(await vmStart(pool, vm2, 'A'))).toContain('A vdi_activate 5106');
+    expect(outcomes(await vmMigrateFinish(pool, vm1))).toEqual(['A vdi_deactivate ok', 'A vdi_detach ok']);
+    expect(pool.vdiSmConfig(d1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.B}`]: 'RW' });
+    expect(pool.lvm().active.A ?? []).toEqual([]);
+    expect(pool.sim.db.VM[vm1]).toMatchObject({ resident_on: HOST_REF.B, current_operations: {}, scheduled_to_be_resident_on: NULL_REF });
+    // Without the migration marks the same activation is refused: the VDI is RW on B.
+    expect(outcome(await pool.call('A', 'vdi_activate', { vdi: d1, args: ['true'] }))).toBe('24');
   });
 
   it('refuses the split while DRBD is degraded, and xenopsd re-activates the VM on the source', async () => {

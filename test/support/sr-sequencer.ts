@@ -114,6 +114,50 @@ export async function vmMigrate(pool: DriverPool, vm: string, to: HostName): Pro
 }
 
 /**
+ * XenMotion with a backend that holds the LV open until the source domain is gone (kernel blkback
+ * under `xl migrate`, lab scenario 19), in two halves around the hypervisor's migration: the
+ * destination attaches and activates while the VM is marked pool_migrate and scheduled there (the
+ * driver allows the split for this VM only), then the source deactivates and detaches. A
+ * destination fault ends the start here (detach on the destination, marks cleared): the VM stays on
+ * the source, still active there.
+ */
+export async function vmMigrateStart(pool: DriverPool, vm: string, to: HostName): Promise<Step[]> {
+  const rec = pool.sim.db.VM[vm];
+  if (rec === undefined) throw new Error(`no VM ${vm}`);
+  rec.current_operations = { 'task-migrate': 'pool_migrate' };
+  rec.scheduled_to_be_resident_on = HOST_REF[to];
+  const steps: Step[] = [];
+  for (const vdi of vdisOf(pool, vm)) {
+    for (const command of ['vdi_attach', 'vdi_activate']) {
+      const s = await pool.call(to, command, { vdi, args: ['true'] });
+      steps.push(s);
+      if (s.response.kind === 'fault') {
+        if (command === 'vdi_activate') steps.push(await pool.call(to, 'vdi_detach', { vdi }));
+        rec.current_operations = {};
+        rec.scheduled_to_be_resident_on = NULL_REF;
+        return steps;
+      }
+    }
+  }
+  return steps;
+}
+
+/** The second half of vmMigrateStart, once the VM runs on the destination: the source lets go. */
+export async function vmMigrateFinish(pool: DriverPool, vm: string): Promise<Step[]> {
+  const rec = pool.sim.db.VM[vm];
+  if (rec === undefined) throw new Error(`no VM ${vm}`);
+  const from = hostOf(rec.resident_on);
+  const steps: Step[] = [];
+  for (const vdi of vdisOf(pool, vm)) {
+    for (const command of ['vdi_deactivate', 'vdi_detach']) steps.push(await pool.call(from, command, { vdi }));
+  }
+  rec.resident_on = rec.scheduled_to_be_resident_on;
+  rec.current_operations = {};
+  rec.scheduled_to_be_resident_on = NULL_REF;
+  return steps;
+}
+
+/**
  * Host h dies: its driver processes and dm tables are gone, its VMs with it (xapi's records still
  * say what they said), and the peer loses the link. Rebooting brings DRBD back Secondary and
  * connected, then xapi plugs the PBD: sr_attach.

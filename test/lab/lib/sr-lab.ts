@@ -7,7 +7,7 @@ import { decodeMethodResponse } from '../../../src/xapi-sr/xmlrpc-decode';
 import { encodeMethodCall } from '../../../src/xapi-sr/xmlrpc-encode';
 import { SR_UUID, driverParams, poolDb, type CallOptions, type DriverPool, type HostName, type Step } from '../../support/sr-pool';
 import { startXapiSim, type XapiSim } from '../../support/xapi-sim';
-import { R0, type ResourceSpec } from './drbd';
+import { R0, guestResults, waitGuestDone, xlCreate, xlError, type ResourceSpec } from './drbd';
 import type { Host, Lab, RunResult } from './lab';
 
 /** xapi's PATH for its plugins (research §1.1): nothing else in the driver's environment but ORIGINATOR. */
@@ -71,6 +71,16 @@ export interface TimedCall {
 // Ends the driver's stdout in a timed call; what follows is the wall time and the span lines.
 const TIMING_MARK = '--lab-sr-timing--';
 
+// One SMlog line per syslog datagram (socat's UNIX-RECV would glue them together: logger sends none).
+const SYSLOG_TO_SMLOG = [
+  'import os, socket',
+  'p = "/dev/log"',
+  'os.path.exists(p) and os.unlink(p)',
+  's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(p)',
+  'f = open("/var/log/SMlog", "ab", buffering=0)',
+  'while True: f.write(s.recv(65536).rstrip(b"\\n") + b"\\n")',
+].join('\n');
+
 export class LabSrPool implements DriverPool {
   readonly steps: Step[] = [];
   /** Every call's timing, when started with { timed: true }. */
@@ -102,7 +112,7 @@ export class LabSrPool implements DriverPool {
         await h.sh(
           'mkdir -p /var/lib/xcp && ' +
             '(setsid nohup socat UNIX-LISTEN:/var/lib/xcp/xapi,fork,unlink-early TCP:10.0.2.100:80 >>/var/log/lab/xapi-bridge.log 2>&1 &) && ' +
-            '(setsid nohup socat -u UNIX-RECV:/dev/log,unlink-early OPEN:/var/log/SMlog,creat,append >>/var/log/lab/smlog.log 2>&1 &)',
+            `(setsid nohup python3 -c '${SYSLOG_TO_SMLOG}' >>/var/log/lab/smlog.log 2>&1 &)`,
         );
         // The bridge end to end: one HTTP request through both socats and qemu reaches the simulator.
         await h.waitFor(
@@ -170,4 +180,50 @@ export async function startDriverCall(pool: LabSrPool, host: Host, command: stri
   const done = host.run(`echo $$ > ${f}.pid && exec env -i PATH=${XAPI_PATH} ORIGINATOR=SM /lab/dist/DrbdlvmSR "$(cat ${f})" </dev/null`, { timeoutMs: 120_000 });
   const r = await host.waitFor(`cat ${f}.pid`, (x) => /^\d+\n?$/.test(x.stdout), 30_000, `the pid of DrbdlvmSR ${command}`);
   return { pid: Number(r.stdout.trim()), done };
+}
+
+/** Where a VDI's LV appears once active: what the blkback backend's vdi_attach answers as `params`. */
+export function lvPathOf(vdiUuid: string): string {
+  return `/dev/${SR_VG}/LV-${vdiUuid}`;
+}
+
+/** lv_attr of a VDI's LV on h: [4] 'a' active / '-' inactive, [5] 'o' open. */
+export async function lvAttrOf(h: Host, vdiUuid: string): Promise<string> {
+  const attr = (await lvs(h))[`LV-${vdiUuid}`]?.attr;
+  if (attr === undefined) throw new Error(`host ${h.name}: no LV-${vdiUuid} in ${SR_VG}`);
+  return attr;
+}
+
+/** Waits until nothing holds a VDI's LV open on h (blkback lets go once its domain is gone). */
+export async function waitLvClosed(h: Host, vdiUuid: string, timeoutMs = 60_000): Promise<void> {
+  await h.waitFor(`lvs --noheadings -o lv_attr ${SR_VG}/LV-${vdiUuid}`, (r) => r.code === 0 && r.stdout.trim()[5] === '-', timeoutMs, `LV-${vdiUuid} closed`);
+}
+
+/**
+ * A PVH guest (scenario 09's) on h whose one disk is the VDI as `phy:<params>`: it writes the lab's
+ * payload, reads it back (checked against payloadSha here), then keeps re-reading it (lab_then=watch).
+ */
+export async function startSrGuest(h: Host, name: string, params: string, payloadSha: string): Promise<void> {
+  const r = await xlCreate(h, { name, disks: [`phy:${params},xvda,w`], action: 'write', poweroff: false, then: 'watch' });
+  if (r.code !== 0) throw new Error(`host ${h.name}: xl create ${name} failed: ${xlError(r)}`);
+  const out = await waitGuestDone(h, name, 180_000);
+  const w = guestResults(out).find((g) => g.op === 'write');
+  if (w?.sha256 !== payloadSha || w.rc !== '0') throw new Error(`host ${h.name}: guest ${name} wrote ${JSON.stringify(w)}, expected sha256 ${payloadSha} rc 0`);
+}
+
+/**
+ * Waits until the guest on h has re-read its disk with checksum sha at a tick after `after` (its
+ * console on h, under either name xenconsoled gives it); returns that tick.
+ */
+export async function waitGuestReads(h: Host, name: string, sha: string, after = 0, timeoutMs = 120_000): Promise<number> {
+  const reads = (text: string) => [...text.matchAll(/LAB-GUEST disk=xvda op=watch sha256=([0-9a-f]+) rc=0 tick=(\d+)/g)].filter((m) => Number(m[2]) > after);
+  const r = await h.waitFor(
+    `cat /var/log/xen/console/guest-${name}.log /var/log/xen/console/guest-${name}--incoming.log 2>/dev/null`,
+    (x) => reads(x.stdout).length > 0,
+    timeoutMs,
+    `guest ${name} re-reading its disk on host ${h.name} after tick ${after}`,
+  );
+  const bad = reads(r.stdout).find((m) => m[1] !== sha);
+  if (bad) throw new Error(`host ${h.name}: guest ${name} read sha256 ${bad[1]} at tick ${bad[2]}, expected ${sha}`);
+  return Math.max(...reads(r.stdout).map((m) => Number(m[2])));
 }
