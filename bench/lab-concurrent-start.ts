@@ -30,8 +30,11 @@
 // Options: --rounds=N (per script, default 5), --guests=N (default 16), --guest-mem=MiB (96),
 // --dom0-mem=MiB (3072), --host-mem=MiB (5120), --paused (`xl create -p`: guests built but
 // never run), --no-single (skip the one-guest context rounds), --until=HH:MM (UTC: no new pair of
-// rounds that would end later, at the last pair's pace).
+// rounds that would end later, at the last pair's pace), --dom0-vcpus=N (host A's qemu -smp N and
+// Xen dom0_max_vcpus=N, default 1; host B keeps 1), --append (append this run's report to the
+// results file as a new section instead of rewriting it).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Lab, REPO_ROOT } from '../test/lab/lib/lab';
 import { guestConfig, resourceConfig, type ResourceSpec } from '../test/lab/lib/drbd';
@@ -48,6 +51,8 @@ const DOM0_MEM = Number(opt('dom0-mem', '3072'));
 const HOST_MEM = Number(opt('host-mem', '5120'));
 const PAUSED = opt('paused', '') === 'true';
 const SINGLE = opt('no-single', '') !== 'true';
+const DOM0_VCPUS = Number(opt('dom0-vcpus', '1'));
+const APPEND = opt('append', '') === 'true';
 // --until=HH:MM (UTC): start no further pair of rounds that would, at the last pair's pace, end later.
 const UNTIL = opt('until', '');
 const OUT = path.join(REPO_ROOT, 'bench', 'results', 'lab-concurrent-start.md');
@@ -244,7 +249,7 @@ async function main(): Promise<number> {
   const notes: string[] = [];
   let lab: Lab | undefined;
   try {
-    lab = await Lab.start({ script: 'dist', log, payloadBytes: 64 * 1024, memMiB: { A: HOST_MEM }, dom0MemMiB: { A: DOM0_MEM } });
+    lab = await Lab.start({ script: 'dist', log, payloadBytes: 64 * 1024, memMiB: { A: HOST_MEM }, dom0MemMiB: { A: DOM0_MEM }, dom0Vcpus: { A: DOM0_VCPUS } });
     const { A, B } = lab.hosts;
 
     // ---- 16 resources r0..r15 (minor i, port 7789+i, 4 MiB loop file), both hosts.
@@ -348,10 +353,10 @@ async function main(): Promise<number> {
   const med = (rs: Round[], k: 'createMs' | 'destroyMs' | 'secondaryMs' | 'upMs' | 'memMinMiB') => median(rs.map((r) => r[k]));
   const ratio = (k: 'createMs' | 'destroyMs' | 'secondaryMs' | 'upMs') => med(okMany('dist'), k) / med(okMany('debian'), k);
   const perGuest = (rs: Round[]) => rs.flatMap((r) => r.perGuestCreate.filter((g) => g.rc === 0).map((g) => g.ms));
-  const cmd =
-    '`npm run bench:lab-many` (= `npm run build && tsx bench/lab-concurrent-start.ts`)' +
-    (process.argv.length > 2 ? `, arguments \`${process.argv.slice(2).join(' ')}\`` : '') +
-    (process.env.LAB_DIST_DIR ? `, \`LAB_DIST_DIR=${process.env.LAB_DIST_DIR}\`` : '');
+  const args = process.argv.slice(2).join(' ');
+  const cmd = process.env.LAB_DIST_DIR
+    ? `\`LAB_DIST_DIR=${process.env.LAB_DIST_DIR} npx tsx bench/lab-concurrent-start.ts${args ? ' ' + args : ''}\` (a copy of dist/ from \`npm run build\`; \`npm run bench:lab-many\` = \`npm run build && tsx bench/lab-concurrent-start.ts\`)`
+    : '`npm run bench:lab-many` (= `npm run build && tsx bench/lab-concurrent-start.ts`)' + (args ? `, arguments \`${args}\`` : '');
   const rowsSummary: string[] = [];
   for (const v of VARIANTS) {
     const all = many(v);
@@ -377,7 +382,9 @@ async function main(): Promise<number> {
     '',
     `- Date: ${date}`,
     `- Command: ${cmd}`,
-    `- Where: dom0 of lab host A (Xen 4.17, Debian 12 dom0 with ${DOM0_MEM} MiB, DRBD 8.4.11, qemu TCG, **1 vCPU** shared by dom0 and every guest), host A's qemu with ${HOST_MEM} MiB. ` +
+    `- Where: dom0 of lab host A (Xen 4.17, Debian 12 dom0 with ${DOM0_MEM} MiB, DRBD 8.4.11, qemu TCG, **${DOM0_VCPUS} vCPU${DOM0_VCPUS === 1 ? '' : 's'}** shared by dom0 and every guest` +
+      (DOM0_VCPUS === 1 ? '' : ` (qemu \`-smp ${DOM0_VCPUS}\`, one host thread each; Xen \`dom0_max_vcpus=${DOM0_VCPUS}\`; host B keeps 1; the runner has ${os.cpus().length} cores for both hosts)`) +
+      `), host A's qemu with ${HOST_MEM} MiB. ` +
       `${N} resources r0..r${N - 1} (${RES_MIB} MiB each, protocol C) connected to host B, UpToDate/UpToDate, Secondary/Secondary before every round.`,
     `- Guests: ${N} PVH domUs, ${GUEST_MEM} MiB, 1 vCPU, Debian's 6.1 kernel + the lab's busybox initramfs (they boot, find xvda, idle); guest csI's only disk is on rI. ` +
       (PAUSED ? 'Created paused (`xl create -p`): built and their disks attached (hotplug `add`), never run.' : 'Started normally (not paused): later creates run while the first guests boot.'),
@@ -411,7 +418,9 @@ async function main(): Promise<number> {
       : ['No failures: every round created all guests, promoted all resources and demoted them again.', '']),
   ].join('\n');
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
-  fs.writeFileSync(OUT, md);
+  // --append: earlier results stay; this run becomes a section of its own (headings one level down).
+  if (APPEND && fs.existsSync(OUT)) fs.appendFileSync(OUT, '\n---\n\n' + md.replace(/^#/gm, '##'));
+  else fs.writeFileSync(OUT, md);
   console.log(md);
   console.log(`\nwritten: ${path.relative(REPO_ROOT, OUT)}`);
   return VARIANTS.every((v) => okMany(v).length > 0) ? 0 : 1;

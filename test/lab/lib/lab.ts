@@ -85,6 +85,12 @@ export interface LabOptions {
   memMiB?: Partial<Record<HostName, number>>;
   /** dom0's memory per host in MiB (Xen's dom0_mem=N,max:N; default 1024). */
   dom0MemMiB?: Partial<Record<HostName, number>>;
+  /**
+   * dom0's vCPUs per host (default 1): qemu `-smp N` (so Xen sees N physical CPUs; guests share
+   * them) and Xen's `dom0_max_vcpus=N`. Under TCG each emulated CPU is a host thread: more than
+   * the runner's cores in total (both hosts) only slows everything down.
+   */
+  dom0Vcpus?: Partial<Record<HostName, number>>;
 }
 
 export interface Manifest {
@@ -519,6 +525,8 @@ export class Lab {
 
   private qemuArgs(host: Host, initrd: string): string[] {
     const m = this.manifest;
+    const vcpus = this.opts.dom0Vcpus?.[host.name] ?? 1;
+    if (!Number.isInteger(vcpus) || vcpus < 1) throw new Error(`dom0Vcpus for host ${host.name}: ${vcpus} is not a positive integer`);
     const repl =
       host.name === 'A'
         ? `socket,id=repl,listen=127.0.0.1:${this.replPort}`
@@ -527,13 +535,13 @@ export class Lab {
       '-name', `xen-drbd-lab-${host.name}`,
       '-accel', 'tcg',
       '-cpu', qemuCpu(),
-      '-smp', '1',
+      '-smp', String(vcpus),
       '-m', String(this.opts.memMiB?.[host.name] ?? 2048),
       '-nodefaults',
       '-display', 'none',
       '-no-reboot',
       '-kernel', m.LAB_XEN!,
-      '-append', `console=com1 com1=115200,8n1 dom0_mem=${this.opts.dom0MemMiB?.[host.name] ?? 1024}M,max:${this.opts.dom0MemMiB?.[host.name] ?? 1024}M dom0_max_vcpus=1 noreboot`,
+      '-append', `console=com1 com1=115200,8n1 dom0_mem=${this.opts.dom0MemMiB?.[host.name] ?? 1024}M,max:${this.opts.dom0MemMiB?.[host.name] ?? 1024}M dom0_max_vcpus=${vcpus} noreboot`,
       '-initrd', `${m.LAB_VMLINUZ} console=hvc0 earlyprintk=xen,${initrd}`,
       '-serial', `file:${host.serialPath}`,
       '-netdev', repl,
