@@ -1,5 +1,6 @@
 // The built dist/block-drbd run as libxl runs it, against a test xenstored and the DRBD stand-in.
 // The qemu lab repeats these against real Xen and DRBD (test/lab/scenarios).
+import { writeFileSync } from 'node:fs';
 import { HEALTHY, HotplugHost, PEER, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
 
@@ -187,4 +188,45 @@ describe('block-drbd contract errors', () => {
     expect(r.stderr).toMatch(/XENBUS_PATH is not set/);
     expect(host.drbdCalls()).toEqual([]);
   });
+});
+
+// libxl's 40 s run starts at its fork: a Node start delayed by a starved dom0 spends the budget.
+describe('block-drbd on a dom0 short of CPU', () => {
+  const policy = '{"budgetSeconds": 10, "promotableWaitSeconds": 5}';
+
+  it('counts the delayed start against the budget and, too late to promote safely, changes nothing', async () => {
+    host = new HotplugHost({ slowStartMs: 6000 });
+    await host.start({ r0: HEALTHY });
+    writeFileSync(host.policyPath, policy);
+    const be = host.addBackend(3, 51712, 'r0');
+    const r = await host.run('add', be);
+    expect(r.code).toBe(1);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(
+      /^r0: not promoted: \d+\.\d s of this run's 10 s budget are gone \(start-up and waits took them: is dom0 short of CPU\?\), and \d\.\d s is too little to promote and, if needed, undo it before libxl kills the script at 40 s\. Nothing was changed; start the domain again\.$/,
+    );
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.roleChanges()).toEqual([]);
+    expect(host.ledger('r0')).toBeUndefined();
+    expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
+  }, 30_000);
+
+  it('promotes when the delayed start leaves enough of the budget', async () => {
+    host = new HotplugHost({ slowStartMs: 1000 });
+    await host.start({ r0: HEALTHY });
+    writeFileSync(host.policyPath, policy);
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Primary');
+  });
+
+  it('a late remove still demotes: giving the device back needs no reserve', async () => {
+    await startHost();
+    writeFileSync(host.policyPath, policy);
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    host.slowStartMs = 8000;
+    const r = await host.libxlRemove(be);
+    expect(r.code).toBe(0);
+    expect(host.resource('r0').role).toBe('Secondary');
+  }, 30_000);
 });

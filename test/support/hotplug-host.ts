@@ -52,11 +52,23 @@ export interface HostOptions {
    * wrapper tools are installed).
    */
   readonly drbdsetup84?: boolean;
+  /**
+   * Holds each block-drbd process this long before its bundle runs (a preload through
+   * NODE_OPTIONS), as a dom0 short of CPU delays Node's start: the run's budget counts it.
+   */
+  readonly slowStartMs?: number;
 }
+
+const SLOW_START = join(__dirname, 'slow-start.cjs');
 
 export class HotplugHost {
   readonly dir = mkdtempSync(join(tmpdir(), 'block-drbd-'));
-  constructor(private readonly options: HostOptions = {}) {}
+  /** See HostOptions.slowStartMs; a test may change it between runs. */
+  slowStartMs: number | undefined;
+
+  constructor(private readonly options: HostOptions = {}) {
+    this.slowStartMs = options.slowStartMs;
+  }
   readonly xenstored = new TestXenstored(join(this.dir, 'xenstored.sock'));
   readonly statePath = join(this.dir, 'drbd-state.json');
   /** Absent unless a test writes it: block-drbd then runs on the defaults. */
@@ -119,6 +131,10 @@ export class HotplugHost {
       XENBUS_BASE_PATH: 'backend',
     };
     if (backendPath !== undefined) env.XENBUS_PATH = backendPath;
+    if (this.slowStartMs !== undefined) {
+      env.NODE_OPTIONS = `--require ${SLOW_START}`;
+      env.SLOW_START_MS = String(this.slowStartMs);
+    }
     return env;
   }
 

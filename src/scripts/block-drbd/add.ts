@@ -61,6 +61,11 @@ export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
   }
 }
 
+// What a promotion needs left of the run's budget: the promotion itself and, if a later step fails,
+// its undo. A run that gets here later than that (its start delayed on a dom0 short of CPU) refuses
+// before promoting rather than be SIGKILLed by libxl with the resource Primary.
+const PROMOTE_RESERVE_MS = 5000;
+
 async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
   const { ref, incomingMigration } = disk;
   const mode = p.policy.migrationMode;
@@ -71,7 +76,7 @@ async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
     // Only this mode needs the config's word, and only on the migration path.
     twoPrimariesConfigured: incomingMigration && mode === 'require-configured' ? await twoPrimariesInConfig(p, ref) : undefined,
   };
-  const waitUntil = p.deadline.within(p.policy.promotableWaitSeconds * 1000);
+  const waitUntil = p.deadline.leaving(PROMOTE_RESERVE_MS).within(p.policy.promotableWaitSeconds * 1000);
   for (;;) {
     const lock = await p.lock();
     try {
@@ -83,6 +88,7 @@ async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
         const named = peerName === undefined ? decision : planAdd(state, { ...ctx, peerName });
         return failed(named.kind === 'refuse' ? named.reason : decision.reason);
       }
+      if (decision.kind === 'promote' && p.deadline.remainingMs() < PROMOTE_RESERVE_MS) return tooLateToPromote(disk, p);
       if (decision.kind !== 'wait') return await takeDevice(disk, p, decision);
       if (waitUntil.expired()) {
         return failed(
@@ -95,6 +101,16 @@ async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
     }
     await waitUntil.sleep(POLL_MS);
   }
+}
+
+function tooLateToPromote(disk: Disk, p: Ports): Outcome {
+  const leftS = (p.deadline.remainingMs() / 1000).toFixed(1);
+  const usedS = (p.policy.budgetSeconds - p.deadline.remainingMs() / 1000).toFixed(1);
+  return failed(
+    `${formatRef(disk.ref)}: not promoted: ${usedS} s of this run's ${p.policy.budgetSeconds} s budget are gone ` +
+      `(start-up and waits took them: is dom0 short of CPU?), and ${leftS} s is too little to promote and, if needed, ` +
+      `undo it before libxl kills the script at 40 s. Nothing was changed; start the domain again.`,
+  );
 }
 
 async function takeDevice(
