@@ -91,10 +91,10 @@ export function decideActivate(input: ActivateInput): ActivateDecision {
   // guest runs here, so this host activates before the source deactivates.
   const own = activationsOf(vdi.smConfig);
   const elsewhere = own.filter((a) => a.host !== host && (a.mode === 'RW' || writable));
-  const ownSplit =
-    writable &&
-    elsewhere.length > 0 &&
-    elsewhere.every((a) => input.vms.some((vm) => isMigrating(vm, a.host, host)) && input.vms.every((vm) => vm.residentOn !== a.host || isMigrating(vm, a.host, host)));
+  // Every VM of this VDI resident on `from` is moving here, and at least one is.
+  const allMovingHereFrom = (from: string) =>
+    input.vms.some((vm) => isMigrating(vm, from, host)) && input.vms.every((vm) => vm.residentOn !== from || isMigrating(vm, from, host));
+  const ownSplit = writable && elsewhere.length > 0 && elsewhere.every((a) => allMovingHereFrom(a.host));
   const first = elsewhere[0];
   if (first !== undefined && !ownSplit) {
     return refuse('VDIInUse', `VDI ${vdi.uuid} is active ${first.mode} on host ${name(first.host)}`);
