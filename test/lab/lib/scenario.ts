@@ -22,9 +22,15 @@ const log = (l: string) => process.stdout.write(l + '\n');
 /**
  * Registers beforeAll/afterAll that boot the lab and create the given resources. Returns a
  * getter for the context (valid inside tests). `options` is read at boot, so it may use what an
- * earlier beforeAll set up (e.g. the XenAPI simulator's port).
+ * earlier beforeAll set up (e.g. the XenAPI simulator's port). Each host's xen-hotplug.log, and
+ * its copy of every file in `collect`, is saved to the run dir (host<X>.<name>) before the lab stops.
  */
-export function useLab(scenario: string, resources: ResourceSpec[] = [R0], options: () => Pick<LabOptions, 'xapiPort'> = () => ({})): () => ScenarioContext {
+export function useLab(
+  scenario: string,
+  resources: ResourceSpec[] = [R0],
+  options: () => Pick<LabOptions, 'xapiPort'> = () => ({}),
+  collect: readonly string[] = [],
+): () => ScenarioContext {
   let ctx: ScenarioContext | undefined;
   const notes: Record<string, string> = {};
   const started = Date.now();
@@ -47,6 +53,7 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
         for (const h of [ctx.A, ctx.B]) {
           if (h.alive) {
             fs.writeFileSync(path.join(ctx.lab.runDir, `host${h.name}.hotplug.log`), await hotplugLog(h).catch((e) => String(e)));
+            for (const f of collect) fs.writeFileSync(path.join(ctx.lab.runDir, `host${h.name}.${path.basename(f)}`), (await h.run(`cat ${f}`)).stdout);
           }
         }
       } catch {

@@ -9,6 +9,7 @@ import { SR_UUID, driverParams, poolDb, type CallOptions, type DriverPool, type 
 import { startXapiSim, type XapiSim } from '../../support/xapi-sim';
 import { R0, guestResults, waitGuestDone, xlCreate, xlError, type ResourceSpec } from './drbd';
 import type { Host, Lab, RunResult } from './lab';
+import { useLab, type ScenarioContext } from './scenario';
 
 /** xapi's PATH for its plugins (research §1.1): nothing else in the driver's environment but ORIGINATOR. */
 export const XAPI_PATH = '/sbin:/usr/sbin:/bin:/usr/bin';
@@ -226,4 +227,29 @@ export async function waitGuestReads(h: Host, name: string, sha: string, after =
   const bad = reads(r.stdout).find((m) => m[1] !== sha);
   if (bad) throw new Error(`host ${h.name}: guest ${name} read sha256 ${bad[1]} at tick ${bad[2]}, expected ${sha}`);
   return Math.max(...reads(r.stdout).map((m) => Number(m[2])));
+}
+
+/**
+ * An SR scenario's set-up: the XenAPI simulator (started before the lab boots: its port is forwarded
+ * into each dom0), the lab with the SR's resource, each dom0 bridged to the simulator with its LVM
+ * configured (checked), each host's SMlog kept in the run dir. Returns getters for both.
+ */
+export function useSrLab(name: string): { pool: () => LabSrPool; lab: () => ScenarioContext } {
+  let started: LabSrPool | undefined;
+  const pool = (): LabSrPool => {
+    if (started === undefined) throw new Error('the XenAPI simulator did not start (see beforeAll)');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await LabSrPool.start();
+  });
+  afterAll(() => started?.stop());
+  const lab = useLab(name, [SR_RESOURCE], () => ({ xapiPort: pool().port }), ['/var/log/SMlog']);
+  beforeAll(async () => {
+    const { lab: l, A, B } = lab();
+    await pool().connect(l);
+    // LVM sees the PV through DRBD only, and works without udev (configureLvm says why).
+    for (const h of [A, B]) expect({ host: h.name, config: await configureLvm(h) }).toEqual({ host: h.name, config: LAB_LVM_CONFIG });
+  }, 120_000);
+  return { pool, lab };
 }

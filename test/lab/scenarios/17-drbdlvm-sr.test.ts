@@ -4,10 +4,8 @@
 // LVM sees only /dev/drbd0, not the loop device under it. A is the pool master. Steps build on each
 // other: SR, a VDI used by a VM on B, a second VM refused on A, XenMotion B → A, shutdown, destroy.
 // No domU: a VM's disk is its LV, written and read with dd in dom0.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { useLab, stepLog } from '../lib/scenario';
-import { LAB_LVM_CONFIG, LabSrPool, SR_RESOURCE, SR_VG, configureLvm, lvs, sha256Of } from '../lib/sr-lab';
+import { stepLog } from '../lib/scenario';
+import { SR_RESOURCE, SR_VG, lvs, sha256Of, useSrLab } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
 import { HOST_REF, SR_REF, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrate, vmShutdown, vmStart } from '../../support/sr-sequencer';
@@ -15,15 +13,8 @@ import { addVm, srCreate, vdiCreate, vmMigrate, vmShutdown, vmStart } from '../.
 const NAME = 'drbdlvm-sr';
 const MiB = 1024 * 1024;
 
-let pool: LabSrPool;
-// Before useLab's beforeAll: the lab boots with the simulator's port forwarded into each dom0.
-beforeAll(async () => {
-  pool = await LabSrPool.start();
-});
-afterAll(() => pool?.stop());
-
 // 160 MiB: the 4 MiB MGT, a 64 MiB and a 32 MiB VDI, with room to spare.
-const lab = useLab(NAME, [SR_RESOURCE], () => ({ xapiPort: pool.port }));
+const { pool, lab } = useSrLab(NAME);
 
 /** The LV's state letter (5th lv_attr character): 'a' active, '-' inactive. */
 async function lvState(h: Host, lv: string): Promise<string> {
@@ -37,21 +28,9 @@ let vm1: string;
 let pattern: string;
 
 describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
-  beforeAll(async () => {
-    const { lab: l, A, B } = lab();
-    await pool.connect(l);
-    // LVM sees the PV through DRBD only, and works without udev (configureLvm says why).
-    for (const h of [A, B]) expect({ host: h.name, config: await configureLvm(h) }).toEqual({ host: h.name, config: LAB_LVM_CONFIG });
-  }, 120_000);
-
-  afterAll(async () => {
-    const { lab: l } = lab();
-    for (const h of Object.values(l.hosts)) if (h.alive) writeFileSync(join(l.runDir, `host${h.name}.SMlog`), (await h.run('cat /var/log/SMlog')).stdout);
-  });
-
   test('sr_create on A, sr_attach on both: Primary on both, the VG and an inactive MGT on both', async () => {
     const { A, B, note } = lab();
-    expect(outcomes(await srCreate(pool))).toEqual(['A sr_create ok', 'A sr_attach ok', 'B sr_attach ok', 'A sr_update ok']);
+    expect(outcomes(await srCreate(pool()))).toEqual(['A sr_create ok', 'A sr_attach ok', 'B sr_attach ok', 'A sr_update ok']);
     const roles = { A: (await A.sh('drbdadm role r0')).trim(), B: (await B.sh('drbdadm role r0')).trim() };
     note('roles after sr_attach', JSON.stringify(roles));
     expect(roles).toEqual({ A: 'Primary/Primary', B: 'Primary/Primary' });
@@ -61,7 +40,7 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     }
     const vgSize = (await A.sh(`vgs --noheadings --units b --nosuffix -o vg_size ${SR_VG}`)).trim();
     stepLog(NAME, `roles ${JSON.stringify(roles)}; VG ${SR_VG} ${vgSize} B; MGT -wi------- on both`);
-    expect(pool.sim.db.SR[SR_REF]?.physical_size).toBe(vgSize);
+    expect(pool().sim.db.SR[SR_REF]?.physical_size).toBe(vgSize);
     // Primary on both hosts with no VM is how the SR works: xen-drbd status must not call it unsafe.
     for (const h of [A, B]) {
       const status = await h.run('node /lab/dist/xen-drbd status --json');
@@ -77,22 +56,22 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
 
   test('vdi_create 64 MiB on A: the LV shows on B, inactive, without a refresh', async () => {
     const { A, B } = lab();
-    const { step, vdi } = await vdiCreate(pool, 64n * BigInt(MiB), 'disk1');
+    const { step, vdi } = await vdiCreate(pool(), 64n * BigInt(MiB), 'disk1');
     expect(outcome(step)).toBe('ok');
     vdi1 = vdi as Vdi;
-    expect(pool.sim.db.VDI[vdi1.ref]?.virtual_size).toBe(String(64 * MiB));
+    expect(pool().sim.db.VDI[vdi1.ref]?.virtual_size).toBe(String(64 * MiB));
     for (const h of [A, B]) expect({ host: h.name, lv: (await lvs(h))[`LV-${vdi1.uuid}`] }).toEqual({ host: h.name, lv: { attr: '-wi-------', bytes: 64 * MiB } });
   });
 
   test('VM start on B: the LV is active on B only, sm-config host_<B>=RW; a 4 MiB pattern written there', async () => {
     const { B, A, note } = lab();
-    vm1 = addVm(pool, vdi1);
-    expect(outcomes(await vmStart(pool, vm1, 'B'))).toEqual(['B vdi_epoch_begin ok', 'B vdi_attach ok', 'B vdi_activate ok']);
+    vm1 = addVm(pool(), vdi1);
+    expect(outcomes(await vmStart(pool(), vm1, 'B'))).toEqual(['B vdi_epoch_begin ok', 'B vdi_attach ok', 'B vdi_activate ok']);
     const lvPath = `/dev/${SR_VG}/LV-${vdi1.uuid}`;
-    const attach = pool.steps.find((s) => s.command === 'vdi_attach' && s.host === 'B');
+    const attach = pool().steps.find((s) => s.command === 'vdi_attach' && s.host === 'B');
     expect(attach?.response).toEqual({ kind: 'result', value: expect.objectContaining({ params: lvPath, params_nbd: '' }) });
     expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: '-', B: 'a' });
-    expect(pool.sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.B}`]: 'RW' });
+    expect(pool().sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.B}`]: 'RW' });
     pattern = (await B.sh(`dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 status=none && dd if=/tmp/pattern of=${lvPath} bs=1M oflag=direct conv=fsync status=none && sha256sum /tmp/pattern`)).split(' ')[0]!;
     expect(await sha256Of(B, lvPath, 4 * MiB)).toBe(pattern);
     note('pattern sha256', pattern);
@@ -100,24 +79,24 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
 
   test("another VM's start on A is refused with 5106 naming host B; its LV stays inactive on A", async () => {
     const { A, note } = lab();
-    const { step, vdi } = await vdiCreate(pool, 32n * BigInt(MiB), 'disk2');
+    const { step, vdi } = await vdiCreate(pool(), 32n * BigInt(MiB), 'disk2');
     expect(outcome(step)).toBe('ok');
     const vdi2 = vdi as Vdi;
-    const steps = await vmStart(pool, addVm(pool, vdi2), 'A');
+    const steps = await vmStart(pool(), addVm(pool(), vdi2), 'A');
     expect(outcomes(steps)).toEqual(['A vdi_epoch_begin ok', 'A vdi_attach ok', 'A vdi_activate 5106', 'A vdi_detach ok', 'A vdi_epoch_end ok']);
     const why = faultText(steps[2]);
     note('5106', why);
     stepLog(NAME, `refused on A: ${why}`);
     expect(why).toMatch(new RegExp(`refusing a VM start on host alpha: VDIs of this SR are active RW on host bravo \\(VDI ${vdi1.uuid}\\)`));
     expect(await lvState(A, `LV-${vdi2.uuid}`)).toBe('-');
-    expect(pool.sim.db.VDI[vdi2.ref]?.sm_config).toEqual({ vdi_type: 'aio' });
+    expect(pool().sim.db.VDI[vdi2.ref]?.sm_config).toEqual({ vdi_type: 'aio' });
   });
 
   test('XenMotion B → A: the LV moves, A reads the pattern B wrote', async () => {
     const { A, B, note } = lab();
-    expect(outcomes(await vmMigrate(pool, vm1, 'A'))).toEqual(['B vdi_deactivate ok', 'A vdi_attach ok', 'A vdi_activate ok', 'B vdi_detach ok']);
+    expect(outcomes(await vmMigrate(pool(), vm1, 'A'))).toEqual(['B vdi_deactivate ok', 'A vdi_attach ok', 'A vdi_activate ok', 'B vdi_detach ok']);
     expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: 'a', B: '-' });
-    expect(pool.sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
+    expect(pool().sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
     const onA = await sha256Of(A, `/dev/${SR_VG}/LV-${vdi1.uuid}`, 4 * MiB);
     note('sha256 read on A', onA);
     expect(onA).toBe(pattern);
@@ -125,21 +104,21 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
 
   test('VM shutdown on A: the LV inactive on both, no host_ key left', async () => {
     const { A, B } = lab();
-    expect(outcomes(await vmShutdown(pool, vm1))).toEqual(['A vdi_deactivate ok', 'A vdi_detach ok', 'A vdi_epoch_end ok']);
+    expect(outcomes(await vmShutdown(pool(), vm1))).toEqual(['A vdi_deactivate ok', 'A vdi_detach ok', 'A vdi_epoch_end ok']);
     expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: '-', B: '-' });
-    expect(pool.sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio' });
+    expect(pool().sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio' });
   });
 
   test('sr_delete with VDIs is refused (39); after vdi_delete and sr_detach on both: Secondary; then the VG is gone and A is Secondary again', async () => {
     const { A, B, note } = lab();
-    expect(outcome(await pool.call('A', 'sr_delete'))).toBe('39');
-    for (const [ref, v] of Object.entries(pool.sim.db.VDI)) expect(outcome(await pool.call('A', 'vdi_delete', { vdi: { ref, uuid: v.uuid } }))).toBe('ok');
-    expect(outcomes([await pool.call('B', 'sr_detach'), await pool.call('A', 'sr_detach')])).toEqual(['B sr_detach ok', 'A sr_detach ok']);
+    expect(outcome(await pool().call('A', 'sr_delete'))).toBe('39');
+    for (const [ref, v] of Object.entries(pool().sim.db.VDI)) expect(outcome(await pool().call('A', 'vdi_delete', { vdi: { ref, uuid: v.uuid } }))).toBe('ok');
+    expect(outcomes([await pool().call('B', 'sr_detach'), await pool().call('A', 'sr_detach')])).toEqual(['B sr_detach ok', 'A sr_detach ok']);
     const roles = { A: (await A.sh('drbdadm role r0')).trim(), B: (await B.sh('drbdadm role r0')).trim() };
     note('roles after sr_detach', JSON.stringify(roles));
     expect(roles).toEqual({ A: 'Secondary/Secondary', B: 'Secondary/Secondary' });
     // xapi's destroy: a temporary attach on the master, then sr_delete.
-    expect(outcomes([await pool.call('A', 'sr_attach'), await pool.call('A', 'sr_delete')])).toEqual(['A sr_attach ok', 'A sr_delete ok']);
+    expect(outcomes([await pool().call('A', 'sr_attach'), await pool().call('A', 'sr_delete')])).toEqual(['A sr_attach ok', 'A sr_delete ok']);
     // xapi sends no sr_detach after a delete that worked: the delete takes back the temporary attach's promotion.
     const after = { A: (await A.sh('drbdadm role r0')).trim(), B: (await B.sh('drbdadm role r0')).trim() };
     note('roles after sr_delete', JSON.stringify(after));

@@ -9,12 +9,10 @@
 //   recovery the 5103 text gives, then XenMotion works (B, left Secondary by the recovery, is
 //   promoted by its vdi_attach) and B reads what A wrote.
 // No domU: a VM's disk is its LV, written and read with dd in dom0.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { LOCK_KEY } from '../../../src/xapi-sr/activation-lock';
 import { waitUpToDate } from '../lib/drbd';
-import { useLab, stepLog } from '../lib/scenario';
-import { LAB_LVM_CONFIG, LabSrPool, SR_RESOURCE, SR_VG, configureLvm, lvs, sha256Of, startDriverCall } from '../lib/sr-lab';
+import { stepLog } from '../lib/scenario';
+import { SR_VG, lvs, sha256Of, startDriverCall, useSrLab } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
 import { HOST_REF, SR_REF, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrate } from '../../support/sr-sequencer';
@@ -22,14 +20,8 @@ import { addVm, srCreate, vdiCreate, vmMigrate } from '../../support/sr-sequence
 const NAME = 'drbdlvm-sr-failures';
 const MiB = 1024 * 1024;
 
-let pool: LabSrPool;
-beforeAll(async () => {
-  pool = await LabSrPool.start();
-});
-afterAll(() => pool?.stop());
-
 // 160 MiB: the 4 MiB MGT, disk1 32 MiB grown to 48 MiB, disk2 16 MiB, room for more.
-const lab = useLab(NAME, [SR_RESOURCE], () => ({ xapiPort: pool.port }));
+const { pool, lab } = useSrLab(NAME);
 
 /** lv_attr of one LV: [4] 'a' active / '-' inactive, [5] 'o' open. */
 async function lvAttr(h: Host, vdi: Vdi): Promise<string> {
@@ -49,8 +41,8 @@ async function drbd(h: Host): Promise<{ role: string; cstate: string; dstate: st
   return { role: role!, cstate: cstate!, dstate: dstate! };
 }
 
-const smConfig = (vdi: Vdi) => pool.sim.db.VDI[vdi.ref]?.sm_config;
-const srSmConfig = () => pool.sim.db.SR[SR_REF]?.sm_config;
+const smConfig = (vdi: Vdi) => pool().sim.db.VDI[vdi.ref]?.sm_config;
+const srSmConfig = () => pool().sim.db.SR[SR_REF]?.sm_config;
 
 let disk1: Vdi;
 let disk2: Vdi;
@@ -63,28 +55,22 @@ let standAloneText: string;
 
 describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
   beforeAll(async () => {
-    const { lab: l, A, B } = lab();
-    await pool.connect(l);
-    for (const h of [A, B]) expect({ host: h.name, config: await configureLvm(h) }).toEqual({ host: h.name, config: LAB_LVM_CONFIG });
-    expect(outcomes(await srCreate(pool))).toEqual(['A sr_create ok', 'A sr_attach ok', 'B sr_attach ok', 'A sr_update ok']);
-    const created = [await vdiCreate(pool, 32n * BigInt(MiB), 'disk1'), await vdiCreate(pool, 16n * BigInt(MiB), 'disk2')];
+    const { B } = lab();
+    expect(outcomes(await srCreate(pool()))).toEqual(['A sr_create ok', 'A sr_attach ok', 'B sr_attach ok', 'A sr_update ok']);
+    const created = [await vdiCreate(pool(), 32n * BigInt(MiB), 'disk1'), await vdiCreate(pool(), 16n * BigInt(MiB), 'disk2')];
     expect(created.map((c) => outcome(c.step))).toEqual(['ok', 'ok']);
     [disk1, disk2] = created.map((c) => c.vdi as Vdi) as [Vdi, Vdi];
-    vm1 = addVm(pool, disk1);
-    addVm(pool, disk2);
+    vm1 = addVm(pool(), disk1);
+    addVm(pool(), disk2);
     replNic = (await B.sh(`ip -o -4 addr show to 10.99.0.0/24 | awk '{print $2}'`)).trim();
     expect(replNic).toMatch(/^\w+$/);
   }, 180_000);
 
-  afterAll(async () => {
-    const { lab: l } = lab();
-    for (const h of Object.values(l.hosts)) if (h.alive) writeFileSync(join(l.runDir, `host${h.name}.SMlog`), (await h.run('cat /var/log/SMlog')).stdout);
-  });
 
   test('sr_attach on a host without the DRBD resource (device-config:resource=r7 on B) fails 5100 naming the host; nothing changes', async () => {
     const { B, note } = lab();
     const before = await drbd(B);
-    const step = await pool.call('B', 'sr_attach', { extra: { device_config: { SRmaster: 'false', resource: 'r7', backend: 'blkback' } } });
+    const step = await pool().call('B', 'sr_attach', { extra: { device_config: { SRmaster: 'false', resource: 'r7', backend: 'blkback' } } });
     note('5100', faultText(step));
     expect(outcome(step)).toBe('5100');
     expect(faultText(step)).toMatch(/host bravo: .*r7.*leave it unplugged/);
@@ -94,15 +80,15 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
 
   test('vdi_resize 32 → 48 MiB on the master: lvs shows 48 MiB on both hosts, xapi the same, the first 4 MiB intact', async () => {
     const { A, B, note } = lab();
-    expect(outcome(await pool.call('A', 'vdi_activate', { vdi: disk1, args: ['true'] }))).toBe('ok');
+    expect(outcome(await pool().call('A', 'vdi_activate', { vdi: disk1, args: ['true'] }))).toBe('ok');
     pattern = (await A.sh(`dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 status=none && dd if=/tmp/pattern of=${lvPath(disk1)} bs=1M oflag=direct conv=fsync status=none && sha256sum /tmp/pattern`)).split(' ')[0]!;
     note('pattern sha256', pattern);
-    expect(outcome(await pool.call('A', 'vdi_deactivate', { vdi: disk1 }))).toBe('ok');
-    const resize = await pool.call('A', 'vdi_resize', { vdi: disk1, args: [String(48 * MiB)] });
+    expect(outcome(await pool().call('A', 'vdi_deactivate', { vdi: disk1 }))).toBe('ok');
+    const resize = await pool().call('A', 'vdi_resize', { vdi: disk1, args: [String(48 * MiB)] });
     expect(resize.response).toEqual({ kind: 'result', value: { uuid: disk1.uuid, location: disk1.uuid } });
     for (const h of [A, B]) expect({ host: h.name, lv: (await lvs(h))[`LV-${disk1.uuid}`] }).toEqual({ host: h.name, lv: { attr: '-wi-------', bytes: 48 * MiB } });
-    expect(pool.sim.db.VDI[disk1.ref]).toMatchObject({ virtual_size: String(48 * MiB), physical_utilisation: String(48 * MiB) });
-    expect(outcome(await pool.call('A', 'vdi_activate', { vdi: disk1, args: ['true'] }))).toBe('ok');
+    expect(pool().sim.db.VDI[disk1.ref]).toMatchObject({ virtual_size: String(48 * MiB), physical_utilisation: String(48 * MiB) });
+    expect(outcome(await pool().call('A', 'vdi_activate', { vdi: disk1, args: ['true'] }))).toBe('ok');
     expect(Number((await A.sh(`blockdev --getsize64 ${lvPath(disk1)}`)).trim())).toBe(48 * MiB);
     expect(await sha256Of(A, lvPath(disk1), 4 * MiB)).toBe(pattern);
     stepLog(NAME, `resized to ${48 * MiB} B; pattern intact`);
@@ -113,7 +99,7 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     // setsid execs in place (a background job is no group leader): $! is the holder's pid.
     const holder = (await A.sh(`setsid sleep 600 < ${lvPath(disk1)} > /dev/null 2>&1 & echo $!`)).trim();
     await A.waitFor(`lvs --noheadings -o lv_attr ${SR_VG}/LV-${disk1.uuid}`, (r) => r.stdout.trim()[5] === 'o', 30_000, 'the LV open');
-    const step = await pool.call('A', 'vdi_deactivate', { vdi: disk1 });
+    const step = await pool().call('A', 'vdi_deactivate', { vdi: disk1 });
     note('53', faultText(step));
     expect(outcome(step)).toBe('53');
     expect(faultText(step)).toMatch(/^Logical Volume unmount\/deactivate error \[opterr=host alpha: .*in use/);
@@ -121,15 +107,15 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
     await A.sh(`kill ${holder}`);
     await A.waitFor(`lvs --noheadings -o lv_attr ${SR_VG}/LV-${disk1.uuid}`, (r) => r.code === 0 && r.stdout.trim()[5] === '-', 30_000, 'the LV closed');
-    expect(outcome(await pool.call('A', 'vdi_deactivate', { vdi: disk1 }))).toBe('ok');
+    expect(outcome(await pool().call('A', 'vdi_deactivate', { vdi: disk1 }))).toBe('ok');
     expect(await lvState(A, disk1)).toBe('-');
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio' });
   });
 
   test('a driver SIGKILLed holding the activation lock: B is refused 5107 naming A, the retry on A takes the lock over; nothing leaks', async () => {
     const { A, B, note } = lab();
-    const held = pool.sim.hold('VM.get_current_operations');
-    const { pid, done } = await startDriverCall(pool, A, 'vdi_activate', { vdi: disk1, args: ['true'] });
+    const held = pool().sim.hold('VM.get_current_operations');
+    const { pid, done } = await startDriverCall(pool(), A, 'vdi_activate', { vdi: disk1, args: ['true'] });
     // The driver asks for the VM's operations only with the lock taken (vdi-activate.ts).
     await Promise.race([held.reached, done.then((r) => Promise.reject(new Error(`the driver ended before VM.get_current_operations: ${JSON.stringify(r)}`)))]);
     expect(srSmConfig()?.[LOCK_KEY]).toMatch(new RegExp(`^${HOST_REF.A}@`));
@@ -143,7 +129,7 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio' });
     expect(await lvState(A, disk1)).toBe('-');
 
-    const refused = await pool.call('B', 'vdi_activate', { vdi: disk2, args: ['true'] });
+    const refused = await pool().call('B', 'vdi_activate', { vdi: disk2, args: ['true'] });
     note('5107', faultText(refused));
     expect(outcome(refused)).toBe('5107');
     expect(faultText(refused)).toMatch(/held by host alpha for \d+ s; retry when it finishes; if that host crashed, plugging its PBD again/);
@@ -151,36 +137,36 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     expect(smConfig(disk2)).toEqual({ vdi_type: 'aio' });
 
     // xapi's retry on A: the per-SR flock died with the process, the lock entry is taken over.
-    expect(outcome(await pool.call('A', 'vdi_activate', { vdi: disk1, args: ['true'] }))).toBe('ok');
+    expect(outcome(await pool().call('A', 'vdi_activate', { vdi: disk1, args: ['true'] }))).toBe('ok');
     expect(srSmConfig()).toEqual({});
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
     expect(await lvState(A, disk1)).toBe('a');
     expect(await sha256Of(A, lvPath(disk1), 4 * MiB)).toBe(pattern);
     expect(await A.sh('cat /var/log/SMlog')).toMatch(/taking over this host's activation lock left by a killed driver process/);
-    pool.sim.db.VM[vm1]!.resident_on = HOST_REF.A;
+    pool().sim.db.VM[vm1]!.resident_on = HOST_REF.A;
   });
 
   test('replication link cut (B\'s NIC down, both WFConnection): vdi_create refused 5101, a XenMotion split to B refused 5101 and rolled back on A', async () => {
     const { A, B, note } = lab();
     // A second VM of the SR on A: moving VM1 to B would make both hosts write.
-    expect(outcome(await pool.call('A', 'vdi_activate', { vdi: disk2, args: ['true'] }))).toBe('ok');
+    expect(outcome(await pool().call('A', 'vdi_activate', { vdi: disk2, args: ['true'] }))).toBe('ok');
     await B.sh(`ip link set dev ${replNic} down`);
     for (const h of [A, B]) await h.waitFor('drbdadm cstate r0', (r) => r.stdout.trim() === 'WFConnection', 90_000, `r0 WFConnection on ${h.name}`);
     const before = { A: await lvs(A), B: await lvs(B) };
 
-    const create = await vdiCreate(pool, 8n * BigInt(MiB), 'disk3');
+    const create = await vdiCreate(pool(), 8n * BigInt(MiB), 'disk3');
     note('5101 vdi_create', faultText(create.step));
     expect(outcome(create.step)).toBe('5101');
     expect(faultText(create.step)).toMatch(/'r0' is WFConnection, not Connected to its peer/);
-    expect(Object.keys(pool.sim.db.VDI)).toHaveLength(2);
+    expect(Object.keys(pool().sim.db.VDI)).toHaveLength(2);
 
-    const steps = await vmMigrate(pool, vm1, 'B');
+    const steps = await vmMigrate(pool(), vm1, 'B');
     expect(outcomes(steps)).toEqual(['A vdi_deactivate ok', 'B vdi_attach ok', 'B vdi_activate 5101', 'B vdi_detach ok', 'A vdi_activate ok']);
     note('5101 migration', faultText(steps[2]));
     stepLog(NAME, `link cut: ${faultText(steps[2])}`);
     expect({ A: await lvs(A), B: await lvs(B) }).toEqual(before);
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
-    expect(pool.sim.db.VM[vm1]?.resident_on).toBe(HOST_REF.A);
+    expect(pool().sim.db.VM[vm1]?.resident_on).toBe(HOST_REF.A);
     expect(await sha256Of(A, lvPath(disk1), 4 * MiB)).toBe(pattern);
     expect({ A: await drbd(A), B: await drbd(B) }).toEqual({
       A: { role: 'Primary/Unknown', cstate: 'WFConnection', dstate: 'UpToDate/DUnknown' },
@@ -202,8 +188,8 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     expect((await A.sh('dmesg')) + (await B.sh('dmesg'))).toMatch(/Split-Brain detected but unresolved, dropping connection/);
 
     // VM2 shut down on A, then started again: refused while StandAlone.
-    expect(outcome(await pool.call('A', 'vdi_deactivate', { vdi: disk2 }))).toBe('ok');
-    const step = await pool.call('A', 'vdi_activate', { vdi: disk2, args: ['true'] });
+    expect(outcome(await pool().call('A', 'vdi_deactivate', { vdi: disk2 }))).toBe('ok');
+    const step = await pool().call('A', 'vdi_activate', { vdi: disk2, args: ['true'] });
     standAloneText = faultText(step);
     note('5103', standAloneText);
     expect(outcome(step)).toBe('5103');
@@ -235,8 +221,8 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
       A: { role: 'Primary/Secondary', cstate: 'Connected', dstate: 'UpToDate/UpToDate' },
       B: { role: 'Secondary/Primary', cstate: 'Connected', dstate: 'UpToDate/UpToDate' },
     });
-    expect(outcome(await pool.call('A', 'vdi_activate', { vdi: disk2, args: ['true'] }))).toBe('ok');
-    expect(outcomes(await vmMigrate(pool, vm1, 'B'))).toEqual(['A vdi_deactivate ok', 'B vdi_attach ok', 'B vdi_activate ok', 'A vdi_detach ok']);
+    expect(outcome(await pool().call('A', 'vdi_activate', { vdi: disk2, args: ['true'] }))).toBe('ok');
+    expect(outcomes(await vmMigrate(pool(), vm1, 'B'))).toEqual(['A vdi_deactivate ok', 'B vdi_attach ok', 'B vdi_activate ok', 'A vdi_detach ok']);
     expect({ A: await lvState(A, disk1), B: await lvState(B, disk1) }).toEqual({ A: '-', B: 'a' });
     expect((await drbd(B)).role).toBe('Primary/Primary');
     const onB = await sha256Of(B, lvPath(disk1), 4 * MiB);

@@ -6,11 +6,9 @@
 // The migration's order: A's blkback holds the LV open until A's domain is gone, so A cannot
 // deactivate first (the sequencer's vmMigrate order: 53, shown below); B attaches and activates while
 // xapi marks the VM pool_migrate (vmMigrateStart), then xl migrate, then A lets go (vmMigrateFinish).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { domainExists, role, waitDomainGone, xlCreate, xlError, xlMigrate } from '../lib/drbd';
-import { useLab, stepLog } from '../lib/scenario';
-import { LAB_LVM_CONFIG, LabSrPool, SR_RESOURCE, configureLvm, lvAttrOf, lvPathOf, sha256Of, startSrGuest, waitGuestReads, waitLvClosed } from '../lib/sr-lab';
+import { stepLog } from '../lib/scenario';
+import { lvAttrOf, lvPathOf, sha256Of, startSrGuest, useSrLab, waitGuestReads, waitLvClosed } from '../lib/sr-lab';
 import { HOST_REF, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrateFinish, vmMigrateStart, vmShutdown, vmStart } from '../../support/sr-sequencer';
 
@@ -18,15 +16,9 @@ const NAME = 'drbdlvm-sr-domu';
 const MiB = 1024 * 1024;
 const GUEST = 'srvm';
 
-let pool: LabSrPool;
-beforeAll(async () => {
-  pool = await LabSrPool.start();
-});
-afterAll(() => pool?.stop());
+const { pool, lab } = useSrLab(NAME);
 
-const lab = useLab(NAME, [SR_RESOURCE], () => ({ xapiPort: pool.port }));
-
-const smConfig = (vdi: Vdi) => pool.sim.db.VDI[vdi.ref]?.sm_config;
+const smConfig = (vdi: Vdi) => pool().sim.db.VDI[vdi.ref]?.sm_config;
 
 let disk1: Vdi;
 let vm1: string;
@@ -35,25 +27,19 @@ let tick = 0;
 
 describe('drbdlvm: a domU on its VDI through blkback, XenMotion with xl migrate', () => {
   beforeAll(async () => {
-    const { lab: l, A, B } = lab();
-    await pool.connect(l);
-    for (const h of [A, B]) expect({ host: h.name, config: await configureLvm(h) }).toEqual({ host: h.name, config: LAB_LVM_CONFIG });
-    expect(outcomes(await srCreate(pool))).toEqual(['A sr_create ok', 'A sr_attach ok', 'B sr_attach ok', 'A sr_update ok']);
+    const { lab: l } = lab();
+    expect(outcomes(await srCreate(pool()))).toEqual(['A sr_create ok', 'A sr_attach ok', 'B sr_attach ok', 'A sr_update ok']);
     // The guest's payload (4 MiB) and room: LVM rounds to 4 MiB extents.
-    const { step, vdi } = await vdiCreate(pool, BigInt(l.payload.length + 4 * MiB), 'disk1');
+    const { step, vdi } = await vdiCreate(pool(), BigInt(l.payload.length + 4 * MiB), 'disk1');
     expect(outcome(step)).toBe('ok');
     disk1 = vdi as Vdi;
-    vm1 = addVm(pool, disk1);
+    vm1 = addVm(pool(), disk1);
   }, 180_000);
 
-  afterAll(async () => {
-    const { lab: l } = lab();
-    for (const h of Object.values(l.hosts)) if (h.alive) writeFileSync(join(l.runDir, `host${h.name}.SMlog`), (await h.run('cat /var/log/SMlog')).stdout);
-  });
 
   test('VM start on A: attach answers the LV, the guest writes the payload and reads it back; dom0 reads the same', async () => {
     const { lab: l, A, B, note } = lab();
-    const steps = await vmStart(pool, vm1, 'A');
+    const steps = await vmStart(pool(), vm1, 'A');
     expect(outcomes(steps)).toEqual(['A vdi_epoch_begin ok', 'A vdi_attach ok', 'A vdi_activate ok']);
     const attach = steps[1]!.response;
     params = attach.kind === 'result' ? (attach.value as { params: string }).params : '';
@@ -72,13 +58,13 @@ describe('drbdlvm: a domU on its VDI through blkback, XenMotion with xl migrate'
   test('XenMotion A → B: B attaches and activates (migration split), xl migrate, A lets go; the guest reads the payload on B', async () => {
     const { lab: l, A, B, note } = lab();
     // The sequencer's vmMigrate order starts with A's vdi_deactivate: refused while blkback holds the LV.
-    const early = await pool.call('A', 'vdi_deactivate', { vdi: disk1 });
+    const early = await pool().call('A', 'vdi_deactivate', { vdi: disk1 });
     note('A vdi_deactivate while the guest runs', `${outcome(early)}: ${faultText(early).slice(0, 160)}`);
     expect(outcome(early)).toBe('53');
     expect(faultText(early)).toMatch(/in use/);
     expect(await lvAttrOf(A, disk1.uuid)).toBe('-wi-ao----');
 
-    expect(outcomes(await vmMigrateStart(pool, vm1, 'B'))).toEqual(['B vdi_attach ok', 'B vdi_activate ok']);
+    expect(outcomes(await vmMigrateStart(pool(), vm1, 'B'))).toEqual(['B vdi_attach ok', 'B vdi_activate ok']);
     expect((await B.sh('cat /var/log/SMlog')).match(/vdi_activate \S+ RW on \S+: allowed \([^)]+\)/g)?.pop()).toMatch(/allowed \(migration-split\)/);
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW', [`host_${HOST_REF.B}`]: 'RW' });
     expect({ A: await lvAttrOf(A, disk1.uuid), B: await lvAttrOf(B, disk1.uuid) }).toEqual({ A: '-wi-ao----', B: '-wi-a-----' });
@@ -92,10 +78,10 @@ describe('drbdlvm: a domU on its VDI through blkback, XenMotion with xl migrate'
     tick = await waitGuestReads(B, GUEST, l.payloadSha256, tick);
 
     await waitLvClosed(A, disk1.uuid);
-    expect(outcomes(await vmMigrateFinish(pool, vm1))).toEqual(['A vdi_deactivate ok', 'A vdi_detach ok']);
+    expect(outcomes(await vmMigrateFinish(pool(), vm1))).toEqual(['A vdi_deactivate ok', 'A vdi_detach ok']);
     expect({ A: await lvAttrOf(A, disk1.uuid), B: await lvAttrOf(B, disk1.uuid) }).toEqual({ A: '-wi-------', B: '-wi-ao----' });
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.B}`]: 'RW' });
-    expect(pool.sim.db.VM[vm1]?.resident_on).toBe(HOST_REF.B);
+    expect(pool().sim.db.VM[vm1]?.resident_on).toBe(HOST_REF.B);
     const onB = await sha256Of(B, params, l.payload.length);
     note('sha256 read in dom0 B', onB);
     note('roles after the move', `A ${await role(A, 'r0')}, B ${await role(B, 'r0')}`);
@@ -105,10 +91,10 @@ describe('drbdlvm: a domU on its VDI through blkback, XenMotion with xl migrate'
 
   test("a second VM of the SR started on A is refused 5106 naming B; no domain on A; the guest on B reads on", async () => {
     const { lab: l, A, note } = lab();
-    const { step, vdi } = await vdiCreate(pool, 4n * BigInt(MiB), 'disk2');
+    const { step, vdi } = await vdiCreate(pool(), 4n * BigInt(MiB), 'disk2');
     expect(outcome(step)).toBe('ok');
     const disk2 = vdi as Vdi;
-    const steps = await vmStart(pool, addVm(pool, disk2), 'A');
+    const steps = await vmStart(pool(), addVm(pool(), disk2), 'A');
     expect(outcomes(steps)).toEqual(['A vdi_epoch_begin ok', 'A vdi_attach ok', 'A vdi_activate 5106', 'A vdi_detach ok', 'A vdi_epoch_end ok']);
     const why = faultText(steps[2]);
     note('5106', why);
@@ -129,7 +115,7 @@ describe('drbdlvm: a domU on its VDI through blkback, XenMotion with xl migrate'
     expect((await B.run(`xl shutdown -w ${GUEST}`, { timeoutMs: 120_000 })).code).toBe(0);
     await waitDomainGone(B, GUEST);
     await waitLvClosed(B, disk1.uuid);
-    expect(outcomes(await vmShutdown(pool, vm1))).toEqual(['B vdi_deactivate ok', 'B vdi_detach ok', 'B vdi_epoch_end ok']);
+    expect(outcomes(await vmShutdown(pool(), vm1))).toEqual(['B vdi_deactivate ok', 'B vdi_detach ok', 'B vdi_epoch_end ok']);
     expect({ A: await lvAttrOf(A, disk1.uuid), B: await lvAttrOf(B, disk1.uuid) }).toEqual({ A: '-wi-------', B: '-wi-------' });
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio' });
   });
