@@ -37,31 +37,53 @@ function vdisOf(pool: DriverPool, vm: string): Vdi[] {
   return Object.values(pool.sim.db.VBD).filter((b) => b.VM === vm).map((b) => ({ ref: b.VDI, uuid: pool.sim.db.VDI[b.VDI]?.uuid ?? '' }));
 }
 
+type VmRecord = DriverPool['sim']['db']['VM'][string];
+
+/** xapi marks a VM for the operation and the host it will run on; the marks go when it ends. */
+function markVm(pool: DriverPool, vm: string, task: string, op: string, h: HostName): VmRecord {
+  const rec = pool.sim.db.VM[vm];
+  if (rec === undefined) throw new Error(`no VM ${vm}`);
+  rec.current_operations = { [task]: op };
+  rec.scheduled_to_be_resident_on = HOST_REF[h];
+  return rec;
+}
+
+function unmarkVm(rec: VmRecord): void {
+  rec.current_operations = {};
+  rec.scheduled_to_be_resident_on = NULL_REF;
+}
+
+/**
+ * xenopsd plugging the VBDs on h: `commands` per VDI, in order (RW). Stops at the first fault and
+ * says which command on which VDI it was, for the caller's clean-up.
+ */
+async function plugOn(pool: DriverPool, h: HostName, vdis: readonly Vdi[], commands: readonly string[], steps: Step[]): Promise<{ command: string; vdi: Vdi } | undefined> {
+  for (const vdi of vdis) {
+    for (const command of commands) {
+      const s = await pool.call(h, command, { vdi, args: command === 'vdi_epoch_begin' ? [] : ['true'] });
+      steps.push(s);
+      if (s.response.kind === 'fault') return { command, vdi };
+    }
+  }
+  return undefined;
+}
+
 /**
  * VM.start on host h (research §3.1): epoch_begin → attach(RW) → activate(RW) per VBD. On a fault
  * xenopsd unplugs what it plugged (detach, epoch_end) and the VM stays halted.
  */
 export async function vmStart(pool: DriverPool, vm: string, h: HostName): Promise<Step[]> {
-  const rec = pool.sim.db.VM[vm];
-  if (rec === undefined) throw new Error(`no VM ${vm}`);
-  rec.current_operations = { 'task-start': 'start' };
-  rec.scheduled_to_be_resident_on = HOST_REF[h];
+  const rec = markVm(pool, vm, 'task-start', 'start', h);
   const steps: Step[] = [];
-  for (const vdi of vdisOf(pool, vm)) {
-    for (const command of ['vdi_epoch_begin', 'vdi_attach', 'vdi_activate']) {
-      const s = await pool.call(h, command, { vdi, args: command === 'vdi_epoch_begin' ? [] : ['true'] });
-      steps.push(s);
-      if (s.response.kind === 'fault') {
-        if (command === 'vdi_activate') steps.push(await pool.call(h, 'vdi_detach', { vdi }));
-        if (command !== 'vdi_epoch_begin') steps.push(await pool.call(h, 'vdi_epoch_end', { vdi }));
-        rec.current_operations = {};
-        rec.scheduled_to_be_resident_on = NULL_REF;
-        return steps;
-      }
-    }
+  const fault = await plugOn(pool, h, vdisOf(pool, vm), ['vdi_epoch_begin', 'vdi_attach', 'vdi_activate'], steps);
+  if (fault !== undefined) {
+    const { command, vdi } = fault;
+    if (command === 'vdi_activate') steps.push(await pool.call(h, 'vdi_detach', { vdi }));
+    if (command !== 'vdi_epoch_begin') steps.push(await pool.call(h, 'vdi_epoch_end', { vdi }));
+    unmarkVm(rec);
+    return steps;
   }
-  rec.current_operations = {};
-  rec.scheduled_to_be_resident_on = NULL_REF;
+  unmarkVm(rec);
   rec.resident_on = HOST_REF[h];
   return steps;
 }
@@ -85,30 +107,20 @@ export async function vmShutdown(pool: DriverPool, vm: string): Promise<Step[]> 
  * (xenopsd re-activates it there).
  */
 export async function vmMigrate(pool: DriverPool, vm: string, to: HostName): Promise<Step[]> {
-  const rec = pool.sim.db.VM[vm];
-  if (rec === undefined) throw new Error(`no VM ${vm}`);
+  const rec = markVm(pool, vm, 'task-migrate', 'pool_migrate', to);
   const from = hostOf(rec.resident_on);
-  rec.current_operations = { 'task-migrate': 'pool_migrate' };
-  rec.scheduled_to_be_resident_on = HOST_REF[to];
   const steps: Step[] = [];
   const vdis = vdisOf(pool, vm);
   for (const vdi of vdis) steps.push(await pool.call(from, 'vdi_deactivate', { vdi }));
-  for (const vdi of vdis) {
-    for (const command of ['vdi_attach', 'vdi_activate']) {
-      const s = await pool.call(to, command, { vdi, args: ['true'] });
-      steps.push(s);
-      if (s.response.kind === 'fault') {
-        steps.push(await pool.call(to, 'vdi_detach', { vdi }));
-        steps.push(await pool.call(from, 'vdi_activate', { vdi, args: ['true'] }));
-        rec.current_operations = {};
-        rec.scheduled_to_be_resident_on = NULL_REF;
-        return steps;
-      }
-    }
+  const fault = await plugOn(pool, to, vdis, ['vdi_attach', 'vdi_activate'], steps);
+  if (fault !== undefined) {
+    steps.push(await pool.call(to, 'vdi_detach', { vdi: fault.vdi }));
+    steps.push(await pool.call(from, 'vdi_activate', { vdi: fault.vdi, args: ['true'] }));
+    unmarkVm(rec);
+    return steps;
   }
   for (const vdi of vdis) steps.push(await pool.call(from, 'vdi_detach', { vdi }));
-  rec.current_operations = {};
-  rec.scheduled_to_be_resident_on = NULL_REF;
+  unmarkVm(rec);
   rec.resident_on = HOST_REF[to];
   return steps;
 }
@@ -122,22 +134,12 @@ export async function vmMigrate(pool: DriverPool, vm: string, to: HostName): Pro
  * the source, still active there.
  */
 export async function vmMigrateStart(pool: DriverPool, vm: string, to: HostName): Promise<Step[]> {
-  const rec = pool.sim.db.VM[vm];
-  if (rec === undefined) throw new Error(`no VM ${vm}`);
-  rec.current_operations = { 'task-migrate': 'pool_migrate' };
-  rec.scheduled_to_be_resident_on = HOST_REF[to];
+  const rec = markVm(pool, vm, 'task-migrate', 'pool_migrate', to);
   const steps: Step[] = [];
-  for (const vdi of vdisOf(pool, vm)) {
-    for (const command of ['vdi_attach', 'vdi_activate']) {
-      const s = await pool.call(to, command, { vdi, args: ['true'] });
-      steps.push(s);
-      if (s.response.kind === 'fault') {
-        if (command === 'vdi_activate') steps.push(await pool.call(to, 'vdi_detach', { vdi }));
-        rec.current_operations = {};
-        rec.scheduled_to_be_resident_on = NULL_REF;
-        return steps;
-      }
-    }
+  const fault = await plugOn(pool, to, vdisOf(pool, vm), ['vdi_attach', 'vdi_activate'], steps);
+  if (fault !== undefined) {
+    if (fault.command === 'vdi_activate') steps.push(await pool.call(to, 'vdi_detach', { vdi: fault.vdi }));
+    unmarkVm(rec);
   }
   return steps;
 }
@@ -152,8 +154,7 @@ export async function vmMigrateFinish(pool: DriverPool, vm: string): Promise<Ste
     for (const command of ['vdi_deactivate', 'vdi_detach']) steps.push(await pool.call(from, command, { vdi }));
   }
   rec.resident_on = rec.scheduled_to_be_resident_on;
-  rec.current_operations = {};
-  rec.scheduled_to_be_resident_on = NULL_REF;
+  unmarkVm(rec);
   return steps;
 }
 
