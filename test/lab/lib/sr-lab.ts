@@ -5,7 +5,8 @@
 // guestfwd (LabOptions.xapiPort) forwards to the simulator, since restrict=on blocks anything else.
 import { decodeMethodResponse } from '../../../src/xapi-sr/xmlrpc-decode';
 import { encodeMethodCall } from '../../../src/xapi-sr/xmlrpc-encode';
-import { SR_UUID, driverParams, poolDb, type CallOptions, type DriverPool, type HostName, type Step } from '../../support/sr-pool';
+import { SR_UUID, driverParams, faultText, outcome, outcomes, poolDb, type CallOptions, type DriverPool, type HostName, type Step, type Vdi } from '../../support/sr-pool';
+import { addVm, vdiCreate, vmStart } from '../../support/sr-sequencer';
 import { startXapiSim, type XapiSim } from '../../support/xapi-sim';
 import { R0, guestResults, waitGuestDone, xlCreate, xlError, type ResourceSpec } from './drbd';
 import type { Host, Lab, RunResult } from './lab';
@@ -252,4 +253,19 @@ export function useSrLab(name: string): { pool: () => LabSrPool; lab: () => Scen
     for (const h of [A, B]) expect({ host: h.name, config: await configureLvm(h) }).toEqual({ host: h.name, config: LAB_LVM_CONFIG });
   }, 120_000);
   return { pool, lab };
+}
+
+/**
+ * A second VM of the SR, on a new VDI of `bytes`, started on A while `active` runs RW on B: refused
+ * 5106 naming B and that VDI, then xenopsd's clean-up (detach, epoch_end). Returns the VDI and the text.
+ */
+export async function startRefusedOnA(pool: LabSrPool, bytes: bigint, active: Vdi): Promise<{ vdi: Vdi; why: string }> {
+  const { step, vdi } = await vdiCreate(pool, bytes, 'disk2');
+  expect(outcome(step)).toBe('ok');
+  const second = vdi as Vdi;
+  const steps = await vmStart(pool, addVm(pool, second), 'A');
+  expect(outcomes(steps)).toEqual(['A vdi_epoch_begin ok', 'A vdi_attach ok', 'A vdi_activate 5106', 'A vdi_detach ok', 'A vdi_epoch_end ok']);
+  const why = faultText(steps[2]);
+  expect(why).toMatch(new RegExp(`refusing a VM start on host alpha: VDIs of this SR are active RW on host bravo \\(VDI ${active.uuid}\\)`));
+  return { vdi: second, why };
 }
