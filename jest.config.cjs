@@ -7,4 +7,9 @@ module.exports = {
   transform: {
     '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  globalSetup: '<rootDir>/test/support/scratch-setup.cjs',
+  globalTeardown: '<rootDir>/test/support/scratch-teardown.cjs',
+  // A hang guard, not a speed check: contract tests start several Node processes per case, and
+  // on a loaded 2-core machine one case can take well over jest's default 5 s.
+  testTimeout: 60_000,
 };

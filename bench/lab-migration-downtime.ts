@@ -74,7 +74,8 @@ async function main(): Promise<number> {
           for (const h of [A, B]) await h.sh('drbdadm primary r0');
         }
         const disk = variant === 'drbd' ? 'drbd:r0,xvda,w' : 'phy:/dev/drbd0,xvda,w';
-        const c = await xlCreate(where, { name: 'dt', disks: [disk], action: 'hold' });
+        // 128 MiB, as in bench/results/lab-migration-downtime.md (the lab's default guest is smaller now).
+        const c = await xlCreate(where, { name: 'dt', disks: [disk], action: 'hold', memoryMiB: 128 });
         if (c.code !== 0) throw new Error(`xl create (${variant}) failed: ${c.stderr.slice(-400)}`);
         await waitGuestDone(where, 'dt', 180_000);
         for (let i = 0; i < n; i++) {

@@ -201,7 +201,7 @@ async function native(samples: Sample[], nodeStart: Map<string, number[]>): Prom
 }
 
 async function lab(samples: Sample[], nodeStart: Map<string, number[]>, notes: string[]): Promise<void> {
-  const pool = await LabSrPool.start({ timed: true });
+  const pool = await LabSrPool.start({ port: 0, timed: true });
   let l: Lab | undefined;
   try {
     l = await Lab.start({ script: 'dist', xapiPort: pool.port, log });

@@ -5,9 +5,9 @@
 // No JSON-RPC at /jsonrpc: the driver speaks XML-RPC only. test/support/sr-pool.ts drives the built
 // driver against it in xapi's call orders.
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { decodeMethodCall } from '../../src/xapi-sr/xmlrpc-decode';
 import { encodeResponse } from '../../src/xapi-sr/xmlrpc-encode';
 import { XmlRpcDateTime, isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../src/xapi-sr/xmlrpc-value';
@@ -170,7 +170,8 @@ export interface XapiSim {
   close(): Promise<void>;
 }
 
-export async function startXapiSim(db: SimDb = emptyDb(), o: { tcp?: boolean } = {}): Promise<XapiSim> {
+/** `tcpPort`: also listen on 127.0.0.1:tcpPort (0: a free port the kernel picks). */
+export async function startXapiSim(db: SimDb = emptyDb(), o: { tcpPort?: number } = {}): Promise<XapiSim> {
   const socketPath = join(mkdtempSync(join(tmpdir(), 'xapi-sim-')), 'xapi');
   const calls: SimCall[] = [];
   const holds = new Map<string, { arrived: () => void; gate: Promise<void> }>();
@@ -208,8 +209,8 @@ export async function startXapiSim(db: SimDb = emptyDb(), o: { tcp?: boolean } =
   };
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  const tcp = o.tcp ? createServer(handler) : undefined;
-  if (tcp !== undefined) await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  const tcp = o.tcpPort === undefined ? undefined : createServer(handler);
+  if (tcp !== undefined) await new Promise<void>((resolve) => tcp.listen(o.tcpPort, '127.0.0.1', resolve));
   const tcpAddress = tcp?.address();
   return {
     socketPath,
@@ -239,6 +240,6 @@ export async function startXapiSim(db: SimDb = emptyDb(), o: { tcp?: boolean } =
                 srv.close(() => resolve());
               }),
         ),
-      ).then(() => undefined),
+      ).then(() => rmSync(dirname(socketPath), { recursive: true, force: true })),
   };
 }

@@ -84,13 +84,16 @@ export async function waitUpToDate(lab: Lab, res: string, timeoutMs = 120_000): 
   );
 }
 
-/** Full initial sync from A, then both Secondary: the normal starting point of a scenario. */
+/**
+ * Both disks UpToDate, both hosts Secondary: the normal starting point of a scenario. The backing
+ * files are new (all zeroes) on both hosts, so the initial sync is skipped as DRBD 8.4's guide
+ * allows for that case: a new current UUID with a cleared bitmap on one side while connected.
+ */
 export async function createResource(lab: Lab, spec: ResourceSpec): Promise<void> {
   await defineResource(lab, spec);
   await waitConnected(lab, spec.name);
-  await lab.hosts.A.sh(`drbdadm primary --force ${spec.name}`);
+  await lab.hosts.A.sh(`drbdadm -- --clear-bitmap new-current-uuid ${spec.name}`);
   await waitUpToDate(lab, spec.name);
-  await lab.hosts.A.sh(`drbdadm secondary ${spec.name}`);
 }
 
 export async function role(h: Host, res: string): Promise<string> {
@@ -120,6 +123,12 @@ export interface GuestSpec {
   action: 'write' | 'verify' | 'hold';
   /** Guest device names to act on (default xvda). */
   guestDisks?: string[];
+  /**
+   * Default 112: under TCG a live migration's time grows with the guest's memory (one A → B move
+   * of an idle guest: 35 s at 96 MiB, 60 s at 128 MiB), and the lab's Debian kernel needs about
+   * 96 (at 96 it boots, or panics "deadlocked on memory" in its initcalls, from one start to the
+   * next; at 88 always; 80 cannot even be built: kernel and initramfs do not fit).
+   */
   memoryMiB?: number;
   /** Power off when the action is done (default true; 'hold' never powers off by itself). */
   poweroff?: boolean;
@@ -138,7 +147,7 @@ export function guestConfig(g: GuestSpec): string {
     `type = "pvh"`,
     `kernel = "/lab/domu/vmlinuz"`,
     `ramdisk = "/lab/domu/initrd.cpio"`,
-    `memory = ${g.memoryMiB ?? 128}`,
+    `memory = ${g.memoryMiB ?? 112}`,
     `vcpus = 1`,
     `tsc_mode = "native"`,
     `on_poweroff = "destroy"`,

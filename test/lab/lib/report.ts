@@ -80,3 +80,25 @@ export function formatTable(
   if (totalSeconds !== undefined) out.push(`total: ${totalSeconds.toFixed(1)} s`);
   return out.join('\n');
 }
+
+/** CI's budget for the lab suite and everything else .ci/run does (of CI's 90 minutes). */
+export const CI_BUDGET_MIN = 75;
+
+/**
+ * The suite's timing table (Markdown, as test/lab/README.md keeps it): per scenario file how it
+ * got its lab, the set-up of its resources and its body; then the wall-clock total against the budget.
+ */
+export function timingTable(results: readonly { scenario: string; lab: string; labSeconds: number; setupSeconds: number; bodySeconds: number; seconds: number }[], wallSeconds: number): string {
+  const s = (x: number) => x.toFixed(0);
+  const rows = results.map((r) => `| ${r.scenario} | ${r.lab} | ${s(r.labSeconds)} | ${s(r.setupSeconds)} | ${s(r.bodySeconds)} | ${s(r.seconds)} |`);
+  const boots = results.filter((r) => r.lab === 'boot').length;
+  const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((a, r) => a + f(r), 0);
+  return [
+    '| scenario | lab | boot or reset s | set-up s | body s | total s |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    `| ${results.length} files | ${boots} boots | ${s(sum((r) => r.labSeconds))} | ${s(sum((r) => r.setupSeconds))} | ${s(sum((r) => r.bodySeconds))} | ${s(sum((r) => r.seconds))} |`,
+    '',
+    `suite ${(wallSeconds / 60).toFixed(1)} of ${CI_BUDGET_MIN} min (CI's budget for all of .ci/run)`,
+  ].join('\n');
+}

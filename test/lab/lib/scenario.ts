@@ -1,12 +1,17 @@
-// Shared setup for jest lab scenarios: one lab (two booted hosts + resources) per test file,
-// stopped (qemu killed by PID) in afterAll whatever happens. Results are appended to
-// $LAB_RESULTS (default /tmp/xen-drbd-lab/results.jsonl) so that runs with different
-// block-drbd scripts can be compared (npx tsx test/lab/compare.ts).
+// jest glue for lab scenarios: each file gets a lab at baseline (shared-lab.ts: taken over from
+// the previous file after a reset, or freshly booted) with its resources created and checked,
+// and hands it on (or stops it) in afterAll whatever happens. Results, with where the time went,
+// are appended to $LAB_RESULTS (default /tmp/xen-drbd-lab/results.jsonl): run-suite.ts prints
+// them as a table, and runs with different block-drbd scripts can be compared
+// (npx tsx test/lab/compare.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Lab, type Host, type LabOptions } from './lab';
-import { createResource, hotplugLog, type ResourceSpec, R0 } from './drbd';
+import { resourceBaselineProblems, type ResourceState } from './baseline';
+import { createResource, hotplugLog, R0, type ResourceSpec } from './drbd';
+import type { Host, Lab } from './lab';
+import { twoPrimariesOn } from './migration';
 import { scriptChoice } from './options';
+import { acquireLab, releaseLab, type LabNeeds } from './shared-lab';
 
 export interface ScenarioContext {
   lab: Lab;
@@ -15,59 +20,113 @@ export interface ScenarioContext {
   note: (k: string, v: string) => void;
 }
 
+export interface ScenarioOptions {
+  /** The XenAPI simulator's port forwarded into each dom0 (LabOptions.xapiPort). */
+  readonly xapi?: boolean;
+  /** dom0 files saved to the run dir (as <scenario>.host<X>.<name>) before the lab is handed on. */
+  readonly collect?: readonly string[];
+  /**
+   * The scenario leaves a host unusable for the next one (powers it off, removes packages):
+   * the lab is stopped after it rather than reset. The suite's order puts such files last
+   * among those that share a lab (lab-sequencer.cjs reads this flag from the source).
+   */
+  readonly leavesHostUnusable?: boolean;
+}
+
+/** One line of $LAB_RESULTS. */
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly script: string;
+  readonly seconds: number;
+  /** "boot", or "reused after <scenario>". */
+  readonly lab: string;
+  readonly labSeconds: number;
+  readonly setupSeconds: number;
+  readonly bodySeconds: number;
+  readonly notes: Record<string, string>;
+  readonly runDir: string | undefined;
+  readonly at: string;
+}
+
 export const RESULTS_FILE = process.env.LAB_RESULTS || '/tmp/xen-drbd-lab/results.jsonl';
 
 const log = (l: string) => process.stdout.write(l + '\n');
+const since = (t: number): number => Math.round((Date.now() - t) / 100) / 10;
+
+async function resourceState(h: Host, r: ResourceSpec): Promise<ResourceState> {
+  const q = async (cmd: string) => (await h.sh(cmd)).trim();
+  return {
+    role: await q(`drbdadm role ${r.name}`),
+    cstate: await q(`drbdadm cstate ${r.name}`),
+    dstate: await q(`drbdadm dstate ${r.name}`),
+    twoPrimaries: await twoPrimariesOn([h], r.name),
+  };
+}
 
 /**
- * Registers beforeAll/afterAll that boot the lab and create the given resources. Returns a
- * getter for the context (valid inside tests). `options` is read at boot, so it may use what an
- * earlier beforeAll set up (e.g. the XenAPI simulator's port). Each host's xen-hotplug.log, and
- * its copy of every file in `collect`, is saved to the run dir (host<X>.<name>) before the lab stops.
+ * Registers beforeAll/afterAll that give the file a lab at baseline and create the given
+ * resources. Returns a getter for the context (valid inside tests). Each host's xen-hotplug.log,
+ * and its copy of every file in `collect`, is saved to the run dir before the lab is handed on.
  */
-export function useLab(
-  scenario: string,
-  resources: ResourceSpec[] = [R0],
-  options: () => Pick<LabOptions, 'xapiPort'> = () => ({}),
-  collect: readonly string[] = [],
-): () => ScenarioContext {
+export function useLab(scenario: string, resources: ResourceSpec[] = [R0], options: ScenarioOptions = {}): () => ScenarioContext {
   let ctx: ScenarioContext | undefined;
   const notes: Record<string, string> = {};
   const started = Date.now();
-  const script = scriptChoice([]);
+  const needs: LabNeeds = { script: scriptChoice([]), xapi: options.xapi ?? false };
+  let how = 'not had';
+  let labSeconds = 0;
+  let setupSeconds = 0;
+  let bodyStarted = 0;
 
   beforeAll(async () => {
-    log(`[${scenario}] booting lab (block-drbd: ${script})`);
-    const lab = await Lab.start({ ...options(), script, log: (l) => log(`[${scenario}] ${l}`) });
+    log(`[${scenario}] lab wanted (block-drbd: ${needs.script}${needs.xapi ? ', XenAPI forward' : ''})`);
+    const got = await acquireLab(scenario, needs, { log: (l) => log(`[${scenario}] ${l}`) });
+    const lab = got.lab;
+    how = got.how.kind === 'boot' ? 'boot' : `reused after ${got.how.from}`;
+    labSeconds = got.seconds;
     ctx = { lab, A: lab.hosts.A, B: lab.hosts.B, note: (k, v) => (notes[k] = v) };
+    const t = Date.now();
     for (const r of resources) {
-      const t = Date.now();
       await createResource(lab, r);
-      log(`[${scenario}] resource ${r.name} created and synced in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      const problems = (await Promise.all([ctx.A, ctx.B].map(async (h) => resourceBaselineProblems(r.name, r.volumes.length, /allow-two-primaries\s+yes/.test(r.net ?? ''), await resourceState(h, r)).map((p) => `host ${h.name}: ${p}`)))).flat();
+      if (problems.length) throw new Error(`${r.name} is not at baseline after its creation:\n  ${problems.join('\n  ')}`);
     }
+    setupSeconds = since(t);
+    log(`[${scenario}] lab by ${how} in ${labSeconds.toFixed(1)} s; ${resources.map((r) => r.name).join(', ')} created, synced and checked in ${setupSeconds.toFixed(1)} s`);
+    bodyStarted = Date.now();
   }, 10 * 60_000);
 
   afterAll(async () => {
+    const bodySeconds = bodyStarted ? since(bodyStarted) : 0;
     if (ctx) {
+      const { lab } = ctx;
       try {
         for (const h of [ctx.A, ctx.B]) {
-          if (h.alive) {
-            fs.writeFileSync(path.join(ctx.lab.runDir, `host${h.name}.hotplug.log`), await hotplugLog(h).catch((e) => String(e)));
-            for (const f of collect) fs.writeFileSync(path.join(ctx.lab.runDir, `host${h.name}.${path.basename(f)}`), (await h.run(`cat ${f}`)).stdout);
-          }
+          if (!h.alive) continue;
+          fs.writeFileSync(path.join(lab.runDir, `${scenario}.host${h.name}.hotplug.log`), await hotplugLog(h).catch((e) => String(e)));
+          for (const f of options.collect ?? []) fs.writeFileSync(path.join(lab.runDir, `${scenario}.host${h.name}.${path.basename(f)}`), (await h.run(`cat ${f}`)).stdout);
         }
       } catch {
         /* best effort */
       }
-      await ctx.lab.stop();
+      await releaseLab(scenario, needs, lab, !options.leavesHostUnusable);
     }
+    const result: ScenarioResult = {
+      scenario,
+      script: needs.script,
+      seconds: since(started),
+      lab: how,
+      labSeconds,
+      setupSeconds,
+      bodySeconds,
+      notes,
+      runDir: ctx?.lab.runDir,
+      at: new Date().toISOString(),
+    };
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-    fs.appendFileSync(
-      RESULTS_FILE,
-      JSON.stringify({ scenario, script, seconds: Math.round((Date.now() - started) / 1000), notes, runDir: ctx?.lab.runDir, at: new Date().toISOString() }) + '\n',
-    );
-    log(`[${scenario}] done in ${((Date.now() - started) / 1000).toFixed(1)} s; notes: ${JSON.stringify(notes)}`);
-  }, 120_000);
+    fs.appendFileSync(RESULTS_FILE, JSON.stringify(result) + '\n');
+    log(`[${scenario}] done in ${result.seconds.toFixed(1)} s (lab ${how} ${labSeconds.toFixed(1)} s, set-up ${setupSeconds.toFixed(1)} s, body ${bodySeconds.toFixed(1)} s); notes: ${JSON.stringify(notes)}`);
+  }, 5 * 60_000);
 
   return () => {
     if (!ctx) throw new Error('lab did not start (see beforeAll)');

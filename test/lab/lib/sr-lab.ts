@@ -61,7 +61,7 @@ export interface DriverSpan {
   readonly ms: number;
 }
 
-/** A driver call timed in dom0 (LabSrPool.start({ timed: true })). */
+/** A driver call timed in dom0 (LabSrPool.start({ port, timed: true })). */
 export interface TimedCall {
   readonly host: HostName;
   readonly command: string;
@@ -93,8 +93,9 @@ export class LabSrPool implements DriverPool {
     private readonly timed: boolean,
   ) {}
 
-  static async start(o: { timed?: boolean } = {}): Promise<LabSrPool> {
-    return new LabSrPool(await startXapiSim(poolDb(), { tcp: true }), o.timed ?? false);
+  /** The simulator on 127.0.0.1:`port` (the lab's xapiPort; 0: any free port). */
+  static async start(o: { port: number; timed?: boolean }): Promise<LabSrPool> {
+    return new LabSrPool(await startXapiSim(poolDb(), { tcpPort: o.port }), o.timed ?? false);
   }
 
   /** The simulator's TCP port, for LabOptions.xapiPort. */
@@ -231,8 +232,8 @@ export async function waitGuestReads(h: Host, name: string, sha: string, after =
 }
 
 /**
- * An SR scenario's set-up: the XenAPI simulator (started before the lab boots: its port is forwarded
- * into each dom0), the lab with the SR's resource, each dom0 bridged to the simulator with its LVM
+ * An SR scenario's set-up: the lab with the SR's resource and the XenAPI simulator's port
+ * forwarded into each dom0, the simulator listening there, each dom0 bridged to it with its LVM
  * configured (checked), each host's SMlog kept in the run dir. Returns getters for both.
  */
 export function useSrLab(name: string): { pool: () => LabSrPool; lab: () => ScenarioContext } {
@@ -241,17 +242,16 @@ export function useSrLab(name: string): { pool: () => LabSrPool; lab: () => Scen
     if (started === undefined) throw new Error('the XenAPI simulator did not start (see beforeAll)');
     return started;
   };
-  beforeAll(async () => {
-    started = await LabSrPool.start();
-  });
-  afterAll(() => started?.stop());
-  const lab = useLab(name, [SR_RESOURCE], () => ({ xapiPort: pool().port }), ['/var/log/SMlog']);
+  const lab = useLab(name, [SR_RESOURCE], { xapi: true, collect: ['/var/log/SMlog'] });
   beforeAll(async () => {
     const { lab: l, A, B } = lab();
+    if (l.xapiPort === undefined) throw new Error('the lab has no XenAPI port forwarded');
+    started = await LabSrPool.start({ port: l.xapiPort });
     await pool().connect(l);
     // LVM sees the PV through DRBD only, and works without udev (configureLvm says why).
     for (const h of [A, B]) expect({ host: h.name, config: await configureLvm(h) }).toEqual({ host: h.name, config: LAB_LVM_CONFIG });
   }, 120_000);
+  afterAll(() => started?.stop());
   return { pool, lab };
 }
 

@@ -1,10 +1,10 @@
 // Failover: the guest runs on A (r0 Primary there) and has written data; host A loses power
 // (its qemu is SIGKILLed); B starts the guest, which must see the data A wrote.
 import { useLab, stepLog } from '../lib/scenario';
-import { guestResults, role, waitDomainGone, waitGuestDone, waitRole, xlCreate } from '../lib/drbd';
+import { guestResults, R0, role, waitDomainGone, waitGuestDone, waitRole, xlCreate } from '../lib/drbd';
 
 const NAME = 'failover';
-const lab = useLab(NAME);
+const lab = useLab(NAME, [R0], { leavesHostUnusable: true });
 
 describe('failover after A is powered off abruptly', () => {
   test('B starts the guest on the data A wrote', async () => {

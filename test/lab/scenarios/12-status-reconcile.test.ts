@@ -63,9 +63,10 @@ describe('xen-drbd status and reconcile', () => {
 
   test('domain gone without remove: reconcile --apply demotes r0', async () => {
     const { A, B, note } = lab();
-    // libxl skips `remove`: the script's remove is a no-op while the domain is destroyed.
+    // libxl skips `remove`: the script's remove is a no-op while the domain is destroyed. The
+    // installed script is a symlink into /usr/libexec: moved aside (not written through) and back.
     await A.sh(
-      'cp -p /etc/xen/scripts/block-drbd /etc/xen/scripts/block-drbd.real && ' +
+      'mv /etc/xen/scripts/block-drbd /etc/xen/scripts/block-drbd.real && ' +
         "printf '#!/bin/sh\\n[ \"$1\" = remove ] && exit 0\\nexec /etc/xen/scripts/block-drbd.real \"$@\"\\n' > /etc/xen/scripts/block-drbd",
     );
     try {

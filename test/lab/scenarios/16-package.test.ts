@@ -2,11 +2,11 @@
 // it gives Debian's script back (and it works: a guest starts on it); installing it again puts
 // ours back, and a guest starts on ours.
 import { useLab, stepLog } from '../lib/scenario';
-import { role, settledRole, waitDomainGone, waitGuestDone, xlCreate, xlError } from '../lib/drbd';
+import { R0, role, settledRole, waitDomainGone, waitGuestDone, xlCreate, xlError } from '../lib/drbd';
 import type { Host } from '../lib/lab';
 
 const NAME = 'package';
-const lab = useLab(NAME);
+const lab = useLab(NAME, [R0], { leavesHostUnusable: true });
 const SCRIPT = '/etc/xen/scripts/block-drbd';
 
 async function facts(h: Host): Promise<Record<string, string>> {

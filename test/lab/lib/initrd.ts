@@ -1,0 +1,73 @@
+// What each dom0 boots from: the cached base cpio with a per-run overlay appended (/init, the
+// agent, the guest's init and payload, the executables under test and their .deb).
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildCpio, withParents, type CpioEntry } from './cpio';
+
+export type ScriptChoice = 'debian' | 'dist';
+
+/** The guest's payload: a SHA-256 counter stream, so its checksum is known up front. */
+export function guestPayload(size: number): { data: Buffer; sha256: string } {
+  const parts: Buffer[] = [];
+  for (let i = 0, n = 0; n < size; i++, n += 32) parts.push(crypto.createHash('sha256').update(`xen-drbd-lab-${i}`).digest());
+  const data = Buffer.concat(parts).subarray(0, size);
+  return { data, sha256: crypto.createHash('sha256').update(data).digest('hex') };
+}
+
+export interface OverlayInput {
+  readonly labDir: string;
+  readonly distDir: string;
+  readonly host: { readonly name: string; readonly replIp: string; readonly replMac: string; readonly ctlMac: string };
+  readonly script: ScriptChoice;
+  readonly payload: Buffer;
+  readonly payloadSha256: string;
+  /** The .deb each dom0 installs in `dist` mode. */
+  readonly deb?: string;
+}
+
+/** The overlay cpio for one host. */
+export function overlayCpio(o: OverlayInput): Buffer {
+  const guestDir = path.join(o.labDir, 'guest');
+  const domuOverlay = buildCpio(
+    withParents([
+      { path: 'init', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'domu-init.sh')) },
+      { path: 'payload.bin', mode: 0o644, type: 'file', data: o.payload },
+    ]),
+  );
+  const config = [`LAB_HOST=${o.host.name}`, `LAB_REPL_IP=${o.host.replIp}`, `LAB_REPL_MAC=${o.host.replMac}`, `LAB_CTL_MAC=${o.host.ctlMac}`, `LAB_AGENT_PORT=7000`, `LAB_SCRIPT=${o.script}`, ''].join('\n');
+  const entries: CpioEntry[] = [
+    { path: 'init', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'dom0-init.sh')) },
+    { path: 'lab/config', mode: 0o644, type: 'file', data: config },
+    { path: 'lab/agent.js', mode: 0o644, type: 'file', data: fs.readFileSync(path.join(guestDir, 'agent.js')) },
+    { path: 'lab/reset.sh', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'reset.sh')) },
+    { path: 'lab/domu/overlay.cpio', mode: 0o644, type: 'file', data: domuOverlay },
+    { path: 'lab/payload.sha256', mode: 0o644, type: 'file', data: o.payloadSha256 + '\n' },
+  ];
+  for (const exe of ['block-drbd', 'xen-drbd', 'DrbdlvmSR']) {
+    const f = path.join(o.distDir, exe);
+    if (fs.existsSync(f)) entries.push({ path: `lab/dist/${exe}`, mode: 0o755, type: 'file', data: fs.readFileSync(f) });
+  }
+  if (o.deb) entries.push({ path: 'lab/xen-drbd.deb', mode: 0o644, type: 'file', data: fs.readFileSync(o.deb) });
+  return buildCpio(withParents(entries));
+}
+
+/** The base cpio with the overlay appended, written to `out`. */
+export function writeInitrd(baseCpio: string, overlay: Buffer, out: string): string {
+  fs.copyFileSync(baseCpio, out);
+  fs.appendFileSync(out, overlay);
+  return out;
+}
+
+/**
+ * The .deb each dom0 installs with dpkg in `dist` mode (so every lab run tests the package),
+ * built from distDir by scripts/package.ts into outDir.
+ */
+export function buildDebianPackage(repoRoot: string, distDir: string, outDir: string): string {
+  if (!fs.existsSync(path.join(distDir, 'block-drbd'))) throw new Error(`script=dist but ${distDir}/block-drbd does not exist (run npm run build)`);
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, 'scripts', 'package.ts'), '--dist', distDir, '--out', outDir, '--only', 'deb'], { encoding: 'utf8' });
+  const deb = fs.readdirSync(outDir).find((f) => /^xen-drbd_.*_all\.deb$/.test(f));
+  if (r.status !== 0 || !deb) throw new Error(`building the .deb for the lab failed: ${r.stderr || r.stdout}`);
+  return path.join(outDir, deb);
+}

@@ -1,0 +1,117 @@
+// One lab boot for several scenario files. jest runs the files one after another in one process
+// (--runInBand); a file that is done hands its running lab on through a small JSON file, and the
+// next one takes it over when it needs the same kind of lab, after a reset of both dom0s
+// (guest/reset.sh) and a check that they are back at baseline (baseline.ts). A file that leaves a
+// host unusable (powered off, packages removed) stops the lab; so does any failure to reset, and
+// the next file boots a fresh one. LAB_SHARE=0 boots a fresh lab for every file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hostBaselineProblems, parseFacts } from './baseline';
+import { Lab, type Host, type LabHandle, type LabOptions, type ScriptChoice } from './lab';
+import { freePort, killPid, pidAlive } from './qemu';
+
+/** What a scenario file needs of its lab; files with equal needs can share one. */
+export interface LabNeeds {
+  readonly script: ScriptChoice;
+  /** The XenAPI simulator's port forwarded into each dom0 (the SR scenarios). */
+  readonly xapi: boolean;
+}
+
+interface SharedRecord {
+  readonly needs: LabNeeds;
+  readonly lab: LabHandle;
+  /** The scenario file that used it last: the one to blame for anything left over. */
+  readonly last: string;
+}
+
+export interface Acquired {
+  readonly lab: Lab;
+  /** How the lab was had: a fresh boot, or taken over from the named scenario after a reset. */
+  readonly how: { readonly kind: 'boot' } | { readonly kind: 'reused'; readonly from: string };
+  readonly seconds: number;
+}
+
+const sharing = (): boolean => process.env.LAB_SHARE !== '0';
+const recordFile = (): string => path.join(process.env.LAB_RUN_ROOT || '/tmp/xen-drbd-lab', `shared-lab-${process.pid}.json`);
+
+function readRecord(): SharedRecord | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(recordFile(), 'utf8')) as SharedRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+const sameNeeds = (a: LabNeeds, b: LabNeeds): boolean => a.script === b.script && a.xapi === b.xapi;
+
+/** Kills the qemu processes of a lab handed on (the record's), and forgets it. */
+export function stopSharedLab(): void {
+  const rec = readRecord();
+  if (rec) for (const h of Object.values(rec.lab.hosts)) killPid(h.pid);
+  fs.rmSync(recordFile(), { force: true });
+}
+
+async function dom0(h: Host, args: string, timeoutMs: number): Promise<string> {
+  return h.sh(`bash /lab/reset.sh ${args}`, { timeoutMs });
+}
+
+/** Each host's problems against the baseline, as lines naming the host. */
+async function baselineProblems(lab: Lab): Promise<string[]> {
+  const per = await Promise.all(Object.values(lab.hosts).map(async (h) => hostBaselineProblems(parseFacts(await dom0(h, 'facts', 60_000))).map((p) => `host ${h.name}: ${p}`)));
+  return per.flat();
+}
+
+async function boot(needs: LabNeeds, opts: Pick<LabOptions, 'log'>): Promise<Lab> {
+  const lab = await Lab.start({ ...opts, script: needs.script, xapiPort: needs.xapi ? await freePort() : undefined });
+  try {
+    await Promise.all(Object.values(lab.hosts).map((h) => dom0(h, 'snapshot', 120_000)));
+    const problems = await baselineProblems(lab);
+    if (problems.length) throw new Error(`a freshly booted lab is not at baseline (test/lab/guest/reset.sh VOLATILE?):\n  ${problems.join('\n  ')}`);
+  } catch (e) {
+    await lab.stop();
+    throw e;
+  }
+  return lab;
+}
+
+/**
+ * A lab at baseline for `scenario`: the one the previous file handed on when it has the same
+ * needs and resets cleanly, else a fresh boot. A lab that does not reset cleanly is stopped and
+ * the scenario fails, naming the file that left it so.
+ */
+export async function acquireLab(scenario: string, needs: LabNeeds, opts: Pick<LabOptions, 'log'>): Promise<Acquired> {
+  const t0 = Date.now();
+  const rec = sharing() ? readRecord() : undefined;
+  if (rec && sameNeeds(rec.needs, needs) && Object.values(rec.lab.hosts).every((h) => pidAlive(h.pid))) {
+    const lab = Lab.attach(rec.lab, opts);
+    lab.traceFile = path.join(lab.runDir, `commands.${scenario}.log`);
+    lab.log(`taking over the lab ${rec.last} used; resetting both dom0s`);
+    let problems: string[];
+    try {
+      await Promise.all(Object.values(lab.hosts).map((h) => dom0(h, 'reset', 180_000)));
+      problems = await baselineProblems(lab);
+    } catch (e) {
+      problems = [`reset failed: ${(e as Error).message}`];
+    }
+    if (problems.length) {
+      stopSharedLab();
+      throw new Error(`the lab that ${rec.last} used is not at baseline after the reset (a leak from ${rec.last}):\n  ${problems.join('\n  ')}`);
+    }
+    return { lab, how: { kind: 'reused', from: rec.last }, seconds: (Date.now() - t0) / 1000 };
+  }
+  if (rec) stopSharedLab();
+  const lab = await boot(needs, opts);
+  return { lab, how: { kind: 'boot' }, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Hands the lab on to the next file, or stops it when it must not be reused (or sharing is off). */
+export async function releaseLab(scenario: string, needs: LabNeeds, lab: Lab, reusable: boolean): Promise<void> {
+  if (sharing() && reusable && Object.values(lab.hosts).every((h) => h.alive)) {
+    const rec: SharedRecord = { needs, lab: lab.handle(), last: scenario };
+    fs.writeFileSync(recordFile(), JSON.stringify(rec));
+    lab.log(`handed on to the next scenario file`);
+    return;
+  }
+  fs.rmSync(recordFile(), { force: true });
+  await lab.stop();
+}

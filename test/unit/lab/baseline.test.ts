@@ -1,0 +1,65 @@
+import { hostBaselineProblems, parseFacts, resourceBaselineProblems } from '../../lab/lib/baseline';
+
+// reset.sh `facts` as a dom0 prints it right after boot, and after a scenario that leaked.
+const CLEAN = `snapshot=present
+domains=
+drbd_minors=
+drbd_resources=
+loop_devices=
+dm_devices=
+backend_keys=0
+ledger=
+policy=
+processes=
+changed_files=
+etc_root=
+`;
+
+describe('a dom0 at baseline', () => {
+  test('right after boot: nothing to report', () => {
+    expect(hostBaselineProblems(parseFacts(CLEAN))).toEqual([]);
+  });
+
+  test('each leftover is named with what was found', () => {
+    const leaked = CLEAN.replace('domains=', 'domains=mig')
+      .replace('drbd_minors=', 'drbd_minors=0')
+      .replace('backend_keys=0', 'backend_keys=12')
+      .replace('ledger=', 'ledger=/run/xen-drbd/promoted/r0')
+      .replace('processes=', 'processes=812:socat TCP-LISTEN:8002')
+      .replace('changed_files=', 'changed_files=/usr/libexec/xen-drbd/block-drbd');
+    expect(hostBaselineProblems(parseFacts(leaked))).toEqual([
+      'domains running: mig',
+      'DRBD minors configured: 0',
+      'xenstore keys under /local/domain/0/backend: 12',
+      'block-drbd ledger entries: /run/xen-drbd/promoted/r0',
+      'processes started since boot: 812:socat TCP-LISTEN:8002',
+      'files changed since boot outside /etc, /root and runtime state: /usr/libexec/xen-drbd/block-drbd',
+    ]);
+  });
+
+  test('a fact missing from the report is a problem, not a pass', () => {
+    expect(hostBaselineProblems(parseFacts(CLEAN.replace('ledger=\n', '')))).toEqual(['ledger: not reported']);
+  });
+
+  test('no snapshot: the reset has nothing to go back to', () => {
+    expect(hostBaselineProblems(parseFacts('snapshot=missing\n'))).toEqual(['no snapshot of the booted state (reset.sh snapshot did not run)']);
+  });
+});
+
+describe('a new resource at baseline', () => {
+  const fresh = { role: 'Secondary/Secondary', cstate: 'Connected', dstate: 'UpToDate/UpToDate', twoPrimaries: false };
+
+  test('Secondary on both sides, connected, in sync, no dual-primary', () => {
+    expect(resourceBaselineProblems('r0', 1, false, fresh)).toEqual([]);
+  });
+
+  test('dual-primary left on at run time is a leak; configured, it is expected', () => {
+    expect(resourceBaselineProblems('r0', 1, false, { ...fresh, twoPrimaries: true })).toEqual(['r0 twoPrimaries: true, want false']);
+    expect(resourceBaselineProblems('r0', 1, true, { ...fresh, twoPrimaries: true })).toEqual([]);
+  });
+
+  test('every volume of a multi-volume resource counts', () => {
+    const two = { role: 'Secondary/Secondary\nSecondary/Secondary', cstate: 'Connected\nConnected', dstate: 'UpToDate/UpToDate\nInconsistent/Inconsistent', twoPrimaries: false };
+    expect(resourceBaselineProblems('r1', 2, false, two)).toEqual(['r1 dstate: "UpToDate/UpToDate\\nInconsistent/Inconsistent", want "UpToDate/UpToDate\\nUpToDate/UpToDate"']);
+  });
+});
