@@ -7,7 +7,7 @@
 // boot-order manages, backup names it writes, permission bits.
 import { lstatSync, readFileSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { entryUnderRoot, isCleanAbsolute, isMissing, makeDirsUnderRoot, underRoot } from '../fs/inside-root';
+import { checkLiveStateDir, entryUnderRoot, isCleanAbsolute, isMissing, makeDirsUnderRoot, underRoot } from '../fs/inside-root';
 import { permissionBits, readNoFollow, replaceFile } from '../fs/no-follow';
 import { DROP_IN_PATH } from './dropin';
 import type { Change } from './plan';
@@ -35,6 +35,7 @@ const MANIFEST = `${BACKUP_DIR}/manifest.json`;
 const MAX_BACKUP_BYTES = 16 * 1024 * 1024;
 
 function readManifest(root: string): Manifest | undefined {
+  checkLiveStateDir(root, BACKUP_DIR);
   const path = entryUnderRoot(root, MANIFEST);
   let text: string;
   try {
@@ -74,6 +75,7 @@ export function hasBackup(root: string): boolean {
 export function applyChanges(root: string, changes: readonly Change[]): void {
   const manifest: Manifest = readManifest(root) ?? { entries: [], createdDirs: [] };
   manifest.createdDirs.push(...makeDirsUnderRoot(root, BACKUP_DIR));
+  checkLiveStateDir(root, BACKUP_DIR);
   for (const c of changes) {
     const full = entryUnderRoot(root, c.path);
     manifest.createdDirs.push(...makeDirsUnderRoot(root, dirname(c.path)));

@@ -5,8 +5,9 @@
 // holds /lib/systemd/system, /var/run -> /run); on '/' this is the kernel's own resolution.
 // What it cannot stop: another user who can write inside the root swapping a directory for a link
 // between this walk and the write (Node has no openat); the root must be root's while we run.
-import { lstatSync, mkdirSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readlinkSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { ensureOwnedDir } from './owned-dir';
 
 const MAX_LINKS = 40;
 
@@ -38,6 +39,15 @@ export function makeDirsUnderRoot(root: string, dir: string, mode = 0o755): stri
   for (let d = full; d !== root && d !== '/' && !exists(d); d = posix.dirname(d)) missing.unshift(d);
   for (const d of missing) mkdirSync(d, { mode });
   return missing.map((d) => `/${posix.relative(root, d)}`);
+}
+
+/**
+ * On the running host ('/'), our state directory (backups, manifests) must be root's alone: who
+ * could write a backup there could make --undo install their /etc/init.d/drbd. Under another root
+ * its files are that root's business, and its owner may be anyone.
+ */
+export function checkLiveStateDir(root: string, dir: string): void {
+  if (root === '/' && existsSync(dir)) ensureOwnedDir(dir, 0o755);
 }
 
 function resolveInside(root: string, parts: string[], asked: string): string {

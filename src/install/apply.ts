@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync, renameSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { entryUnderRoot, isCleanAbsolute, isMissing, makeDirsUnderRoot } from '../fs/inside-root';
+import { checkLiveStateDir, entryUnderRoot, isCleanAbsolute, isMissing, makeDirsUnderRoot } from '../fs/inside-root';
 import { readNoFollow, replaceFile } from '../fs/no-follow';
 import { contentOf, type Origin } from './content';
 import { installPlan, type PlanEntry } from './plan';
@@ -16,6 +16,7 @@ const MANIFEST = `${STATE_DIR}/manifest.json`;
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export function readManifest(root: string): Manifest | undefined {
+  checkLiveStateDir(root, STATE_DIR);
   const path = entryUnderRoot(root, MANIFEST);
   let text: string;
   try {
@@ -77,6 +78,7 @@ export function runInstall(root: string, steps: readonly Step[], manifest: Manif
     }
   }
   ensureDir(STATE_DIR);
+  checkLiveStateDir(root, STATE_DIR);
   replaceFile(entryUnderRoot(root, MANIFEST), `${JSON.stringify({ ...manifest, createdDirs }, null, 2)}\n`, 0o644);
 }
 
