@@ -2,11 +2,20 @@
 // and mode (or its absence) go to a backup directory with a manifest; --undo puts exactly those
 // back and removes what did not exist. A second --apply keeps the first backup, so --undo always
 // returns to the state before xen-drbd touched anything.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Everything is resolved inside the root (src/fs/inside-root.ts), and the manifest, which anyone
+// who can write the root could have crafted, is checked before it is believed: only the files
+// boot-order manages, backup names it writes, permission bits.
+import { lstatSync, readFileSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { checkLiveStateDir, entryUnderRoot, isCleanAbsolute, isMissing, makeDirsUnderRoot, underRoot } from '../fs/inside-root';
+import { permissionBits, readNoFollow, replaceFile } from '../fs/no-follow';
+import { DROP_IN_PATH } from './dropin';
 import type { Change } from './plan';
 
 export const BACKUP_DIR = '/var/lib/xen-drbd/boot-order';
+
+/** Every file a boot-order plan can change (plan.ts). */
+const MANAGED = ['/etc/init.d/drbd', DROP_IN_PATH];
 
 interface ManifestEntry {
   readonly path: string;
@@ -21,11 +30,42 @@ interface Manifest {
   readonly createdDirs: string[];
 }
 
-const MANIFEST = 'manifest.json';
+const MANIFEST = `${BACKUP_DIR}/manifest.json`;
+// An init script or a drop-in is a few KiB; a backup far bigger is not one of ours.
+const MAX_BACKUP_BYTES = 16 * 1024 * 1024;
 
 function readManifest(root: string): Manifest | undefined {
-  const path = join(root, BACKUP_DIR, MANIFEST);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest) : undefined;
+  checkLiveStateDir(root, BACKUP_DIR);
+  const path = entryUnderRoot(root, MANIFEST);
+  let text: string;
+  try {
+    text = readNoFollow(path, MAX_BACKUP_BYTES).toString('utf8');
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  return checkManifest(JSON.parse(text), path);
+}
+
+/** The manifest as --apply writes it, or an error naming the first thing that is not. */
+export function checkManifest(data: unknown, file: string): Manifest {
+  const m = data as Partial<Manifest> | null;
+  if (typeof m !== 'object' || m === null || !Array.isArray(m.entries) || !Array.isArray(m.createdDirs)) {
+    throw new Error(`${file}: is not a boot-order manifest ({"entries": [...], "createdDirs": [...]})`);
+  }
+  m.entries.forEach((e: Partial<ManifestEntry> | null, i) => {
+    const bad = (what: string) => new Error(`${file}: entry ${i}: ${what}`);
+    if (typeof e !== 'object' || e === null) throw bad('is not an object');
+    if (typeof e.path !== 'string' || !MANAGED.includes(e.path)) throw bad(`path ${JSON.stringify(e.path)} is not a file boot-order manages (${MANAGED.join(', ')})`);
+    if (e.backup !== undefined && (typeof e.backup !== 'string' || !/^\d+-[^/\0]+$/.test(e.backup))) {
+      throw bad(`backup ${JSON.stringify(e.backup)} is not a backup name boot-order writes (N-NAME)`);
+    }
+    if (e.mode !== undefined && !(Number.isInteger(e.mode) && e.mode >= 0 && e.mode <= 0o7777)) throw bad(`mode ${JSON.stringify(e.mode)} is not a file mode`);
+  });
+  m.createdDirs.forEach((d: unknown, i) => {
+    if (typeof d !== 'string' || !isCleanAbsolute(d) || d === '/') throw new Error(`${file}: createdDirs[${i}]: ${JSON.stringify(d)} is not a clean absolute path`);
+  });
+  return m as Manifest;
 }
 
 export function hasBackup(root: string): boolean {
@@ -34,25 +74,24 @@ export function hasBackup(root: string): boolean {
 
 export function applyChanges(root: string, changes: readonly Change[]): void {
   const manifest: Manifest = readManifest(root) ?? { entries: [], createdDirs: [] };
-  mkdirSync(join(root, BACKUP_DIR), { recursive: true });
+  manifest.createdDirs.push(...makeDirsUnderRoot(root, BACKUP_DIR));
+  checkLiveStateDir(root, BACKUP_DIR);
   for (const c of changes) {
-    const full = join(root, c.path);
-    let mode = 0o644;
+    const full = entryUnderRoot(root, c.path);
+    manifest.createdDirs.push(...makeDirsUnderRoot(root, dirname(c.path)));
+    const existing = modeOf(full);
     if (!manifest.entries.some((e) => e.path === c.path)) {
-      if (existsSync(full)) {
+      if (existing !== undefined) {
         const backup = `${manifest.entries.length}-${c.path.replace(/^.*\//, '')}`;
-        writeFileSync(join(root, BACKUP_DIR, backup), readFileSync(full));
-        mode = statSync(full).mode & 0o7777;
-        manifest.entries.push({ path: c.path, backup, mode });
+        // Read as the host at root reads it (observe.ts did the same to plan the change).
+        replaceFile(entryUnderRoot(root, `${BACKUP_DIR}/${backup}`), readFileSync(underRoot(root, c.path)), 0o600);
+        manifest.entries.push({ path: c.path, backup, mode: existing });
       } else {
         manifest.entries.push({ path: c.path });
-        manifest.createdDirs.push(...missingDirs(root, dirname(c.path)));
       }
     }
-    if (existsSync(full)) mode = statSync(full).mode & 0o7777;
-    mkdirSync(dirname(full), { recursive: true });
-    writeAtomically(full, c.after, mode);
-    writeAtomically(join(root, BACKUP_DIR, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
+    replaceFile(full, c.after, existing ?? 0o644);
+    replaceFile(entryUnderRoot(root, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
   }
 }
 
@@ -61,16 +100,27 @@ export function undoChanges(root: string): boolean {
   const manifest = readManifest(root);
   if (manifest === undefined) return false;
   for (const e of manifest.entries) {
-    const full = join(root, e.path);
+    const full = entryUnderRoot(root, e.path);
     if (e.backup === undefined) rmSync(full, { force: true });
-    else writeAtomically(full, readFileSync(join(root, BACKUP_DIR, e.backup)), e.mode ?? 0o644);
+    else replaceFile(full, readNoFollow(entryUnderRoot(root, `${BACKUP_DIR}/${e.backup}`), MAX_BACKUP_BYTES), e.mode ?? 0o644);
   }
-  for (const e of manifest.entries) if (e.backup !== undefined) unlinkSync(join(root, BACKUP_DIR, e.backup));
-  unlinkSync(join(root, BACKUP_DIR, MANIFEST));
-  for (const d of [...manifest.createdDirs].reverse()) removeIfEmpty(join(root, d));
-  removeIfEmpty(join(root, BACKUP_DIR));
-  removeIfEmpty(join(root, dirname(BACKUP_DIR)));
+  for (const e of manifest.entries) if (e.backup !== undefined) unlinkSync(entryUnderRoot(root, `${BACKUP_DIR}/${e.backup}`));
+  unlinkSync(entryUnderRoot(root, MANIFEST));
+  for (const d of [...manifest.createdDirs].reverse()) removeIfEmpty(entryUnderRoot(root, d));
+  // Manifests of earlier versions did not record the backup directory.
+  for (const d of [BACKUP_DIR, dirname(BACKUP_DIR)]) removeIfEmpty(entryUnderRoot(root, d));
   return true;
+}
+
+/** Permission bits of what is at `full` (a link itself is not followed), undefined when nothing is. */
+function modeOf(full: string): number | undefined {
+  try {
+    const st = lstatSync(full);
+    return st.isSymbolicLink() ? 0o644 : permissionBits(st.mode);
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
 }
 
 function removeIfEmpty(dir: string): void {
@@ -79,18 +129,4 @@ function removeIfEmpty(dir: string): void {
   } catch {
     // not empty: something else was put there since; leave it
   }
-}
-
-function missingDirs(root: string, dir: string): string[] {
-  const missing: string[] = [];
-  for (let d = dir; d !== '/' && !existsSync(join(root, d)); d = dirname(d)) missing.unshift(d);
-  return missing;
-}
-
-// A crash mid-write must not leave /etc/init.d/drbd half written.
-function writeAtomically(path: string, data: string | Buffer, mode: number): void {
-  const tmp = join(dirname(path), `.${path.replace(/^.*\//, '')}.xen-drbd-tmp`);
-  writeFileSync(tmp, data, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
 }

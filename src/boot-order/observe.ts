@@ -1,6 +1,6 @@
 // Reads what boot ordering depends on from a root directory ('/' on a real host).
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isMissing, underRoot } from '../fs/inside-root';
 import { DROP_IN_PATH } from './dropin';
 import type { BootObserved, TextFile } from './observed';
 
@@ -13,37 +13,9 @@ export function readTextFile(root: string, path: string): TextFile | undefined {
   }
 }
 
-/**
- * `path` as a host at `root` would see it: absolute symlinks (the package links
- * /etc/xen/scripts/block-drbd to /usr/libexec/xen-drbd) resolve inside root, not on this host.
- */
-export function underRoot(root: string, path: string): string {
-  if (root === '/') return path;
-  const parts = posix.normalize(path).split('/').filter(Boolean);
-  let done = '/';
-  for (let hops = 0; parts.length > 0; ) {
-    const next = posix.join(done, parts.shift()!);
-    let link: string | undefined;
-    try {
-      link = lstatSync(join(root, next)).isSymbolicLink() ? readlinkSync(join(root, next)) : undefined;
-    } catch (e) {
-      if (isMissing(e)) return join(root, next, ...parts);
-      throw e;
-    }
-    if (link === undefined) {
-      done = next;
-      continue;
-    }
-    if (++hops > 40) throw Object.assign(new Error(`${join(root, path)}: too many levels of symbolic links`), { code: 'ELOOP' });
-    parts.unshift(...posix.normalize(posix.isAbsolute(link) ? link : posix.join(done, link)).split('/').filter(Boolean));
-    done = '/';
-  }
-  return join(root, done);
-}
-
 export function listDir(root: string, path: string): string[] {
   try {
-    return readdirSync(join(root, path)).sort();
+    return readdirSync(underRoot(root, path)).sort();
   } catch (e) {
     if (isMissing(e)) return [];
     throw e;
@@ -52,15 +24,10 @@ export function listDir(root: string, path: string): string[] {
 
 function isDirectory(root: string, path: string): boolean {
   try {
-    return statSync(join(root, path)).isDirectory();
+    return statSync(underRoot(root, path)).isDirectory();
   } catch {
     return false;
   }
-}
-
-function isMissing(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 const UNIT_DIRS = ['/etc/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];

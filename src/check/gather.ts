@@ -8,7 +8,7 @@ import { drbdArgv } from '../drbd/argv';
 import { parseDumpXml } from '../drbd/parse/dump-xml';
 import { meaningfulLines } from '../drbd/parse/failure';
 import { succeeded, type Runner } from '../exec/run';
-import { parsePolicy, POLICY_PATH } from '../policy/policy';
+import { loadPolicyUnder, POLICY_PATH } from '../policy/policy';
 import { readDomain, unreadableDomain } from './domain';
 import type { CheckInputs, TextFile } from './inputs';
 
@@ -40,12 +40,11 @@ export async function gatherInputs(o: GatherOptions): Promise<CheckInputs> {
     }
   });
   const boot = observeBoot(o.root);
-  const policyFile = readTextFile(o.root, POLICY_PATH);
   return {
     hostname: o.hostname ?? osHostname(),
     domains,
     drbd: await readDrbd(o),
-    policy: { path: POLICY_PATH, result: parsePolicy(policyFile?.text, POLICY_PATH) },
+    policy: { path: POLICY_PATH, result: loadPolicyUnder(o.root) },
     lvmConf: readTextFile(o.root, '/etc/lvm/lvm.conf'),
     modprobe: textFiles(o.root, '/etc/modprobe.d').filter((f) => f.path.endsWith('.conf')),
     schedules: schedules(o.root, boot.enabledUnits),

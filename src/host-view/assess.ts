@@ -8,7 +8,8 @@ export type FindingCode =
   | 'dual-primary-left-on' // allow-two-primaries switched on at run time and never off
   | 'standalone' // not replicating (split-brain or disconnected)
   | 'used-while-secondary' // a domain's disk on a resource that is not Primary here
-  | 'unreadable'; // DRBD could not be read for this resource
+  | 'unreadable' // DRBD could not be read for this resource
+  | 'ledger-record'; // the promotion record is not one block-drbd wrote
 
 export interface Finding {
   readonly resource: ResourceName;
@@ -22,7 +23,8 @@ export function assessHost(view: HostView): Finding[] {
 
 function assessResource(r: ResourceView, migrating: boolean): Finding[] {
   const f = (code: FindingCode, message: string): Finding => ({ resource: r.name, code, message: `${r.name}: ${message}` });
-  if (r.state === undefined) return [f('unreadable', r.error ?? 'state unknown')];
+  const record = r.record?.problem === undefined ? [] : [f('ledger-record', r.record.problem)];
+  if (r.state === undefined) return [f('unreadable', r.error ?? 'state unknown'), ...record];
   const s = r.state;
   const out: Finding[] = [];
   const inUse = r.users.some((u) => u.online);
@@ -30,7 +32,12 @@ function assessResource(r: ResourceView, migrating: boolean): Finding[] {
   // roles, keep the VMs on one host. Reconcile must never demote it either.
   const sr = r.srVolumeGroup !== undefined;
   if (s.role === 'Primary' && !inUse && !r.mountedInDom0 && !sr) {
-    const by = r.record === undefined ? 'not recorded as promoted by block-drbd' : `promoted by block-drbd for ${r.record.backend} at ${r.record.at}`;
+    const by =
+      r.record === undefined
+        ? 'not recorded as promoted by block-drbd'
+        : r.record.problem !== undefined
+          ? 'recorded as promoted by block-drbd, but the record is unreadable'
+          : `promoted by block-drbd for ${r.record.backend} at ${r.record.at}`;
     out.push(f('primary-unused', `Primary but no domain uses it (${by}); the peer cannot take over until it is demoted`));
   }
   if (s.role === 'Primary' && s.peerRole === 'Primary' && !migrating && !sr) {
@@ -41,7 +48,7 @@ function assessResource(r: ResourceView, migrating: boolean): Finding[] {
   }
   if (s.link === 'StandAlone') out.push(f('standalone', 'StandAlone: not replicating (split-brain, or disconnected by hand)'));
   if (inUse && s.role !== 'Primary') out.push(f('used-while-secondary', `used by ${r.users.map((u) => u.domain ?? u.backend).join(', ')} but ${s.role} here`));
-  return out;
+  return [...out, ...record];
 }
 
 export type ReconcileAction =

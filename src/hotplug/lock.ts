@@ -1,12 +1,18 @@
-// Xen's hotplug lock, taken exactly as tools/hotplug/Linux/locking.sh takes it, so block-drbd and
-// the stock `block` script exclude each other: open-or-create /var/run/xen-hotplug/<name>, flock it,
-// check that the locked inode is still the one at that path (a releaser unlinks it), and release by
+// Xen's hotplug lock, taken as tools/hotplug/Linux/locking.sh takes it, so block-drbd and the stock
+// `block` script exclude each other: open-or-create /var/run/xen-hotplug/<name>, flock it, check
+// that the locked inode is still the one at that path (a releaser unlinks it), and release by
 // unlinking then closing. Node has no flock(2), so flock(1) locks our fd (a lock belongs to the
 // open file description and outlives the helper process).
-import { closeSync, fstatSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
+// Stricter than locking.sh, whose `exec {fd}<>"$lockfile"` (as root) follows a link planted there
+// and creates its target: the directory must be root's alone, and the file is opened O_NOFOLLOW.
+import { closeSync, constants, fstatSync, lstatSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deadline } from '../exec/deadline';
 import { describeFailure, succeeded, type Runner } from '../exec/run';
+import { openWith } from '../fs/no-follow';
+import { ensureOwnedDir } from '../fs/owned-dir';
+
+const { O_CREAT, O_NOFOLLOW, O_RDWR } = constants;
 
 export interface HeldLock {
   release(): void;
@@ -17,10 +23,10 @@ export class LockTimeout extends Error {
 }
 
 export async function claimLock(name: string, dir: string, deadline: Deadline, run: Runner): Promise<HeldLock> {
-  mkdirSync(dir, { recursive: true });
+  ensureOwnedDir(dir, 0o755);
   const path = join(dir, name);
   for (;;) {
-    const fd = openSync(path, 'a');
+    const fd = openWith(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0o644);
     const waitS = Math.max(1, Math.floor(deadline.remainingMs() / 1000));
     const result = await run(['flock', '-x', '-w', String(waitS), '3'], { timeoutMs: waitS * 1000 + 1000, extraFds: [fd] });
     if (!succeeded(result)) {
@@ -30,7 +36,7 @@ export async function claimLock(name: string, dir: string, deadline: Deadline, r
     const held = fstatSync(fd);
     let current;
     try {
-      current = statSync(path);
+      current = lstatSync(path);
     } catch {
       current = undefined;
     }

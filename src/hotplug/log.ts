@@ -2,9 +2,10 @@
 // sends stderr) and syslog (daemon facility, tagged with the script name, like logging.sh).
 // The file gets each line as it is logged, so a run that libxl SIGKILLs at its 40 s limit still
 // leaves its trace there; syslog gets the lines at the end, one logger process per level present.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Runner } from '../exec/run';
+import { appendNoFollow } from '../fs/no-follow';
 
 export type Level = 'debug' | 'info' | 'notice' | 'warning' | 'err';
 const SEVERITY: Record<Level, number> = { debug: 0, info: 1, notice: 2, warning: 3, err: 4 };
@@ -36,16 +37,17 @@ export class HotplugLog implements Log {
     }
   }
 
+  // Appended as root: a link planted at the log's path is not followed (Xen's `exec 2>>` would).
   private append(text: string): void {
     if (!this.fileUsable) return;
     try {
-      appendFileSync(this.hotplugLogPath, text);
+      appendNoFollow(this.hotplugLogPath, text, 0o644);
     } catch {
       // The directory is created only when missing (one syscall fewer per line otherwise); a log
       // that cannot be written must not turn a good run into a failure: syslog still gets it.
       try {
-        mkdirSync(dirname(this.hotplugLogPath), { recursive: true });
-        appendFileSync(this.hotplugLogPath, text);
+        mkdirSync(dirname(this.hotplugLogPath), { recursive: true, mode: 0o755 });
+        appendNoFollow(this.hotplugLogPath, text, 0o644);
       } catch {
         this.fileUsable = false;
       }

@@ -1,6 +1,7 @@
 // /etc/xen/xen-drbd.json: the admin's policy. Absent means defaults; a present but bad file is an
 // error that names the file and the field, never a silent fallback.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { entryUnderRoot, underRoot } from '../fs/inside-root';
 import validate from './validate-policy.generated';
 
 export type MigrationMode = 'runtime-dual-primary' | 'require-configured' | 'refuse';
@@ -60,13 +61,37 @@ function describe(e: AjvError): string {
 }
 
 export function loadPolicy(path = POLICY_PATH): PolicyResult {
+  return readPolicy(path, path, path);
+}
+
+/** The policy a host at `root` would load (`xen-drbd check --root`), named by its path there. */
+export function loadPolicyUnder(root: string): PolicyResult {
+  return readPolicy(underRoot(root, POLICY_PATH), entryUnderRoot(root, POLICY_PATH), POLICY_PATH);
+}
+
+/**
+ * `file`: where to read the policy; `entry`: the directory entry itself (a link not followed);
+ * `shown`: the name in messages. Only no entry at all means "defaults": a link to nothing is a
+ * policy the admin meant to have (a `refuse` lost would quietly become runtime-dual-primary).
+ */
+function readPolicy(file: string, entry: string, shown: string): PolicyResult {
   let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      return { ok: false, error: `${path}: cannot read: ${(e as Error).message}` };
-    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return { ok: false, error: `${shown}: cannot read: is a directory` };
+    if (code !== 'ENOENT') return { ok: false, error: `${shown}: cannot read: ${(e as Error).message}` };
+    const target = linkTarget(entry);
+    if (target !== undefined) return { ok: false, error: `${shown}: a symbolic link to ${target}, which does not exist` };
   }
-  return parsePolicy(text, path);
+  return parsePolicy(text, shown);
+}
+
+function linkTarget(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined; // not a link, or nothing there
+  }
 }

@@ -6,9 +6,11 @@
 // the process. Bounded: flock -w gives up and the command fails with LockErr, naming the file.
 // Python sm's own locks are fcntl record locks and do not exclude these; no Python sm code locks a
 // drbdlvm SR except resetvdis, which only edits xapi's database.
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { describeFailure, succeeded, type Runner } from '../exec/run';
+import { openWith } from '../fs/no-follow';
+import { ensureOwnedDir } from '../fs/owned-dir';
 import { srError } from './errors';
 import type { Uuid } from './layout';
 
@@ -25,8 +27,9 @@ export function srLockPath(lockDir: string, srUuid: Uuid): string {
 
 export async function takeSrLock(lockDir: string, srUuid: Uuid, run: Runner, waitS = SR_LOCK_WAIT_S): Promise<HeldSrLock> {
   const path = srLockPath(lockDir, srUuid);
-  mkdirSync(join(lockDir, srUuid), { recursive: true, mode: 0o700 });
-  const fd = openSync(path, 'a', 0o600);
+  // Root's lock in root's directory: another user's link there must not make us create its target.
+  ensureOwnedDir(join(lockDir, srUuid), 0o700);
+  const fd = openWith(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
   const r = await run(['flock', '-x', '-w', String(waitS), '3'], { timeoutMs: waitS * 1000 + 5000, extraFds: [fd] });
   if (!succeeded(r)) {
     closeSync(fd);

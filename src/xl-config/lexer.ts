@@ -43,9 +43,6 @@ export type LexResult = Token | LexError;
 // number is any run of digits, a-f and x; strtol decides later whether it is valid.
 const IDENT = /[a-z][._0-9a-z]*/y;
 const NUMBER = /[0-9][0-9a-fx]*/y;
-// A quoted string may not contain a raw newline; a backslash escapes any character but newline.
-const SQ_STRING = /'(?:[^'\\\n]|\\[^\n])*'/y;
-const DQ_STRING = /"(?:[^"\\\n]|\\[^\n])*"/y;
 // A comment runs to and includes its newline; without one it is not a comment (see below).
 const COMMENT = /#[^\n]*\n/y;
 // libxl's "[+-.():]": the range +-. also covers ',' but the ',' rule comes first and wins.
@@ -88,7 +85,7 @@ export class Lexer {
           break;
         case "'":
         case '"':
-          return this.quoted(c === "'" ? SQ_STRING : DQ_STRING, start);
+          return this.quoted(c, start);
       }
       const word = this.sticky(IDENT) ?? this.sticky(NUMBER);
       if (word !== undefined) {
@@ -100,8 +97,8 @@ export class Lexer {
     }
   }
 
-  private quoted(pattern: RegExp, start: Position): LexResult {
-    const text = this.sticky(pattern);
+  private quoted(quote: string, start: Position): LexResult {
+    const text = quotedAt(this.text, this.offset, quote);
     // An unterminated string is not a string: libxl then fails on the lone quote character.
     if (text === undefined) return this.lexicalError(this.text[this.offset] ?? '', start);
     this.advance(text.length);
@@ -155,6 +152,22 @@ export class Lexer {
       this.offset++;
     }
   }
+}
+
+// libxl's string rule: a quoted string may not contain a raw newline; a backslash escapes any
+// character but newline. Scanned by hand: as a regex alternation, V8 backtracks (and overflows
+// its stack) once per character, and libxl reads strings of any length.
+function quotedAt(text: string, from: number, quote: string): string | undefined {
+  for (let i = from + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === quote) return text.slice(from, i + 1);
+    if (c === '\n') return undefined;
+    if (c === '\\') {
+      if (text[i + 1] === '\n' || i + 1 === text.length) return undefined;
+      i++;
+    }
+  }
+  return undefined;
 }
 
 /** Escape error from dequoting a string literal, in libxl's words. */

@@ -1,6 +1,7 @@
 // The built dist/block-drbd run as libxl runs it, against a test xenstored and the DRBD stand-in.
 // The qemu lab repeats these against real Xen and DRBD (test/lab/scenarios).
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HEALTHY, HotplugHost, PEER, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
 
@@ -168,6 +169,22 @@ describe('block-drbd add', () => {
     host.xenstored.set(`${other}/physical-device`, '93:0');
     const be = host.addBackend(3, 51712, 'r0', { mode: 'w!' });
     expect((await host.run('add', be)).code).toBe(0);
+  });
+});
+
+describe("block-drbd and root's own files", () => {
+  // At umask 000 an earlier run made the ledger directory world-writable: another user could have
+  // swapped the record for a link to a root-only file.
+  it('refuses to promote with a ledger directory others can write to, naming it, and changes nothing', async () => {
+    await startHost();
+    mkdirSync(join(host.dir, 'promoted'), { mode: 0o777 });
+    chmodSync(join(host.dir, 'promoted'), 0o777);
+    const be = host.addBackend(3, 51712, 'r0');
+    const r = await host.run('add', be);
+    expect(r.code).toBe(1);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toContain(`${join(host.dir, 'promoted')} is owned by uid 0 with mode 0777: root's files must be in directories owned by root`);
+    expect(host.roleChanges()).toEqual([]);
+    expect(host.resource('r0').role).toBe('Secondary');
   });
 });
 

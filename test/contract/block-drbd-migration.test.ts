@@ -1,6 +1,7 @@
 // xl migrate's two sides, as libxl runs the script on each: the destination's add on a domain
 // named NAME--incoming while the source is still Primary, the source's remove on NAME--migratedaway.
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HEALTHY, HotplugHost } from '../support/hotplug-host';
 
 let host: HotplugHost;
@@ -104,5 +105,21 @@ describe('policy file', () => {
     expect((await host.libxlRemove(be)).code).toBe(0);
     expect(host.resource('r0').role).toBe('Secondary');
     expect(host.syslog()).toContainEqual(expect.stringMatching(/daemon\.err .*xen-drbd\.json: not valid JSON.*this remove runs on the defaults/));
+  });
+
+  // A `refuse` policy behind a link whose target went missing must not quietly become the defaults.
+  it('refuses an add when the policy is a link to nothing, naming the file and the link; remove still demotes', async () => {
+    host = new HotplugHost();
+    await host.start({ r0: HEALTHY });
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    const missing = join(host.dir, 'policies', 'refuse.json');
+    symlinkSync(missing, host.policyPath);
+    const other = host.addBackend(4, 51712, 'r0', { name: 'vm4' });
+    expect((await host.run('add', other)).code).toBe(1);
+    expect(host.xenstored.get(`${other}/hotplug-error`)).toBe(`${host.policyPath}: a symbolic link to ${missing}, which does not exist; fix or remove it`);
+    expect((await host.libxlRemove(be)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.syslog()).toContainEqual(expect.stringMatching(/daemon\.err .*xen-drbd\.json: a symbolic link to .*which does not exist; this remove runs on the defaults/));
   });
 });

@@ -1,6 +1,7 @@
 // The built dist/xen-drbd `check` and `boot-order` against host trees (--root), with Debian's real
 // drbdadm (from test/fixtures/debian/fetch.sh) reading the trees' DRBD configs. Build first.
-import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanHost, faultyHost, PEER_AUTO_LIST, writeTree, type Tree } from '../support/check-host';
 import { DEBIAN_CACHE, describeDebian } from '../support/debian';
@@ -112,6 +113,29 @@ describeDebian('xen-drbd check', () => {
     ]);
   });
 
+  test('a policy path that is a directory is an XD208 finding, not a crash', () => {
+    const h = host(cleanHost(blockDrbd()));
+    mkdirSync(join(h.root, 'etc/xen/xen-drbd.json'));
+    const r = xenDrbd('check', '--json', '--root', h.root, '--hostname', 'alpha', '--peer-auto-list', h.peer);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).findings).toEqual([
+      expect.objectContaining({ code: 'XD208', where: '/etc/xen/xen-drbd.json', message: 'block-drbd cannot use its policy: /etc/xen/xen-drbd.json: cannot read: is a directory' }),
+    ]);
+  });
+
+  test('a dangling policy link is an XD208 finding: block-drbd would refuse every add, not run on the defaults', () => {
+    const h = host({ ...cleanHost(blockDrbd()), 'etc/xen/xen-drbd.json': { link: '/etc/xen/policies/refuse.json' } });
+    const r = xenDrbd('check', '--json', '--root', h.root, '--hostname', 'alpha', '--peer-auto-list', h.peer);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).findings).toEqual([
+      expect.objectContaining({
+        code: 'XD208',
+        message: 'block-drbd cannot use its policy: /etc/xen/xen-drbd.json: a symbolic link to /etc/xen/policies/refuse.json, which does not exist',
+      }),
+    ]);
+  });
+
   test('usage errors exit 2', () => {
     expect(xenDrbd('check', '--root')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^usage: xen-drbd check/) });
     expect(xenDrbd('check', '--frob')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^usage: xen-drbd check/) });
@@ -170,5 +194,31 @@ describeDebian('xen-drbd boot-order on a systemd host with drbd@r0.target', () =
     expect(xenDrbd('boot-order').code).toBe(2);
     expect(xenDrbd('boot-order', '--check', '--apply').code).toBe(2);
     expect(xenDrbd('boot-order', '--check', '--root').code).toBe(2);
+  });
+});
+
+describe('a crafted manifest in the root', () => {
+  let outside: string;
+  beforeEach(() => {
+    outside = mkdtempSync(join(tmpdir(), 'xen-drbd-outside-'));
+    writeFileSync(join(outside, 'victim'), 'keep me\n');
+  });
+  afterEach(() => rmSync(outside, { recursive: true, force: true }));
+  const climb = (path: string) => `/../../../../../../../..${path}`;
+
+  test('boot-order --undo refuses it, names the rule, and deletes nothing outside the root', () => {
+    const root = writeTree({ 'var/lib/xen-drbd/boot-order/manifest.json': JSON.stringify({ entries: [{ path: climb(join(outside, 'victim')) }], createdDirs: [] }) });
+    const r = xenDrbd('boot-order', '--undo', '--root', root);
+    expect(r.stderr).toMatch(/^xen-drbd: .*manifest.json: entry 0: path ".*" is not a file boot-order manages/);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('keep me\n');
+  });
+
+  test('uninstall --destdir refuses it, names the rule, and deletes nothing outside the root', () => {
+    const root = writeTree({ 'var/lib/xen-drbd/install/manifest.json': JSON.stringify({ layout: 'debian', entries: [{ path: climb(join(outside, 'victim')) }], createdDirs: [] }) });
+    const r = xenDrbd('uninstall', '--destdir', root);
+    expect(r.stderr).toMatch(/^xen-drbd: .*manifest.json: entry 0: path ".*" is not a file xen-drbd installs/);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('keep me\n');
   });
 });

@@ -178,6 +178,16 @@ describe('xen-drbd parse-config', () => {
     ]);
   });
 
+  test('a 20 MB quoted string parses, as in xl (it overflowed the stack)', () => {
+    const dir = scratchDir();
+    const file = join(dir, 'big.cfg');
+    writeFileSync(file, `name = "${'a'.repeat(20_000_000)}"\nmemory = 512\n`);
+    const r = runBuilt('xen-drbd', ['parse-config', file], {}, 60_000);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`name = "${'a'.repeat(20_000_000)}"\nmemory = 512\n`);
+  }, 90_000);
+
   test('a missing file', () => {
     expect(xenDrbd('parse-config', 'test/fixtures/xl/absent.cfg')).toEqual({
       code: 1,

@@ -1,4 +1,6 @@
 // `xen-drbd status` and `reconcile`, built, against a test xenstored and the DRBD stand-in.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HEALTHY, HotplugHost } from '../support/hotplug-host';
 
 let host: HotplugHost;
@@ -67,5 +69,35 @@ describe('xen-drbd reconcile', () => {
     expect(host.resource('r1').role).toBe('Primary');
     expect((await host.xenDrbd(['reconcile', '--apply', '--include-unrecorded'])).stdout).toBe('demote r1: done\n');
     expect(host.resource('r1').role).toBe('Secondary');
+  });
+});
+
+describe('a ledger entry block-drbd did not write', () => {
+  async function unusedWithRecord(text: string): Promise<void> {
+    const be = await hostWithDomain();
+    host.xenstored.tree.delete(`/local/domain/0/${be}/physical-device`);
+    writeFileSync(join(host.dir, 'promoted', 'r0.json'), text);
+  }
+  const problem = () => `${join(host.dir, 'promoted', 'r0.json')} holds JSON that is not a promotion record; read as "promoted by block-drbd"`;
+
+  it('status reports it as a finding rather than crash', async () => {
+    await unusedWithRecord('null\n');
+    const r = await host.xenDrbd(['status', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const findings = JSON.parse(r.stdout).findings.map((f: { code: string; message: string }) => `${f.code}: ${f.message}`);
+    expect(findings).toEqual([
+      'primary-unused: r0: Primary but no domain uses it (recorded as promoted by block-drbd, but the record is unreadable); the peer cannot take over until it is demoted',
+      `ledger-record: r0: ${problem()}`,
+    ]);
+  });
+
+  it('reconcile demotes on the safe reading ("we promoted") rather than crash', async () => {
+    await unusedWithRecord('null\n');
+    const r = await host.xenDrbd(['reconcile', '--apply']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('demote r0: done\n');
+    expect(r.code).toBe(0);
+    expect(host.resource('r0').role).toBe('Secondary');
   });
 });

@@ -17,6 +17,7 @@ export function runBuilt(name: string, args: readonly string[], extraEnv: NodeJS
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build it first with \`npm run build\``);
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   delete env.NODE_EXTRA_CA_CERTS;
-  const r = spawnSync(bin, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: timeoutMs, input });
+  // maxBuffer: a config's output can be tens of MB (a 20 MB string is valid xl).
+  const r = spawnSync(bin, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: timeoutMs, input, maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

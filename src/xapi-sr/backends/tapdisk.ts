@@ -3,9 +3,10 @@
 // that path at its device; vdi_deactivate stops it. blktap2 mknods a node with the tapdev's numbers
 // where this makes a symlink (xenopsd and tapback stat through it): unproven on XCP-ng until the
 // lab has one. Unit-tested on argv and recorded-format output only.
-import { mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeFailure, succeeded, type Runner } from '../../exec/run';
+import { ensureOwnedDir } from '../../fs/owned-dir';
 import { srError } from '../errors';
 import type { Uuid } from '../layout';
 import type { BlockBackendPort } from '../ports';
@@ -36,7 +37,7 @@ export class Tapdisk implements BlockBackendPort {
       device = created;
     }
     const link = this.params(srUuid, vdiUuid);
-    mkdirSync(dirname(link), { recursive: true });
+    ensureOwnedDir(dirname(link), 0o755);
     if (currentTarget(link) !== device) {
       rmSync(link, { force: true });
       symlinkSync(device, link);

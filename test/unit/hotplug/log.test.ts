@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HotplugLog } from '../../../src/hotplug/log';
@@ -69,4 +69,12 @@ describe('HotplugLog', () => {
     await log.flushSyslog(quiet.run, 'err');
     expect(quiet.calls).toEqual([]);
   });
+});
+
+it('does not append through a link planted at the log path (root writes it)', () => {
+  const victim = join(dir, 'shadow');
+  writeFileSync(victim, 'root only\n');
+  symlinkSync(victim, join(dir, 'xen-hotplug.log'));
+  new HotplugLog('block-drbd', join(dir, 'xen-hotplug.log')).log('err', 'x');
+  expect(readFileSync(victim, 'utf8')).toBe('root only\n');
 });

@@ -1,7 +1,7 @@
 // The per-SR lock with the real flock(1), against a holder that is another process, as a concurrent
 // DrbdlvmSR would be. The holder locks exactly as the driver does (flock -x on an inherited fd).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../src/exec/run';
@@ -63,5 +63,27 @@ describe('takeSrLock', () => {
     await expect(takeSrLock(dir, SR, runCommand, 1)).rejects.toMatchObject({ code: 37 });
     first.release();
     (await takeSrLock(dir, SR, runCommand, 1)).release();
+  });
+});
+
+describe('takeSrLock as root, against links and shared directories', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sr-lock-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a lock file that is a link, and does not create its target', async () => {
+    mkdirSync(join(dir, SR), { mode: 0o700 });
+    symlinkSync(join(dir, 'created-by-root'), srLockPath(dir, SR));
+    await expect(takeSrLock(dir, SR, runCommand, 1)).rejects.toThrow(`${srLockPath(dir, SR)} is a symbolic link; not following it`);
+    expect(existsSync(join(dir, 'created-by-root'))).toBe(false);
+  });
+
+  it("refuses an SR directory another user owns (their link or file could stand in for root's lock)", async () => {
+    mkdirSync(join(dir, SR), { mode: 0o700 });
+    chownSync(join(dir, SR), 65534, 65534);
+    await expect(takeSrLock(dir, SR, runCommand, 1)).rejects.toThrow(`${join(dir, SR)} is owned by uid 65534 with mode 0700`);
+    expect(readdirSync(join(dir, SR))).toEqual([]);
   });
 });

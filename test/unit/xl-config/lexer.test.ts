@@ -188,3 +188,17 @@ describe('string escapes', () => {
     expect(dequote(literal)).toEqual({ message: 'invalid character after backlash in quoted string' });
   });
 });
+
+describe('size', () => {
+  // libxl reads a config of any size; a regex alternation per character overflowed V8's stack.
+  test('a 20 MB quoted string is one STRING token, escapes and all', () => {
+    const body = 'a'.repeat(10_000_000) + '\\"' + 'b'.repeat(10_000_000);
+    const tokens = lex(`name = "${body}"\n`);
+    expect(tokens.map(([kind]) => kind)).toEqual(['IDENT', '=', 'STRING', 'NEWLINE', 'END']);
+    expect(tokens[2]?.[1]).toHaveLength(20_000_001);
+  });
+
+  test('a 20 MB string with no closing quote is a lexical error, as in libxl', () => {
+    expect(lex(`name = '${'a'.repeat(20_000_000)}`).slice(2, 3)).toEqual([['error', `'${'a'.repeat(20_000_000)}`]]);
+  });
+});
