@@ -12,6 +12,8 @@ export interface PromotionRecord {
   readonly at: string;
   /** allow-two-primaries was switched on at runtime for an incoming migration. */
   readonly dualPrimary: boolean;
+  /** The promote command was stopped before it returned: DRBD may still complete the promotion. */
+  readonly unfinished?: boolean;
 }
 
 export interface Ledger {
