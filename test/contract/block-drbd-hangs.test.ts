@@ -73,3 +73,61 @@ describe('block-drbd add when the promotion hangs in a fence-peer handler', () =
     expect(host.resource('r0').role).toBe('Secondary');
   });
 });
+
+describe('block-drbd against a xenstored that stops answering', () => {
+  it('ends before its budget when xenstored accepts the connection and never answers, changing nothing', async () => {
+    await startHost();
+    const be = host.addBackend(3, 51712, 'r0');
+    host.xenstored.stallFrom(() => true);
+    const r = await host.run('add', be);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^block-drbd: add: xenstored did not answer 'read backend\/vbd\/3\/51712\/physical-device' within \d+\.\d s\n$/);
+    expect(host.roleChanges()).toEqual([]);
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.hotplugLog()).toMatch(/err: add: xenstored did not answer/);
+    expect(host.hotplugLog()).toMatch(/err: could not write hotplug-error to backend\/vbd\/3\/51712: /);
+    expect(host.syslog()).toContainEqual(expect.stringMatching(/^-p daemon\.err -t block-drbd: add: xenstored did not answer/));
+  });
+
+  it('steps back to Secondary when xenstored stalls after the promotion', async () => {
+    await startHost();
+    const be = host.addBackend(3, 51712, 'r0');
+    host.xenstored.stallFrom((type, path) => type === 11 /* WRITE */ && path.endsWith('/physical-device'));
+    const r = await host.run('add', be);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^block-drbd: r0: xenstored did not answer 'write backend\/vbd\/3\/51712\/physical-device' within \d+\.\d s; r0 was demoted again\n$/);
+    expect(host.roleChanges()).toEqual(['drbdsetup-84 primary 0', 'drbdsetup-84 secondary 0']);
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.ledger('r0')).toBeUndefined();
+    expect(host.hotplugLog()).toMatch(/err: r0: xenstored did not answer .*; r0 was demoted again/);
+    expect(host.syslog()).toContainEqual(expect.stringMatching(/^-p daemon\.err -t block-drbd: r0: xenstored did not answer/));
+  });
+});
+
+describe('block-drbd with more than xenstore can carry (XENSTORE_PAYLOAD_MAX, 4096 bytes)', () => {
+  it('cuts a 6 KiB DRBD error to fit hotplug-error, still writes hotplug-status, and logs the whole text', async () => {
+    const said = `${'drbd says: '.repeat(560)}END`; // 6 KiB
+    await startHost({ r0: { ...HEALTHY, primaryError: `0: State change failed: ${said}\n` } });
+    const be = host.addBackend(3, 51712, 'r0');
+    const r = await host.run('add', be);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const error = host.xenstored.get(`${be}/hotplug-error`) ?? '';
+    expect(error).toMatch(/^r0: DRBD refused to promote: .*drbd says: drbd says: .*… \[cut to fit xenstore; the whole text is in syslog and .*xen-hotplug\.log\]$/);
+    expect(Buffer.byteLength(`${be}/hotplug-error`) + 1 + Buffer.byteLength(error)).toBeLessThanOrEqual(4096);
+    expect(host.xenstored.get(`${be}/hotplug-status`)).toBe('error');
+    expect(host.hotplugLog()).toContain(`${said}`);
+    expect(host.syslog().join('\n')).toContain(said);
+    expect(host.resource('r0').role).toBe('Secondary');
+  });
+
+  it('refuses a huge XENBUS_PATH up front with a clear error, before any xenstore or DRBD request', async () => {
+    await startHost();
+    const huge = `backend/vbd/3/${'5'.repeat(5000)}`;
+    const r = await host.run('add', huge);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('block-drbd: XENBUS_PATH is 5014 characters long: a backend device path (backend/vbd/DOMID/DEVID) has at most 256\n');
+    expect(host.xenstored.requests).toEqual([]);
+    expect(host.drbdCalls()).toEqual([]);
+  });
+});

@@ -24,6 +24,8 @@ export interface SimResource {
   primaryDelayMs?: number;
   /** `primary` blocks as in a hung fence-peer handler (see drbd-sim.cjs hang()). */
   hangOnPrimary?: boolean;
+  /** `primary` fails with this on stderr (exit 11). */
+  primaryError?: string;
   /** A fence-peer handler in the config (with `fencing resource-only`). */
   fencePeer?: string;
 }

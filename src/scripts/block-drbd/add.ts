@@ -7,6 +7,7 @@ import { formatRef, type ResourceRef } from '../../drbd/types';
 import type { PromotionRecord } from '../../hotplug/ledger';
 import { findSharingConflict } from '../../hotplug/sharing';
 import { listBackends, readFrontend, sameBackend } from '../../xenstore/backends';
+import { XenstoreError, XenstoreUnavailable } from '../../xenstore/client';
 import type { HotplugRequest } from './contract';
 import { planAdd, type AddContext, type AddDecision } from './plan';
 import { POLL_MS, failed, success, type Outcome, type Ports } from './ports';
@@ -181,8 +182,10 @@ async function takeDevice(
   } catch (e) {
     // xenstore failed half-way: take back what blkback could act on and the promotion.
     await p.xs.rm(`${be}/physical-device`).catch(() => undefined);
-    if (promoted) await undo(p, ref, true, dualPrimary);
-    throw e;
+    const back = promoted ? await undo(p, ref, true, dualPrimary) : true;
+    if (!(e instanceof XenstoreError || e instanceof XenstoreUnavailable)) throw e;
+    const role = !promoted ? 'nothing was changed' : back ? `${ref.name} was demoted again` : `${ref.name} is LEFT PRIMARY (see the log)`;
+    return failed(`${res}: ${e.message}; ${role}`);
   }
   for (const w of decision.warnings) p.log.log('warning', w);
   const how = promoted ? (dualPrimary ? 'promoted (dual-primary for the migration)' : 'promoted') : 'already Primary';
@@ -226,8 +229,8 @@ async function promotionUnfinished(disk: Disk, p: Ports, record: PromotionRecord
   );
 }
 
-/** Puts the resource back as it was before this add: Secondary, single-primary, no record. */
-async function undo(p: Ports, ref: ResourceRef, demote: boolean, dualPrimary: boolean): Promise<void> {
+/** Puts the resource back as it was before this add: Secondary, single-primary, no record. False: left Primary. */
+async function undo(p: Ports, ref: ResourceRef, demote: boolean, dualPrimary: boolean): Promise<boolean> {
   let secondary = true;
   if (demote) {
     const r = await p.drbd.demote(ref.name);
@@ -242,6 +245,7 @@ async function undo(p: Ports, ref: ResourceRef, demote: boolean, dualPrimary: bo
   }
   // Left Primary, the record stays: it is what lets the domain's `remove` or `xen-drbd reconcile` demote it.
   if (secondary) p.ledger.clear(ref.name);
+  return secondary;
 }
 
 async function twoPrimariesInConfig(p: Ports, ref: ResourceRef): Promise<boolean> {

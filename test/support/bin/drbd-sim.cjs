@@ -124,6 +124,7 @@ switch (command) {
     exit(0, r.dump);
   case 'primary':
     if (r.hangOnPrimary) hang();
+    if (r.primaryError) exit(11, '', r.primaryError);
     if (r.primaryDelayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, r.primaryDelayMs);
     if (r.peerRole === 'Primary' && !r.twoPrimaries) replay('drbdadm_primary_peer_primary');
     const connected = !['StandAlone', 'WFConnection', 'Unconnected'].includes(r.cs);
