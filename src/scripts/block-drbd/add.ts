@@ -146,7 +146,7 @@ async function takeDevice(
     const startedMs = p.deadline.elapsedMs();
     const r = await p.drbd.promote(ref.name);
     if (!r.ok && r.kind === 'timed-out') {
-      return await promotionUnfinished(disk, p, record, (p.deadline.elapsedMs() - startedMs) / 1000);
+      return await promotionUnfinished(disk, p, record, dualPrimary, (p.deadline.elapsedMs() - startedMs) / 1000);
     }
     if (!r.ok) {
       await undo(p, ref, false, dualPrimary);
@@ -200,14 +200,20 @@ async function takeDevice(
  * cannot help now. The record stays, marked unfinished: `remove` keeps it, and `xen-drbd reconcile
  * --apply` demotes the resource once the promotion has completed with no domain using it.
  */
-async function promotionUnfinished(disk: Disk, p: Ports, record: PromotionRecord, waitedS: number): Promise<Outcome> {
+async function promotionUnfinished(
+  disk: Disk,
+  p: Ports,
+  record: PromotionRecord,
+  dualPrimary: boolean,
+  waitedS: number,
+): Promise<Outcome> {
   const { ref } = disk;
   const res = formatRef(ref);
   p.ledger.write({ ...record, unfinished: true });
   // /proc/drbd on 8.4: read without waiting for the handler.
   const now = await p.drbd.state(ref.name, disk.allDevices);
   if (now.role === 'Primary') {
-    await undo(p, ref, true, record.dualPrimary);
+    await undo(p, ref, true, dualPrimary);
     return failed(`${res}: the promotion took longer than this run could wait (${waitedS.toFixed(1)} s) and was undone; start the domain again`);
   }
   const later = (when: string) =>
