@@ -209,7 +209,7 @@ function blockDevice(ref: ResourceRef, path: string): BlockDevice {
 }
 
 function failure(r: CommandResult, context: string): DrbdError {
-  if (r.timedOut) return new DrbdError(`${context}: '${r.argv.join(' ')}' did not finish in ${r.durationMs} ms`, 'other');
+  if (r.timedOut) return new DrbdError(`${context}: '${r.argv.join(' ')}' did not finish in ${r.durationMs} ms`, 'timed-out');
   const said = meaningfulLines(r.stderr) || meaningfulLines(r.stdout) || `exit code ${r.exitCode}`;
   return new DrbdError(`${context}: ${said}`, classifyFailure(r.stderr));
 }

@@ -1,8 +1,13 @@
 // The one place that starts processes: an argv array, never a shell, stdin closed, a timeout from
 // the caller's deadline. node:child_process rather than execa on purpose: execa costs ~30-40 ms of
-// module loading per start (../shared/research/toolchain-probe.md §2), and block-drbd's start-up is
-// guest downtime during a migration.
-import { spawn } from 'node:child_process';
+// module loading per start, and block-drbd's start-up is guest downtime during a migration.
+//
+// Each child leads its own process group, and a timeout stops the whole group: a drbdadm whose
+// drbdsetup blocks in a fence-peer handler, or any grandchild holding our pipes, must not keep the
+// run waiting. The wait ends at the deadline (plus the kill grace) whether or not the pipes close
+// and even when the child cannot die: a drbdsetup blocked in the kernel (D state) only dies once
+// the handler returns.
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export type Argv = readonly [string, ...string[]];
 
@@ -31,6 +36,15 @@ export class CommandFailed extends Error {
   }
 }
 
+/**
+ * At the deadline the group gets SIGTERM, then SIGKILL this much later. SIGTERM first because LVM
+ * blocks signals through a metadata commit or a suspend/resume of device-mapper tables, and a
+ * SIGKILL there can leave a device suspended; DRBD's tools and flock die on either at once.
+ */
+export const KILL_GRACE_MS = 1000;
+/** After the child exits, how long output may still arrive through pipes a leftover process holds. */
+const PIPE_GRACE_MS = 200;
+
 // Children get a fixed PATH and C locale: libxl passes whatever environment its caller had (an ssh
 // non-login shell may lack /sbin), and parsers expect untranslated output.
 const CHILD_ENV = {
@@ -53,15 +67,27 @@ export const runCommand: Runner = (argv, options) =>
       env,
       stdio: [stdin, 'pipe', 'pipe', ...(options.extraFds ?? [])],
       shell: false,
+      detached: true, // its own process group (and session), so that a timeout can stop all of it
     });
+    const pid = child.pid;
+    if (pid !== undefined) live.track(pid);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
     let settled = false;
-    const finish = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
+    let exitCode: number | null = null;
+    let signal: NodeJS.Signals | null = null;
+    let spawnError: Error | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const later = (ms: number, f: () => void) => timers.push(setTimeout(f, ms));
+    const finish = () => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      for (const t of timers) clearTimeout(t);
+      // A process that outlives the wait keeps our pipes; let go of them and of the child.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.unref();
       resolve({
         argv,
         exitCode,
@@ -72,16 +98,86 @@ export const runCommand: Runner = (argv, options) =>
         durationMs: Date.now() - started,
       });
     };
-    const timer = setTimeout(() => {
+    later(Math.max(1, options.timeoutMs), () => {
       timedOut = true;
-      child.kill('SIGKILL');
-    }, Math.max(1, options.timeoutMs));
+      killGroup(pid, 'SIGTERM');
+      later(KILL_GRACE_MS, () => {
+        killGroup(pid, 'SIGKILL');
+        later(PIPE_GRACE_MS, finish);
+      });
+    });
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
-    child.on('error', (err) => finish(null, null, err));
-    child.on('close', (code, signal) => finish(code, signal));
+    if (options.stdin !== undefined) {
+      // A child that exits without reading its input (EPIPE) is not our failure: its exit code tells.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(options.stdin);
+    }
+    child.on('error', (err) => {
+      spawnError = err;
+      if (pid !== undefined) live.untrack(pid);
+      finish();
+    });
+    child.on('exit', (code, sig) => {
+      exitCode = code;
+      signal = sig;
+      if (pid !== undefined) live.untrack(pid);
+      // Without a timeout, a leftover holding the pipes is left alone (it may be a daemon the
+      // command started on purpose); after one, the SIGKILL already scheduled ends the wait.
+      if (!timedOut) later(PIPE_GRACE_MS, finish);
+    });
+    child.on('close', () => {
+      if (timedOut) killGroup(pid, 'SIGKILL'); // what of the group no longer holds our pipes
+      finish();
+    });
   });
+
+function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // the group is gone
+  }
+}
+
+/**
+ * Children still running. Their own groups no longer get a terminal's SIGINT or a SIGTERM meant
+ * for us, so both are passed on (then we die of the signal as we would have), and whatever is left
+ * when we exit is killed. Nothing survives a SIGKILL of this process (libxl's at 40 s kills our pid
+ * only): the run's deadline ends every child before then, and block-drbd's ledger covers the rest.
+ */
+const live = new (class {
+  private readonly pids = new Set<number>();
+  private readonly signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  private readonly onExit = () => this.killAll('SIGKILL');
+  private readonly onSignal = (sig: NodeJS.Signals) => {
+    this.killAll(sig);
+    this.disarm();
+    process.kill(process.pid, sig);
+  };
+
+  track(pid: number): void {
+    if (this.pids.size === 0) {
+      process.on('exit', this.onExit);
+      for (const s of this.signals) process.on(s, this.onSignal);
+    }
+    this.pids.add(pid);
+  }
+
+  untrack(pid: number): void {
+    if (this.pids.delete(pid) && this.pids.size === 0) this.disarm();
+  }
+
+  private disarm(): void {
+    process.removeListener('exit', this.onExit);
+    for (const s of this.signals) process.removeListener(s, this.onSignal);
+  }
+
+  private killAll(sig: NodeJS.Signals): void {
+    for (const pid of this.pids) killGroup(pid, sig);
+  }
+})();
 
 export function succeeded(result: CommandResult): boolean {
   return result.exitCode === 0 && !result.timedOut;

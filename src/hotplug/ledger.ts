@@ -16,6 +16,8 @@ export interface PromotionRecord {
   readonly at: string;
   /** allow-two-primaries was switched on at runtime for an incoming migration. */
   readonly dualPrimary: boolean;
+  /** The promote command was stopped before it returned: DRBD may still complete the promotion. */
+  readonly unfinished?: boolean;
   /** Set when the file is not a record block-drbd wrote: what is wrong with it. */
   readonly problem?: string;
 }
@@ -78,5 +80,5 @@ function unreadable(name: ResourceName, what: string): PromotionRecord {
 function isRecordOf(data: unknown, name: ResourceName): data is PromotionRecord {
   if (typeof data !== 'object' || data === null) return false;
   const r = data as Record<string, unknown>;
-  return r.resource === name && typeof r.backend === 'string' && typeof r.at === 'string' && typeof r.dualPrimary === 'boolean' && r.problem === undefined;
+  return r.resource === name && typeof r.backend === 'string' && typeof r.at === 'string' && typeof r.dualPrimary === 'boolean' && (r.unfinished === undefined || typeof r.unfinished === 'boolean') && r.problem === undefined;
 }

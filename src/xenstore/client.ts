@@ -2,8 +2,13 @@
 // one xenstore-read/-write process per key. Found the way libxenstore finds xenstored: the socket
 // at $XENSTORED_PATH or $XENSTORED_RUNDIR/socket (default /var/run/xenstored/socket), else the
 // /dev/xen/xenbus device (xenstored in a stub domain).
+//
+// Every request is bounded by the run's deadline. xenstored answers in milliseconds, so one that
+// has not answered within REQUEST_MAX_MS is taken as hung: that request and every later one fail
+// at once, and the run ends, undoing what it did, before libxl's SIGKILL.
 import { createConnection, type Socket } from 'node:net';
 import type { FileHandle } from 'node:fs/promises';
+import { Deadline } from '../exec/deadline';
 import { MessageDecoder, XsType, encodeMessage, nulTerminated, splitNul, writePayload, type XsMessage } from './wire';
 
 export class XenstoreError extends Error {
@@ -15,6 +20,11 @@ export class XenstoreError extends Error {
   ) {
     super(`xenstore ${operation} ${path}: ${errno}`);
   }
+}
+
+/** xenstored did not answer, closed the connection or sent garbage: nothing more can be asked of it. */
+export class XenstoreUnavailable extends Error {
+  override readonly name = 'XenstoreUnavailable';
 }
 
 /** What the hotplug flow needs from xenstore. Paths may be relative to this domain's home. */
@@ -33,34 +43,54 @@ interface Transport {
 
 type Pending = { resolve: (m: XsMessage) => void; reject: (e: Error) => void };
 
+/** The longest a request waits for its answer (less when the deadline is nearer). */
+const REQUEST_MAX_MS = 5000;
+/** The least it waits, even past the deadline: a run's last words (its hotplug-error) need it. */
+const REQUEST_MIN_MS = 1000;
+/** Without a deadline from the caller (the admin CLI, tests): requests are still bounded one by one. */
+const NO_DEADLINE_MS = 10 * 60_000;
+
 export class XenstoreClient implements XenstorePort {
   private nextReqId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly decoder = new MessageDecoder();
+  /** Set once the link is unusable; every later request fails with it. */
+  private broken: XenstoreUnavailable | undefined;
 
   // Set once by connect(), before any request can be made.
   private link!: Transport;
 
-  private constructor() {}
+  private constructor(private readonly deadline: Deadline) {}
 
-  static async connect(env: NodeJS.ProcessEnv = process.env, timeoutMs = 5000): Promise<XenstoreClient> {
+  static async connect(env: NodeJS.ProcessEnv = process.env, deadline = new Deadline(NO_DEADLINE_MS)): Promise<XenstoreClient> {
     const socketPath = env.XENSTORED_PATH ?? `${env.XENSTORED_RUNDIR ?? '/var/run/xenstored'}/socket`;
-    const client = new XenstoreClient();
+    const client = new XenstoreClient(deadline);
     try {
-      client.link = await connectSocket(socketPath, client, timeoutMs);
+      client.link = await connectSocket(socketPath, client, client.waitMs());
     } catch (socketError) {
       try {
         client.link = await openDevice('/dev/xen/xenbus', client);
       } catch {
-        throw new Error(`cannot reach xenstored at ${socketPath} (${(socketError as Error).message}) or /dev/xen/xenbus`);
+        throw new XenstoreUnavailable(`cannot reach xenstored at ${socketPath} (${(socketError as Error).message}) or /dev/xen/xenbus`);
       }
     }
     return client;
   }
 
+  private waitMs(): number {
+    return Math.max(REQUEST_MIN_MS, Math.min(REQUEST_MAX_MS, this.deadline.remainingMs()));
+  }
+
   /** Called by the transport with bytes from xenstored. */
   receive(chunk: Buffer): void {
-    for (const m of this.decoder.push(chunk)) {
+    let messages: XsMessage[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (e) {
+      this.fail(new XenstoreUnavailable(`xenstored sent a malformed message: ${(e as Error).message}`));
+      return;
+    }
+    for (const m of messages) {
       if (m.type === XsType.WatchEvent) continue; // we set no watches; ignore strays
       const p = this.pending.get(m.reqId);
       if (p === undefined) continue;
@@ -69,19 +99,46 @@ export class XenstoreClient implements XenstorePort {
     }
   }
 
-  /** Called by the transport when the link breaks: every waiting request fails. */
+  /** Called when the link breaks or a request goes unanswered: every waiting request fails, and every later one. */
   fail(error: Error): void {
-    for (const p of this.pending.values()) p.reject(error);
+    this.broken ??= error instanceof XenstoreUnavailable ? error : new XenstoreUnavailable(error.message);
+    for (const p of this.pending.values()) p.reject(this.broken);
     this.pending.clear();
   }
 
   private async request(type: XsType, payload: Buffer, path: string, op: string): Promise<Buffer> {
+    if (this.broken !== undefined) throw new XenstoreUnavailable(`xenstore ${op} ${path} not sent: ${this.broken.message}`);
     const reqId = this.nextReqId++;
-    const reply = new Promise<XsMessage>((resolve, reject) => this.pending.set(reqId, { resolve, reject }));
-    await this.link.send(encodeMessage({ type, reqId, txId: 0, payload }));
-    const m = await reply;
-    if (m.type === XsType.Error) throw new XenstoreError(splitNul(m.payload)[0] ?? 'EIO', path, op);
-    return m.payload;
+    // Encoded before a reply is awaited: a payload over the limit fails here and leaves nothing behind.
+    let bytes: Buffer;
+    try {
+      bytes = encodeMessage({ type, reqId, txId: 0, payload });
+    } catch (e) {
+      throw new RangeError(`xenstore ${op}: ${(e as Error).message}`);
+    }
+    const waitMs = this.waitMs();
+    let timer: NodeJS.Timeout | undefined;
+    const reply = new Promise<XsMessage>((resolve, reject) => {
+      this.pending.set(reqId, { resolve, reject });
+      timer = setTimeout(
+        () => this.fail(new XenstoreUnavailable(`xenstored did not answer '${op} ${path}' within ${(waitMs / 1000).toFixed(1)} s`)),
+        waitMs,
+      );
+    });
+    try {
+      await this.link.send(bytes);
+      const m = await reply;
+      if (m.type === XsType.Error) throw new XenstoreError(splitNul(m.payload)[0] ?? 'EIO', path, op);
+      return m.payload;
+    } catch (e) {
+      if (e instanceof XenstoreError || e instanceof XenstoreUnavailable) throw e;
+      this.fail(e as Error); // the link itself failed
+      throw this.broken ?? e;
+    } finally {
+      clearTimeout(timer);
+      this.pending.delete(reqId);
+      reply.catch(() => undefined); // settled by fail() after we stopped waiting: nobody needs it
+    }
   }
 
   async read(path: string): Promise<string | undefined> {
@@ -115,6 +172,7 @@ export class XenstoreClient implements XenstorePort {
   }
 
   close(): void {
+    this.broken ??= new XenstoreUnavailable('the connection to xenstored was closed');
     this.link.close();
   }
 }
@@ -134,10 +192,9 @@ function connectSocket(path: string, client: XenstoreClient, timeoutMs: number):
       clearTimeout(timer);
       socket.on('data', (d: Buffer) => client.receive(d));
       socket.on('error', (e) => client.fail(e));
-      socket.on('close', () => client.fail(new Error('xenstored closed the connection')));
+      socket.on('close', () => client.fail(new XenstoreUnavailable('xenstored closed the connection')));
       resolve({
-        send: (bytes) =>
-          new Promise((ok, ko) => socket.write(bytes, (e) => (e ? ko(e) : ok()))),
+        send: (bytes) => new Promise((ok, ko) => socket.write(bytes, (e) => (e ? ko(e) : ok()))),
         close: () => socket.destroy(),
       });
     });
@@ -156,6 +213,6 @@ async function openDevice(path: string, client: XenstoreClient): Promise<Transpo
       const { bytesRead } = await handle.read(buf, 0, buf.length, null);
       client.receive(buf.subarray(0, bytesRead));
     },
-    close: () => void handle.close(),
+    close: () => void handle.close().catch(() => undefined),
   };
 }

@@ -46,6 +46,27 @@ export function writePayload(path: string, value: string): Buffer {
   return Buffer.concat([nulTerminated(path), Buffer.from(value, 'utf8')]);
 }
 
+/**
+ * A WRITE value that fits XENSTORE_PAYLOAD_MAX with its path: unchanged when it fits, else cut at
+ * a whole character and ended with `mark`. For messages only: a value that must arrive whole (a
+ * device number) is never cut, its write fails instead.
+ */
+export function fitWriteValue(path: string, value: string, mark: string): string {
+  const room = PAYLOAD_MAX - Buffer.byteLength(path) - 1;
+  if (Buffer.byteLength(value) <= room) return value;
+  const keep = room - Buffer.byteLength(mark);
+  if (keep < 0) return value; // not even the mark fits after this path: the write fails, and says so
+  let bytes = 0;
+  let end = 0;
+  for (const ch of value) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > keep) break;
+    bytes += n;
+    end += ch.length;
+  }
+  return `${value.slice(0, end)}${mark}`;
+}
+
 export function splitNul(payload: Buffer): string[] {
   const text = payload.toString('utf8');
   const parts = text.split('\0');

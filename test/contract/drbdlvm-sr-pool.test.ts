@@ -4,6 +4,8 @@
 // sequences, faults and xapi records across whole operations and across hosts, through the real
 // process boundary, flock and DRBD/LVM adapters; not real LVM, DRBD, blkback or tapdisk (the lab's).
 // Build first (`npm run build`).
+import { spawnSync } from 'node:child_process';
+import { hungPids, processGone } from '../support/hotplug-host';
 import { SR_REF, SR_UUID, faultText, outcome, outcomes, type Step } from '../support/sr-pool';
 import { addVm, srCreate, vmStart } from '../support/sr-sequencer';
 import { MiB, newVdi, pool, poolWithSr, usePool } from '../support/sr-pool-fixture';
@@ -79,5 +81,22 @@ describe('master-only metadata changes', () => {
     expect(outcomes([await pool.call('A', 'sr_attach'), await pool.call('A', 'sr_delete')])).toEqual(['A sr_attach ok', 'A sr_delete ok']);
     expect(pool.lvm().disks.drbd0?.vg).toBeNull();
     expect([pool.drbd('A')?.role, pool.drbd('B')?.role]).toEqual(['Secondary', 'Secondary']);
+  });
+});
+
+describe('a promotion that hangs (a fence-peer handler that never returns)', () => {
+  it('sr_attach answers a fault, kills the hung command and leaves the SR lock free', async () => {
+    await poolWithSr();
+    expect(outcome(await pool.call('B', 'sr_detach'))).toBe('ok');
+    pool.setDrbd('B', { hangOnPrimary: true });
+    // xapi sets no timeout: before issue 19 this call never returned, holding the SR lock.
+    const step = await pool.call('B', 'sr_attach');
+    expect(outcome(step)).toBe('5105');
+    expect(faultText(step)).toMatch(/^DRBD could not be promoted to Primary on this host \[opterr=host bravo: .*'drbdadm primary r0' did not finish in \d+ ms/);
+    expect(pool.drbd('B')?.role).toBe('Secondary');
+    const hung = hungPids(pool.drbdStatePath('B'));
+    expect(hung).toHaveLength(1);
+    for (const pid of hung) expect(await processGone(pid)).toBe(true);
+    expect(spawnSync('flock', ['-n', '-x', pool.srLockFile('B'), 'true']).status).toBe(0);
   });
 });

@@ -22,6 +22,12 @@ export interface SimResource {
   twoPrimaries?: boolean;
   heldOpen?: number;
   primaryDelayMs?: number;
+  /** `primary` blocks as in a hung fence-peer handler (see drbd-sim.cjs hang()). */
+  hangOnPrimary?: boolean;
+  /** `primary` fails with this on stderr (exit 11). */
+  primaryError?: string;
+  /** A fence-peer handler in the config (with `fencing resource-only`). */
+  fencePeer?: string;
 }
 
 export interface RunResult {
@@ -83,7 +89,7 @@ export class HotplugHost {
         if (!existsSync(path)) execFileSync('mknod', [path, 'b', '147', String(m)]);
         return path;
       });
-      const dump = `resource ${name} {\n    on ${hostname()} {\n        address ipv4 10.0.0.1:7789;\n    }\n    on ${PEER} {\n        address ipv4 10.0.0.2:7789;\n    }\n    net {\n        protocol C;\n${r.twoPrimaries ? '        allow-two-primaries yes;\n' : ''}    }\n}\n`;
+      const dump = `resource ${name} {\n    on ${hostname()} {\n        address ipv4 10.0.0.1:7789;\n    }\n    on ${PEER} {\n        address ipv4 10.0.0.2:7789;\n    }\n    net {\n        protocol C;\n${r.twoPrimaries ? '        allow-two-primaries yes;\n' : ''}    }\n${r.fencePeer === undefined ? '' : fencing(r.fencePeer)}}\n`;
       sim[name] = { heldOpen: 0, twoPrimaries: false, ...r, devices, dump };
     }
     writeFileSync(this.statePath, JSON.stringify({ procDrbd: join(this.dir, 'proc-drbd'), resources: sim }));
@@ -196,6 +202,29 @@ export class HotplugHost {
     const p = join(this.dir, 'promoted', `${name}.json`);
     return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : undefined;
   }
+}
+
+/** The disk and handlers sections as `drbdadm dump` prints them for 8.4. */
+function fencing(handler: string): string {
+  return `    disk {\n        fencing          resource-only;\n    }\n    handlers {\n        fence-peer       ${handler};\n    }\n`;
+}
+
+/** Pids of the stand-in's hung grandchildren (see drbd-sim.cjs hang()). */
+export function hungPids(statePath: string): number[] {
+  return readLines(`${statePath}.hung`).map(Number);
+}
+
+/** Whether the process is dead (gone, or a zombie waiting to be reaped); polls a little, as a hang guard. */
+export async function processGone(pid: number): Promise<boolean> {
+  const dead = () => {
+    try {
+      return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return true;
+    }
+  };
+  for (let i = 0; i < 100 && !dead(); i++) await new Promise((r) => setTimeout(r, 50));
+  return dead();
 }
 
 function readLines(path: string): string[] {

@@ -39,6 +39,8 @@ export interface DrbdSimResource {
   twoPrimaries: boolean;
   heldOpen: number;
   dump: string;
+  /** `drbdadm primary` blocks as in a hung fence-peer handler (drbd-sim.cjs hang()). */
+  hangOnPrimary?: boolean;
 }
 
 export interface Step {
@@ -144,6 +146,16 @@ export class SrPool implements DriverPool {
     } catch {
       return [];
     }
+  }
+
+  /** The DRBD stand-in's state file on host h (its hung grandchildren's pids are kept next to it). */
+  drbdStatePath(h: HostName): string {
+    return join(this.dir, h, 'drbd.json');
+  }
+
+  /** Host h's per-SR lock file (sr-lock.ts). */
+  srLockFile(h: HostName): string {
+    return join(this.dir, h, 'lock', SR_UUID, 'sr');
   }
 
   syslog(h: HostName): string {

@@ -13,6 +13,8 @@ export class TestXenstored {
   readonly requests: string[] = [];
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private stallMatch?: (type: number, path: string) => boolean;
+  private stalled = false;
 
   constructor(readonly socketPath: string) {}
 
@@ -38,6 +40,11 @@ export class TestXenstored {
       if (!this.tree.has(parent)) this.tree.set(parent, '');
     }
     this.tree.set(abs, value);
+  }
+
+  /** From the first request `match` accepts on, answer nothing more: a hung xenstored. */
+  stallFrom(match: (type: number, path: string) => boolean): void {
+    this.stallMatch = match;
   }
 
   get(path: string): string | undefined {
@@ -66,6 +73,10 @@ export class TestXenstored {
         const path = m.payload.subarray(0, nul < 0 ? m.payload.length : nul).toString('utf8');
         const abs = TestXenstored.absolute(path);
         this.requests.push(`${m.type} ${path}`);
+        if (this.stalled || this.stallMatch?.(m.type, path) === true) {
+          this.stalled = true;
+          continue;
+        }
         switch (m.type) {
           case XsType.Read: {
             const v = this.tree.get(abs);

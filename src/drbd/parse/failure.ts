@@ -8,6 +8,7 @@ export type DrbdFailureKind =
   | 'peer-not-outdated' // (-7) Refusing to be Primary while peer is not outdated
   | 'not-defined' // 'r0' not defined in your config (for this host).
   | 'no-module' // kernel module missing
+  | 'timed-out' // stopped at its time limit: DRBD may still complete what it asked for
   | 'other';
 
 const PATTERNS: ReadonlyArray<readonly [RegExp, DrbdFailureKind]> = [

@@ -2,9 +2,12 @@
 // blkback, all under Xen's block lock. Any failure leaves the resource in the role it had.
 import { DrbdError, configuredTwoPrimaries, peerNames } from '../../drbd/drbd';
 import type { BlockDevice } from '../../drbd/device';
+import { fencingOf } from '../../drbd/parse/fencing';
 import { formatRef, type ResourceRef } from '../../drbd/types';
+import type { PromotionRecord } from '../../hotplug/ledger';
 import { findSharingConflict } from '../../hotplug/sharing';
 import { listBackends, readFrontend, sameBackend } from '../../xenstore/backends';
+import { XenstoreError, XenstoreUnavailable } from '../../xenstore/client';
 import type { HotplugRequest } from './contract';
 import { planAdd, type AddContext, type AddDecision } from './plan';
 import { POLL_MS, failed, success, type Outcome, type Ports } from './ports';
@@ -126,12 +129,13 @@ async function takeDevice(
     // Written before the promotion: if libxl SIGKILLs this run, xen-hotplug.log still says how far it got.
     p.log.log('debug', `${res}: promoting${dualPrimary ? ' (dual-primary for the incoming migration)' : ''} for ${req.backendPath}`);
     const earlier = p.ledger.read(ref.name);
-    p.ledger.write({
+    const record: PromotionRecord = {
       resource: ref.name,
       backend: req.backendPath,
       at: new Date().toISOString(),
       dualPrimary: dualPrimary || (earlier?.dualPrimary ?? false),
-    });
+    };
+    p.ledger.write(record);
     if (dualPrimary) {
       const two = await p.drbd.setTwoPrimaries(ref.name, true);
       if (!two.ok) {
@@ -139,7 +143,11 @@ async function takeDevice(
         return failed(`${res}: cannot allow two primaries for the incoming migration: ${two.message}`);
       }
     }
+    const startedMs = p.deadline.elapsedMs();
     const r = await p.drbd.promote(ref.name);
+    if (!r.ok && r.kind === 'timed-out') {
+      return await promotionUnfinished(disk, p, record, dualPrimary, (p.deadline.elapsedMs() - startedMs) / 1000);
+    }
     if (!r.ok) {
       await undo(p, ref, false, dualPrimary);
       return failed(`${res}: DRBD refused to promote: ${r.message}`);
@@ -174,8 +182,10 @@ async function takeDevice(
   } catch (e) {
     // xenstore failed half-way: take back what blkback could act on and the promotion.
     await p.xs.rm(`${be}/physical-device`).catch(() => undefined);
-    if (promoted) await undo(p, ref, true, dualPrimary);
-    throw e;
+    const back = promoted ? await undo(p, ref, true, dualPrimary) : true;
+    if (!(e instanceof XenstoreError || e instanceof XenstoreUnavailable)) throw e;
+    const role = !promoted ? 'nothing was changed' : back ? `${ref.name} was demoted again` : `${ref.name} is LEFT PRIMARY (see the log)`;
+    return failed(`${res}: ${e.message}; ${role}`);
   }
   for (const w of decision.warnings) p.log.log('warning', w);
   const how = promoted ? (dualPrimary ? 'promoted (dual-primary for the migration)' : 'promoted') : 'already Primary';
@@ -183,17 +193,65 @@ async function takeDevice(
   return success;
 }
 
-/** Puts the resource back as it was before this add: Secondary, single-primary, no record. */
-async function undo(p: Ports, ref: ResourceRef, demote: boolean, dualPrimary: boolean): Promise<void> {
+/**
+ * The promote command was stopped at its time limit. DRBD runs a fence-peer handler inside the
+ * promotion (fencing on, peer unreachable) and completes the promotion whenever the handler returns,
+ * whatever became of the command; on 8.4 its other commands wait for the handler too, so a demote
+ * cannot help now. The record stays, marked unfinished: `remove` keeps it, and `xen-drbd reconcile
+ * --apply` demotes the resource once the promotion has completed with no domain using it.
+ */
+async function promotionUnfinished(
+  disk: Disk,
+  p: Ports,
+  record: PromotionRecord,
+  dualPrimary: boolean,
+  waitedS: number,
+): Promise<Outcome> {
+  const { ref } = disk;
+  const res = formatRef(ref);
+  p.ledger.write({ ...record, unfinished: true });
+  // /proc/drbd on 8.4: read without waiting for the handler.
+  const now = await p.drbd.state(ref.name, disk.allDevices);
+  if (now.role === 'Primary') {
+    await undo(p, ref, true, dualPrimary);
+    return failed(`${res}: the promotion took longer than this run could wait (${waitedS.toFixed(1)} s) and was undone; start the domain again`);
+  }
+  const later = (when: string) =>
+    `${when}, DRBD may still complete the promotion: ${ref.name} stays recorded as promoted by block-drbd, ` +
+    `and 'xen-drbd reconcile --apply' demotes it once no domain uses it.`;
+  // The config is read by drbdadm alone (no kernel call), so the handler cannot block it.
+  const dump = await p.drbd.dump(ref.name);
+  const fencing = dump === undefined ? undefined : fencingOf(dump);
+  if (fencing === undefined) {
+    return failed(
+      `${res}: the promotion did not finish within ${waitedS.toFixed(1)} s and was stopped. ${later('Later')} ` +
+        `Check 'drbdadm status ${ref.name}' and the kernel log ('dmesg').`,
+    );
+  }
+  return failed(
+    `${res}: the promotion did not finish within ${waitedS.toFixed(1)} s: DRBD is waiting for the fence-peer handler ` +
+      `${fencing.handler} (fencing ${fencing.policy}), which it runs before promoting while the peer's disk state is unknown. ` +
+      `Find out why the handler does not return. ${later('When it returns')}`,
+  );
+}
+
+/** Puts the resource back as it was before this add: Secondary, single-primary, no record. False: left Primary. */
+async function undo(p: Ports, ref: ResourceRef, demote: boolean, dualPrimary: boolean): Promise<boolean> {
+  let secondary = true;
   if (demote) {
     const r = await p.drbd.demote(ref.name);
-    if (!r.ok) p.log.log('err', `${ref.name}: LEFT PRIMARY: could not demote while undoing add: ${r.message}`);
+    if (!r.ok) {
+      secondary = false;
+      p.log.log('err', `${ref.name}: LEFT PRIMARY: could not demote while undoing add: ${r.message}`);
+    }
   }
   if (dualPrimary) {
     const r = await p.drbd.setTwoPrimaries(ref.name, false);
     if (!r.ok) p.log.log('err', `${ref.name}: allow-two-primaries left on at runtime: ${r.message}`);
   }
-  p.ledger.clear(ref.name);
+  // Left Primary, the record stays: it is what lets the domain's `remove` or `xen-drbd reconcile` demote it.
+  if (secondary) p.ledger.clear(ref.name);
+  return secondary;
 }
 
 async function twoPrimariesInConfig(p: Ports, ref: ResourceRef): Promise<boolean> {

@@ -12,7 +12,8 @@ import { HotplugLog } from '../../hotplug/log';
 import { readDom0Mounts } from '../../hotplug/mounts';
 import { hostPaths } from '../../hotplug/paths';
 import { DEFAULT_POLICY, loadPolicy } from '../../policy/policy';
-import { XenstoreClient } from '../../xenstore/client';
+import { XenstoreClient, XenstoreUnavailable, type XenstorePort } from '../../xenstore/client';
+import { fitWriteValue } from '../../xenstore/wire';
 import { runAdd } from './add';
 import { parseRequest, type HotplugRequest } from './contract';
 import { failed, type Outcome, type Ports } from './ports';
@@ -29,10 +30,38 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   // libxl's 40 s run from its fork: Node's own start counts against it (seconds, on a dom0 short of CPU).
   const deadline = new Deadline(policy.budgetSeconds * 1000 - process.uptime() * 1000);
   const backendPath = parsed.ok ? parsed.request.backendPath : parsed.backendPath;
+  const action = parsed.ok ? parsed.request.action : TAG;
   let xs: XenstoreClient | undefined;
+
+  // Every run ends here, once: a failure goes to xen-hotplug.log, stderr, hotplug-error and
+  // hotplug-status (each write on its own: when xenstore is the problem, the logs still carry the
+  // message), and syslog; the exit code follows.
+  let reported: Promise<number> | undefined;
+  const report = (outcome: Outcome): Promise<number> =>
+    (reported ??= (async () => {
+      if (!outcome.ok) {
+        log.log('err', outcome.message);
+        process.stderr.write(`${TAG}: ${outcome.message}\n`);
+        if (xs !== undefined && backendPath !== undefined) {
+          const key = `${backendPath}/hotplug-error`;
+          const mark = ` … [cut to fit xenstore; the whole text is in syslog and ${paths.hotplugLog}]`;
+          await writeOrLog(xs, key, fitWriteValue(key, outcome.message, mark), log);
+          await writeOrLog(xs, `${backendPath}/hotplug-status`, outcome.status, log);
+        }
+      }
+      xs?.close();
+      await log.flushSyslog(runCommand, policy.logLevel);
+      return outcome.ok ? 0 : 1;
+    })());
+  // The last net, not the way failures travel: a rejection nobody awaited is a bug, but it still
+  // ends as a hotplug error and exit 1, never as a stack trace.
+  process.on('unhandledRejection', (e) => {
+    void report(failed(`${action} failed unexpectedly: ${errorText(e)}`)).then((code) => process.exit(code));
+  });
+
   let outcome: Outcome;
   try {
-    if (backendPath !== undefined) xs = await XenstoreClient.connect(env);
+    if (backendPath !== undefined) xs = await XenstoreClient.connect(env, deadline);
     if (!parsed.ok) {
       outcome = failed(parsed.error);
     } else if (!loaded.ok && parsed.request.action === 'add') {
@@ -55,24 +84,22 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       outcome = await dispatch(parsed.request, ports, log);
     }
   } catch (e) {
-    outcome = failed(`${parsed.ok ? parsed.request.action : TAG} failed unexpectedly: ${(e as Error).message}`);
+    outcome = failed(e instanceof XenstoreUnavailable ? `${action}: ${e.message}` : `${action} failed unexpectedly: ${errorText(e)}`);
   }
+  return report(outcome);
+}
 
-  if (!outcome.ok) {
-    log.log('err', outcome.message);
-    process.stderr.write(`${TAG}: ${outcome.message}\n`);
-    if (xs !== undefined && backendPath !== undefined) {
-      try {
-        await xs.write(`${backendPath}/hotplug-error`, outcome.message);
-        await xs.write(`${backendPath}/hotplug-status`, outcome.status);
-      } catch (e) {
-        log.log('err', `could not write hotplug-error to ${backendPath}: ${(e as Error).message}`);
-      }
-    }
+async function writeOrLog(xs: XenstorePort, path: string, value: string, log: HotplugLog): Promise<void> {
+  try {
+    await xs.write(path, value);
+  } catch (e) {
+    const slash = path.lastIndexOf('/');
+    log.log('err', `could not write ${path.slice(slash + 1)} to ${path.slice(0, slash)}: ${errorText(e)}`);
   }
-  xs?.close();
-  await log.flushSyslog(runCommand, policy.logLevel);
-  return outcome.ok ? 0 : 1;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function dispatch(req: HotplugRequest, ports: Ports, log: HotplugLog): Promise<Outcome> {

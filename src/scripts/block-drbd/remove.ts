@@ -51,7 +51,17 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
       const record = p.ledger.read(name);
       const state = await p.drbd.state(name, devices);
       if (state.role !== 'Primary') {
-        p.ledger.clear(name);
+        // An add whose promote was stopped (a fence-peer handler that did not return): DRBD may
+        // still complete it, so the record stays for 'xen-drbd reconcile' to demote it then.
+        if (record?.unfinished === true) {
+          p.log.log(
+            'warning',
+            `${name}: Secondary, but the promotion started for ${record.backend} did not finish and DRBD may still complete it; ` +
+              `it stays recorded as block-drbd's, so that 'xen-drbd reconcile --apply' demotes it then`,
+          );
+        } else {
+          p.ledger.clear(name);
+        }
         if (record?.dualPrimary || migratedAway) await restoreSinglePrimary(p, name);
         return success;
       }

@@ -46,12 +46,20 @@ async function main(args: readonly string[], env: NodeJS.ProcessEnv): Promise<st
   return a.stdout;
 }
 
+let emitted = false;
+/** One methodResponse per run, whichever of the answer and the last resort comes first. */
 function emit(text: string): void {
+  if (emitted) return;
+  emitted = true;
   process.stdout.write(text, () => process.exit(0));
 }
 
-main(process.argv.slice(2), process.env).then(emit, (e: unknown) => {
-  // answer() catches everything; this is the last resort if building the fault itself failed.
+// answer() catches everything; this is the last resort if building the fault itself failed, or if a
+// promise was rejected with nobody awaiting it (a bug, but xapi still gets a fault, not a dead driver).
+function lastResort(e: unknown): void {
   const msg = String((e as Error)?.message ?? e).replace(/[&<>]/g, ' ');
   emit(`<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>1200</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>${msg}</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n`);
-});
+}
+
+process.on('unhandledRejection', lastResort);
+main(process.argv.slice(2), process.env).then(emit, lastResort);

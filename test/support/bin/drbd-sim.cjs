@@ -48,6 +48,13 @@ function replay(fixture) {
   exit(rc, fs.readFileSync(`${base}.stdout`, 'utf8'), stderr);
 }
 
+// A drbdsetup blocked in a fence-peer handler, as drbdadm's child: it inherits our stdout and stderr,
+// writes its pid to $DRBD_SIM_STATE.hung and sleeps; we wait for it, as drbdadm does.
+function hang() {
+  require('node:child_process').spawnSync('/bin/sh', ['-c', 'echo $$ >> "$0"; exec sleep 300', `${statePath}.hung`], { stdio: 'inherit' });
+  exit(1, '', 'the stand-in hang ended\n');
+}
+
 function exit(code, stdout = '', stderr = '') {
   process.stdout.write(stdout);
   process.stderr.write(stderr);
@@ -116,6 +123,8 @@ switch (command) {
   case 'dump':
     exit(0, r.dump);
   case 'primary':
+    if (r.hangOnPrimary) hang();
+    if (r.primaryError) exit(11, '', r.primaryError);
     if (r.primaryDelayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, r.primaryDelayMs);
     if (r.peerRole === 'Primary' && !r.twoPrimaries) replay('drbdadm_primary_peer_primary');
     const connected = !['StandAlone', 'WFConnection', 'Unconnected'].includes(r.cs);

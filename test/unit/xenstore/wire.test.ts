@@ -1,5 +1,5 @@
 // The decoder must reassemble messages however the socket splits or joins them.
-import { MessageDecoder, XsType, encodeMessage, nulTerminated, splitNul, writePayload } from '../../../src/xenstore/wire';
+import { MessageDecoder, PAYLOAD_MAX, XsType, encodeMessage, fitWriteValue, nulTerminated, splitNul, writePayload } from '../../../src/xenstore/wire';
 
 const a = encodeMessage({ type: XsType.Read, reqId: 7, txId: 0, payload: Buffer.from('93:0') });
 const b = encodeMessage({ type: XsType.Directory, reqId: 8, txId: 0, payload: nulTerminated('3', '4') });
@@ -36,5 +36,37 @@ describe('xenstore wire', () => {
   it('splits NUL-separated payloads', () => {
     expect(splitNul(nulTerminated('a', 'b'))).toEqual(['a', 'b']);
     expect(splitNul(Buffer.alloc(0))).toEqual([]);
+  });
+});
+
+describe('fitWriteValue: what a WRITE can carry (XENSTORE_PAYLOAD_MAX)', () => {
+  const path = 'backend/vbd/3/51712/hotplug-error';
+  const mark = ' … [cut]';
+  const payload = (v: string) => writePayload(path, v);
+
+  it('leaves a value that fits as it is', () => {
+    expect(fitWriteValue(path, 'r0: refused', mark)).toBe('r0: refused');
+    const exact = 'x'.repeat(PAYLOAD_MAX - path.length - 1);
+    expect(fitWriteValue(path, exact, mark)).toBe(exact);
+  });
+
+  it('cuts a longer value to exactly the limit, ending with the mark, and it then encodes', () => {
+    const fitted = fitWriteValue(path, 'e'.repeat(6144), mark);
+    expect(fitted.endsWith(mark)).toBe(true);
+    expect(payload(fitted).length).toBe(PAYLOAD_MAX);
+    expect(() => encodeMessage({ type: XsType.Write, reqId: 1, txId: 0, payload: payload(fitted) })).not.toThrow();
+  });
+
+  it('never splits a multi-byte character', () => {
+    const fitted = fitWriteValue(path, '€'.repeat(3000), mark); // 3 bytes each
+    expect(fitted).toMatch(/^€+ … \[cut\]$/);
+    expect(payload(fitted).length).toBeLessThanOrEqual(PAYLOAD_MAX);
+    expect(payload(fitted).length).toBeGreaterThan(PAYLOAD_MAX - 3);
+  });
+
+  it('refuses, rather than encodes, a payload over the limit', () => {
+    expect(() => encodeMessage({ type: XsType.Write, reqId: 1, txId: 0, payload: payload('e'.repeat(6144)) })).toThrow(
+      /payload of 6178 bytes exceeds 4096/,
+    );
   });
 });

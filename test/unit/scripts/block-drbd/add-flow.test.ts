@@ -87,3 +87,45 @@ describe('runAdd waiting for a promotable resource', () => {
     expect(p.keys.get('be/physical-device')).toBe('93:0');
   });
 });
+
+describe('runAdd when the promote command is stopped at its time limit', () => {
+  const healthy: ResourceState = {
+    ...connecting,
+    link: 'Established',
+    peerRole: 'Secondary',
+    connectionText: 'Connected',
+    volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }],
+  };
+
+  function stoppedPromote(completedAnyway: boolean) {
+    const p = ports(() => healthy, fakeClock());
+    const records: unknown[] = [];
+    let cleared = false;
+    p.drbd.promote = async () => (p.calls.push('promote'), { ok: false, kind: 'timed-out', message: 'did not finish' });
+    p.drbd.state = async () => ({ ...healthy, role: completedAnyway && p.calls.includes('promote') ? 'Primary' : 'Secondary' });
+    p.drbd.dump = async () => 'resource r0 {\n    disk {\n        fencing resource-only;\n    }\n    handlers {\n        fence-peer /x;\n    }\n}\n';
+    return {
+      p: { ...p, ledger: { read: () => undefined, write: (r: unknown) => void records.push(r), clear: () => void (cleared = true) } },
+      records,
+      cleared: () => cleared,
+    };
+  }
+
+  it('still Secondary: keeps the record marked unfinished and names the handler', async () => {
+    const { p, records, cleared } = stoppedPromote(false);
+    const outcome = await runAdd(req, p);
+    expect(outcome).toMatchObject({ ok: false, message: expect.stringMatching(/^r0: the promotion did not finish within \d+\.\d s: DRBD is waiting for the fence-peer handler \/x \(fencing resource-only\)/) });
+    expect(records).toEqual([expect.not.objectContaining({ unfinished: true }), expect.objectContaining({ resource: 'r0', unfinished: true })]);
+    expect(cleared()).toBe(false);
+    expect(p.calls).not.toContain('demote');
+    expect(p.keys.has('be/physical-device')).toBe(false);
+  });
+
+  it('completed after all: demotes it and clears the record', async () => {
+    const { p, cleared } = stoppedPromote(true);
+    const outcome = await runAdd(req, p);
+    expect(outcome).toMatchObject({ ok: false, message: expect.stringMatching(/took longer than this run could wait .* and was undone/) });
+    expect(p.calls).toContain('demote');
+    expect(cleared()).toBe(true);
+  });
+});

@@ -19,6 +19,11 @@ describe('parseRequest', () => {
     [['online'], env, "invalid command 'online': expected add or remove"],
     [['add'], {}, 'XENBUS_PATH is not set: this script is run by libxl, not by hand'],
     [['add'], { XENBUS_PATH: 'backend/vbd/3/../../x' }, "XENBUS_PATH 'backend/vbd/3/../../x' is not a backend device path"],
+    [
+      ['add'],
+      { XENBUS_PATH: `backend/vbd/3/${'5'.repeat(5000)}` },
+      'XENBUS_PATH is 5014 characters long: a backend device path (backend/vbd/DOMID/DEVID) has at most 256',
+    ],
   ])('rejects %j', (argv, e, error) => {
     expect(parseRequest(argv, e)).toMatchObject({ ok: false, error });
   });
