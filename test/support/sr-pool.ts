@@ -39,6 +39,8 @@ export interface DrbdSimResource {
   twoPrimaries: boolean;
   heldOpen: number;
   dump: string;
+  /** See hotplug-host.ts's SimResource. */
+  ignoresRoleChange?: boolean;
 }
 
 export interface Step {

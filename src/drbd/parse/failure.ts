@@ -8,6 +8,7 @@ export type DrbdFailureKind =
   | 'peer-not-outdated' // (-7) Refusing to be Primary while peer is not outdated
   | 'not-defined' // 'r0' not defined in your config (for this host).
   | 'no-module' // kernel module missing
+  | 'not-applied' // the command exited 0, yet reading the state back shows the change did not happen
   | 'other';
 
 const PATTERNS: ReadonlyArray<readonly [RegExp, DrbdFailureKind]> = [
