@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deadline } from '../exec/deadline';
-import { succeeded, type CommandResult, type Runner } from '../exec/run';
+import { succeeded, type Argv, type CommandResult, type Runner } from '../exec/run';
 import { drbdArgv, drbdsetup84Argv } from './argv';
 import { statBlockDevice, type BlockDevice } from './device';
 import { classifyFailure, meaningfulLines, type DrbdFailureKind } from './parse/failure';
@@ -16,18 +16,48 @@ import { DRBD_TOOLS, type DrbdTools } from './tools';
 import { parseStatusJson } from './parse/status-json';
 import { formatRef, type ResourceName, type ResourceRef, type ResourceState, type VolumeState } from './types';
 
-/** A DRBD command that failed, with DRBD's own words kept for the admin. */
+/**
+ * A DRBD command that failed, with DRBD's own words kept for the admin, and the facts of the
+ * command (when one ran) as fields, so a caller or a log line can say which command failed how.
+ */
 export class DrbdError extends Error {
-  override readonly name = 'DrbdError';
+  override readonly name: string = 'DrbdError';
+  readonly argv?: Argv;
+  readonly exitCode?: number | null;
+  readonly stderr?: string;
+  readonly timedOut?: boolean;
+
   constructor(
     message: string,
     readonly kind: DrbdFailureKind,
+    command?: CommandResult,
   ) {
     super(message);
+    if (command !== undefined) {
+      this.argv = command.argv;
+      this.exitCode = command.exitCode;
+      this.stderr = command.stderr;
+      this.timedOut = command.timedOut;
+    }
   }
 }
 
-export type ActionResult = { readonly ok: true } | { readonly ok: false; readonly kind: DrbdFailureKind; readonly message: string };
+/** A state change DRBD accepted (exit 0) that the state read back afterwards does not show. */
+export class DrbdNotApplied extends DrbdError {
+  override readonly name = 'DrbdNotApplied';
+  constructor(
+    readonly asked: string,
+    readonly seen: string,
+    argv: Argv,
+  ) {
+    super(`asked for ${asked} ('${argv.join(' ')}' exited 0), DRBD still reports ${seen}`, 'not-applied', {
+      argv, exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0,
+    });
+  }
+}
+
+/** A state change's command: on success the command line that ran (the read-back names it). */
+export type ActionResult = { readonly ok: true; readonly argv: Argv } | { readonly ok: false; readonly error: DrbdError };
 
 export interface DrbdPort {
   /** The block devices of the ref's volumes (all volumes when the ref names none). */
@@ -36,15 +66,15 @@ export interface DrbdPort {
   promote(name: ResourceName): Promise<ActionResult>;
   demote(name: ResourceName): Promise<ActionResult>;
   setTwoPrimaries(name: ResourceName, on: boolean): Promise<ActionResult>;
+  /** allow-two-primaries in the running configuration (a runtime switch shows here). */
+  twoPrimariesRunning(name: ResourceName): Promise<boolean>;
   /** The resource's config as drbdadm prints it (for the peer's name and configured options). */
   dump(name: ResourceName): Promise<string | undefined>;
 }
 
 /** What the admin CLI needs beyond the hotplug path. */
 export interface DrbdAdminPort extends DrbdPort {
-  resources(): Promise<ResourceName[]>;
-  /** allow-two-primaries in the running configuration (a runtime switch shows here). */
-  twoPrimariesRunning(name: ResourceName): Promise<boolean>;
+  resources(): Promise<string[]>;
 }
 
 // Per command: drbdadm primary can block on a fence-peer handler; never past the run's deadline.
@@ -63,7 +93,7 @@ export class Drbd implements DrbdAdminPort {
     private readonly tools: DrbdTools = DRBD_TOOLS,
   ) {}
 
-  private exec(argv: Parameters<Runner>[0]): Promise<CommandResult> {
+  private exec(argv: Argv): Promise<CommandResult> {
     return this.run(argv, { timeoutMs: Math.max(500, Math.min(COMMAND_MAX_MS, this.deadline.remainingMs())) });
   }
 
@@ -85,11 +115,12 @@ export class Drbd implements DrbdAdminPort {
     const r = await this.exec(drbdsetup84Argv.show(tool, name));
     if (!succeeded(r)) return undefined;
     try {
-      const running = parseRunningResource(r.stdout);
+      const running = parseRunningResource(r.stdout, name);
       this.running.set(name, running);
       return running;
     } catch (e) {
-      // An output this code does not know: drbdadm, which knows its own drbdsetup, takes over.
+      // An output this code does not know, or one about another resource than the name asked for
+      // (8.4's show also reads a minor): drbdadm, which resolves the name itself, takes over.
       if (e instanceof DrbdParseError) return undefined;
       throw e;
     }
@@ -143,11 +174,12 @@ export class Drbd implements DrbdAdminPort {
     }
     const minors = devices.map((d) => proc.minors.get(d.minor)).filter((m) => m !== undefined);
     const first = minors[0];
-    const volumes: VolumeState[] = minors.map((m) => ({ minor: m.minor, disk: m.disk, peerDisk: m.peerDisk }));
+    const volumes: VolumeState[] = minors.map((m) => ({ minor: m.minor, role: m.role, disk: m.disk, peerDisk: m.peerDisk }));
     return {
       name,
       role: first?.role ?? 'Unknown',
-      peerRole: first?.peerRole ?? 'Unknown',
+      // 8.4 keeps roles per minor: a peer Primary on any volume is a writer there.
+      peerRole: minors.some((m) => m.peerRole === 'Primary') ? 'Primary' : (first?.peerRole ?? 'Unknown'),
       link: first?.link ?? 'StandAlone',
       connectionText: first?.connectionText ?? 'Unconfigured',
       volumes,
@@ -180,23 +212,29 @@ export class Drbd implements DrbdAdminPort {
     return succeeded(r) ? r.stdout : undefined;
   }
 
-  async resources(): Promise<ResourceName[]> {
+  /** As drbdadm lists them: names, checked by the caller before any command uses one. */
+  async resources(): Promise<string[]> {
     const r = await this.exec(drbdArgv.shResources());
     if (!succeeded(r)) throw failure(r, 'cannot list DRBD resources');
-    return parseShResources(r.stdout) as ResourceName[];
+    return parseShResources(r.stdout);
   }
 
+  /** Read fresh each time (a switch's read-back): 8.4's own drbdsetup where the resource is up. */
   async twoPrimariesRunning(name: ResourceName): Promise<boolean> {
-    const r = await this.exec(drbdArgv.show(name));
+    const d = this.direct(name);
+    const r = await this.exec(d === undefined ? drbdArgv.show(name) : drbdsetup84Argv.show(d.tool, name));
     if (!succeeded(r)) throw failure(r, `${name}: cannot read the running DRBD configuration`);
-    return twoPrimariesRunning(r.stdout);
+    try {
+      return twoPrimariesRunning(r.stdout, name);
+    } catch (e) {
+      if (e instanceof DrbdParseError) throw new DrbdError(`${name}: cannot read the running DRBD configuration: ${e.message}`, 'other', r);
+      throw e;
+    }
   }
 
-  private async action(argv: Parameters<Runner>[0]): Promise<ActionResult> {
+  private async action(argv: Argv): Promise<ActionResult> {
     const r = await this.exec(argv);
-    if (succeeded(r)) return { ok: true };
-    const e = failure(r, `'${argv.join(' ')}' failed`);
-    return { ok: false, kind: e.kind, message: e.message };
+    return succeeded(r) ? { ok: true, argv } : { ok: false, error: failure(r, `'${argv.join(' ')}' failed`) };
   }
 }
 
@@ -209,9 +247,9 @@ function blockDevice(ref: ResourceRef, path: string): BlockDevice {
 }
 
 function failure(r: CommandResult, context: string): DrbdError {
-  if (r.timedOut) return new DrbdError(`${context}: '${r.argv.join(' ')}' did not finish in ${r.durationMs} ms`, 'timed-out');
+  if (r.timedOut) return new DrbdError(`${context}: '${r.argv.join(' ')}' did not finish in ${r.durationMs} ms`, 'timed-out', r);
   const said = meaningfulLines(r.stderr) || meaningfulLines(r.stdout) || `exit code ${r.exitCode}`;
-  return new DrbdError(`${context}: ${said}`, classifyFailure(r.stderr));
+  return new DrbdError(`${context}: ${said}`, classifyFailure(r.stderr), r);
 }
 
 /** Peer host names: the `on NAME {` sections of a resource's dump, other than this host. */

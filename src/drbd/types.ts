@@ -49,6 +49,8 @@ export interface VolumeState {
   readonly minor: number;
   /** Volume number where the source tells it (DRBD 9); 8.4's /proc/drbd only knows minors. */
   readonly volume?: number;
+  /** This volume's own role where DRBD keeps one per minor (8.4); DRBD 9 has one per resource. */
+  readonly role?: Role;
   readonly disk: DiskState;
   readonly peerDisk: DiskState;
 }

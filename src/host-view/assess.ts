@@ -1,4 +1,5 @@
 // What is unsafe on this host, and what reconcile would do about it. Pure.
+import { checkResourceName } from '../drbd/resource-name';
 import type { ResourceName } from '../drbd/types';
 import type { HostView, ResourceView } from './types';
 
@@ -12,7 +13,7 @@ export type FindingCode =
   | 'ledger-record'; // the promotion record is not one block-drbd wrote
 
 export interface Finding {
-  readonly resource: ResourceName;
+  readonly resource: string;
   readonly code: FindingCode;
   readonly message: string;
 }
@@ -65,10 +66,13 @@ export function planReconcile(view: HostView, findings: readonly Finding[], incl
   for (const finding of findings) {
     const r = view.resources.find((x) => x.name === finding.resource);
     if (r === undefined) continue;
+    // Only a name that is one resource to drbdadm is acted on (gather reads no other).
+    const checked = checkResourceName(r.name);
+    if (!checked.ok) continue;
     if (finding.code === 'primary-unused' && (r.record !== undefined || includeUnrecorded)) {
-      actions.push({ kind: 'demote', resource: r.name, why: finding.message });
+      actions.push({ kind: 'demote', resource: checked.name, why: finding.message });
     }
-    if (finding.code === 'dual-primary-left-on') actions.push({ kind: 'single-primary', resource: r.name, why: finding.message });
+    if (finding.code === 'dual-primary-left-on') actions.push({ kind: 'single-primary', resource: checked.name, why: finding.message });
   }
   return actions;
 }

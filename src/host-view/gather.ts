@@ -2,6 +2,7 @@
 import type { BlockDevice } from '../drbd/device';
 import type { DrbdAdminPort } from '../drbd/drbd';
 import { configuredTwoPrimaries } from '../drbd/drbd';
+import { checkResourceName } from '../drbd/resource-name';
 import type { Ledger } from '../hotplug/ledger';
 import type { Dom0Mount } from '../hotplug/sharing';
 import type { LvmPort } from '../lvm/lvm';
@@ -31,7 +32,15 @@ export async function gatherHostView(p: GatherPorts): Promise<HostView> {
   }
   const mounts = p.mounts();
   const resources: ResourceView[] = [];
-  for (const name of await p.drbd.resources()) {
+  for (const listed of await p.drbd.resources()) {
+    const checked = checkResourceName(listed);
+    if (!checked.ok) {
+      // drbdadm would read it as more than one resource (`all`) or as a minor: never run a command on it.
+      const error = `not a name xen-drbd can address: ${checked.rule}; rename the resource`;
+      resources.push({ name: listed, devices: [], error, twoPrimariesRunning: false, twoPrimariesConfigured: false, users: [], mountedInDom0: false });
+      continue;
+    }
+    const name = checked.name;
     const base = { name, record: p.ledger.read(name) };
     try {
       const devices = await p.drbd.devices({ name });

@@ -1,6 +1,6 @@
 // One look at this host: every DRBD resource, who uses its devices, and what block-drbd recorded.
 import type { BlockDevice } from '../drbd/device';
-import type { ResourceName, ResourceState } from '../drbd/types';
+import type { ResourceState } from '../drbd/types';
 import type { PromotionRecord } from '../hotplug/ledger';
 
 export interface DiskUser {
@@ -11,7 +11,8 @@ export interface DiskUser {
 }
 
 export interface ResourceView {
-  readonly name: ResourceName;
+  /** As drbdadm lists it; only a name that passes src/drbd/resource-name.ts is read or acted on. */
+  readonly name: string;
   readonly devices: readonly BlockDevice[];
   /** undefined with `error` set when DRBD could not be read for this resource. */
   readonly state?: ResourceState;

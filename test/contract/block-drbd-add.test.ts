@@ -2,7 +2,7 @@
 // The qemu lab repeats these against real Xen and DRBD (test/lab/scenarios).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HEALTHY, HotplugHost, PEER, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
+import { DRBDSETUP84, HEALTHY, HotplugHost, PEER, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
 
 let host: HotplugHost;
@@ -128,6 +128,44 @@ describe('block-drbd add', () => {
     expect((await host.run('add', be)).code).toBe(1);
     expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/^invalid DRBD target 'r0;reboot'/);
     expect(host.drbdCalls()).toEqual([]);
+  });
+
+  // drbdadm and drbdsetup read `all` as every resource and `minor-N` as a device: `drbd:all/0` once
+  // reached `drbdadm primary all` and promoted r1 while r1's peer was Primary (dual-primary allowed).
+  it.each<[string, string, SimResource['peerRole']]>([
+    ['drbd:all/0', "'all' means every resource to drbdadm and drbdsetup, not one resource", 'Primary'],
+    ['all', "'all' means every resource to drbdadm and drbdsetup, not one resource", 'Primary'],
+    ['minor-1', "drbdadm reads a name starting with 'minor-' as a device minor (minor-N), not a resource", 'Secondary'],
+  ])('refuses %s, a DRBD keyword, with the rule it breaks, running nothing', async (params, rule, r1Peer) => {
+    await startHost({ r0: HEALTHY, r1: { ...HEALTHY, minors: [1], peerRole: r1Peer, twoPrimaries: true } });
+    const be = host.addBackend(3, 51712, params);
+    const r = await host.run('add', be);
+    expect(r.code).toBe(1);
+    const error = `invalid DRBD target '${params}': ${rule}`;
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(error);
+    expect(host.xenstored.get(`${be}/hotplug-status`)).toBe('error');
+    expect(r.stderr).toBe(`block-drbd: ${error}\n`);
+    expect(host.drbdCalls()).toEqual([]);
+    expect([host.resource('r0').role, host.resource('r1').role]).toEqual(['Secondary', 'Secondary']);
+  });
+
+  it.each(['pvc-0c1d7a0e-5b8f-4c2e-9a61-3f0e2d4b5c6a', 'xcp-volume-4b0f1a2c-8d3e-4f5a-9b6c-7d8e9f0a1b2c/0'])('promotes %s, named as LINSTOR names resources', async (params) => {
+    const name = params.split('/')[0] as string;
+    await startHost({ [name]: HEALTHY });
+    const be = host.addBackend(3, 51712, params);
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.resource(name).role).toBe('Primary');
+    expect(host.roleChanges()).toEqual(['drbdsetup-84 primary 0']);
+  });
+
+  it('reads the role back: a promotion DRBD accepted but did not apply fails, leaving nothing behind', async () => {
+    await startHost({ r0: { ...HEALTHY, ignoresRoleChange: true } });
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(1);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(`r0: asked for Primary ('${DRBDSETUP84} primary 0' exited 0), DRBD still reports Secondary`);
+    expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.ledger('r0')).toBeUndefined();
   });
 
   it('reports drbdadm\'s own words for a resource that is not configured', async () => {

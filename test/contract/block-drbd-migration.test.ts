@@ -2,7 +2,7 @@
 // named NAME--incoming while the source is still Primary, the source's remove on NAME--migratedaway.
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HEALTHY, HotplugHost } from '../support/hotplug-host';
+import { DRBDSETUP84, HEALTHY, HotplugHost } from '../support/hotplug-host';
 
 let host: HotplugHost;
 afterEach(async () => {
@@ -22,6 +22,7 @@ describe('incoming migration (destination)', () => {
     expect(host.drbdCalls()).toEqual([
       'drbdsetup-84 show r0',
       'drbdsetup-84 net-options ipv4:10.0.0.1:7789 ipv4:10.0.0.2:7789 --allow-two-primaries=yes',
+      'drbdsetup-84 show r0', // the switch read back before anything relies on it
       'drbdsetup-84 primary 0',
     ]);
     expect(host.resource('r0')).toMatchObject({ role: 'Primary', twoPrimaries: true });
@@ -41,6 +42,18 @@ describe('incoming migration (destination)', () => {
     const be = await destination();
     expect((await host.run('add', be)).code).toBe(0);
     expect((await host.libxlRemove(be)).code).toBe(0);
+    expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: false });
+    expect(host.ledger('r0')).toBeUndefined();
+  });
+
+  it('reads allow-two-primaries back: a switch DRBD accepted but did not apply stops before the promotion', async () => {
+    const be = await destination();
+    host.setResource('r0', { ignoresNetOptions: true });
+    expect((await host.run('add', be)).code).toBe(1);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(
+      `r0: cannot allow two primaries for the incoming migration: asked for allow-two-primaries yes ('${DRBDSETUP84} net-options ipv4:10.0.0.1:7789 ipv4:10.0.0.2:7789 --allow-two-primaries=yes' exited 0), DRBD still reports no`,
+    );
+    expect(host.roleChanges()).toEqual([]);
     expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: false });
     expect(host.ledger('r0')).toBeUndefined();
   });
@@ -65,10 +78,25 @@ describe('outgoing migration (source)', () => {
     host.xenstored.set('/local/domain/3/name', 'vm1--migratedaway');
     expect((await host.libxlRemove(be)).code).toBe(0);
     expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: false });
-    expect(host.drbdCalls().slice(-2)).toEqual([
+    expect(host.drbdCalls().slice(-3)).toEqual([
       'drbdsetup-84 secondary 0',
       'drbdsetup-84 net-options ipv4:10.0.0.1:7789 ipv4:10.0.0.2:7789 --allow-two-primaries=no',
+      'drbdsetup-84 show r0',
     ]);
+  });
+
+  it('says so at error level when DRBD accepts the switch back to single-primary but keeps two', async () => {
+    host = new HotplugHost();
+    await host.start({ r0: HEALTHY });
+    const be = host.addBackend(3, 51712, 'r0', { name: 'vm1' });
+    expect((await host.run('add', be)).code).toBe(0);
+    host.setResource('r0', { peerRole: 'Primary', twoPrimaries: true, ignoresNetOptions: true });
+    host.xenstored.set('/local/domain/3/name', 'vm1--migratedaway');
+    expect((await host.libxlRemove(be)).code).toBe(0); // the demotion itself was read back as done
+    expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: true });
+    expect(host.syslog()).toContain(
+      `-p daemon.err -t block-drbd: r0: could not switch allow-two-primaries off: asked for allow-two-primaries no ('${DRBDSETUP84} net-options ipv4:10.0.0.1:7789 ipv4:10.0.0.2:7789 --allow-two-primaries=no' exited 0), DRBD still reports yes`,
+    );
   });
 
   it('does the same through drbdadm where no drbdsetup-84 is installed', async () => {

@@ -2,7 +2,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { HEALTHY, HotplugHost, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
+import { DRBDSETUP84, HEALTHY, HotplugHost, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
 
 let host: HotplugHost;
@@ -38,6 +38,21 @@ describe('block-drbd remove', () => {
     expect(host.resource('r0').role).toBe('Secondary');
     expect(host.roleChanges()).toEqual(['drbdsetup-84 primary 0', ...Array(3).fill('drbdsetup-84 secondary 0')]);
     expect(host.syslog()).toContain('-p daemon.notice -t block-drbd: r0: demoted to Secondary after 3 attempts (backend/vbd/3/51712 removed)');
+  });
+
+  it('reads the role back: a demotion DRBD accepted but did not apply is a failure that says so', async () => {
+    await started();
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    host.setResource('r0', { ignoresRoleChange: true });
+    const r = await host.libxlRemove(be);
+    expect(r.code).toBe(1);
+    const error = `r0: LEFT PRIMARY: asked for Secondary ('${DRBDSETUP84} secondary 0' exited 0), DRBD still reports Primary`;
+    expect(r.stderr).toBe(`block-drbd: ${error}\n`);
+    expect(host.syslog()).toContain(`-p daemon.err -t block-drbd: ${error}`);
+    expect(host.resource('r0').role).toBe('Primary');
+    // still recorded as ours: the next remove or `xen-drbd reconcile` demotes it
+    expect(host.ledger('r0')).toMatchObject({ resource: 'r0' });
   });
 
   it('leaves a resource Primary that was Primary before block-drbd touched it', async () => {

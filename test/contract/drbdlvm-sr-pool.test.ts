@@ -37,6 +37,20 @@ describe('xe sr-create on a two-host pool', () => {
     expect(pool.syslog('B')).toMatch(/-p local2\.err -t SM: \[\d+\] sr_attach failed: code 5100/);
   });
 
+  it('reads every role change back: a promotion or demotion DRBD accepted but did not apply is a fault saying so', async () => {
+    pool.setDrbd('A', { ignoresRoleChange: true });
+    const [create] = await srCreate(pool);
+    expect(outcome(create as Step)).toBe('5105');
+    expect(faultText(create)).toContain("host alpha: asked for Primary ('drbdadm primary r0' exited 0), DRBD still reports Secondary");
+    pool.setDrbd('A', { ignoresRoleChange: false });
+    await poolWithSr();
+    pool.setDrbd('B', { ignoresRoleChange: true });
+    const detach = await pool.call('B', 'sr_detach');
+    expect(outcome(detach)).toBe('5110');
+    expect(faultText(detach)).toContain("host bravo: asked for Secondary ('drbdadm secondary r0' exited 0), DRBD still reports Primary");
+    expect(pool.drbd('B')?.role).toBe('Primary');
+  });
+
   it('refuses to create the SR while the peer is resyncing', async () => {
     pool.setDrbd('A', { cs: 'SyncSource', peerDisks: ['Inconsistent'] });
     const [create] = await srCreate(pool);

@@ -1,7 +1,7 @@
 // `xen-drbd status` and `reconcile`, built, against a test xenstored and the DRBD stand-in.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HEALTHY, HotplugHost } from '../support/hotplug-host';
+import { DRBDSETUP84, HEALTHY, HotplugHost } from '../support/hotplug-host';
 
 let host: HotplugHost;
 afterEach(async () => {
@@ -69,6 +69,39 @@ describe('xen-drbd reconcile', () => {
     expect(host.resource('r1').role).toBe('Primary');
     expect((await host.xenDrbd(['reconcile', '--apply', '--include-unrecorded'])).stdout).toBe('demote r1: done\n');
     expect(host.resource('r1').role).toBe('Secondary');
+  });
+
+  it('reads each change back: a demotion or switch DRBD accepted but did not apply is a failure, exit 1', async () => {
+    const be = await hostWithDomain();
+    host.xenstored.tree.delete(`/local/domain/0/${be}/physical-device`);
+    host.setResource('r0', { ignoresRoleChange: true });
+    host.setResource('r1', { twoPrimaries: true, ignoresNetOptions: true });
+    const r = await host.xenDrbd(['reconcile', '--apply']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      `demote r0: FAILED: asked for Secondary ('${DRBDSETUP84} secondary 0' exited 0), DRBD still reports Primary\n` +
+        `switch allow-two-primaries off on r1: FAILED: asked for allow-two-primaries no ('${DRBDSETUP84} net-options ipv4:10.0.0.1:7790 ipv4:10.0.0.2:7790 --allow-two-primaries=no' exited 0), DRBD still reports yes\n`,
+    );
+    expect(host.resource('r0').role).toBe('Primary');
+    expect(host.ledger('r0')).toMatchObject({ resource: 'r0' }); // kept: the promotion is still ours to undo
+  });
+});
+
+describe('a resource whose name DRBD reads as a keyword', () => {
+  // drbdadm's `secondary all` demotes every resource, the one a running domain uses included.
+  it('is reported, never acted on: reconcile leaves every role as it was', async () => {
+    host = new HotplugHost();
+    await host.start({ all: { ...HEALTHY, minors: [1], role: 'Primary' }, r0: HEALTHY });
+    const be = host.addBackend(3, 51712, 'r0', { name: 'web1' });
+    expect((await host.run('add', be)).code).toBe(0);
+    const rule = "all: not a name xen-drbd can address: 'all' means every resource to drbdadm and drbdsetup, not one resource; rename the resource";
+    const reconcile = await host.xenDrbd(['reconcile', '--apply', '--include-unrecorded']);
+    expect(reconcile.stdout).toBe('nothing to reconcile\n');
+    expect([host.resource('all').role, host.resource('r0').role]).toEqual(['Primary', 'Primary']);
+    expect(host.roleChanges()).toEqual(['drbdsetup-84 primary 0']); // block-drbd's own, for web1
+    const status = await host.xenDrbd(['status']);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain(`UNSAFE unreadable: ${rule}\n`);
   });
 });
 

@@ -26,7 +26,7 @@ SUITE=bookworm
 apt_mirror() { apt-cache policy 2>/dev/null | awk -v s=" $SUITE/main amd64 Packages" 'index($0, s) { print $2; exit }'; }
 MIRROR=${LAB_MIRROR:-$(apt_mirror)}
 # Bump to force a rebuild of the dom0 root / guest base after changing the steps below.
-ROOTFS_RECIPE=4
+ROOTFS_RECIPE=5
 DOMU_RECIPE=2
 
 t0=$(date +%s)
@@ -161,7 +161,7 @@ fi
 if [ ! -f "$CACHE/rootfs.done" ] || [ "$(cat "$CACHE/rootfs.done")" != "$ROOTFS_RECIPE $KPKG" ]; then
   log "preparing dom0 root"
   rm -rf "$ROOT/lib/modules"
-  copy_modules "$ROOT" e1000 loop drbd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd \
+  copy_modules "$ROOT" e1000 virtio_net virtio_pci loop drbd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd \
     xen-blkback xen-blkfront dm-mod ext4 crc32c_generic
   # Debian's bash hotplug script stays available under another name for comparisons.
   [ -f "$ROOT/etc/xen/scripts/block-drbd.debian" ] || cp -p "$ROOT/etc/xen/scripts/block-drbd" "$ROOT/etc/xen/scripts/block-drbd.debian"

@@ -11,6 +11,8 @@ export const REPO = resolve(__dirname, '..', '..');
 export const BLOCK_DRBD = join(REPO, 'dist', 'block-drbd');
 export const XEN_DRBD = join(REPO, 'dist', 'xen-drbd');
 const SIM_BIN = join(__dirname, 'bin');
+/** The stand-in's drbdsetup-84 as block-drbd runs it (messages name a command by its full path). */
+export const DRBDSETUP84 = join(SIM_BIN, 'drbdsetup-84');
 
 export interface SimResource {
   minors: number[];
@@ -28,6 +30,10 @@ export interface SimResource {
   primaryError?: string;
   /** A fence-peer handler in the config (with `fencing resource-only`). */
   fencePeer?: string;
+  /** primary/secondary exit 0 and change nothing (a role change DRBD accepted but did not apply). */
+  ignoresRoleChange?: boolean;
+  /** net-options exits 0 and changes nothing. */
+  ignoresNetOptions?: boolean;
 }
 
 export interface RunResult {
@@ -126,7 +132,7 @@ export class HotplugHost {
       XENSTORED_PATH: this.xenstored.socketPath,
       XEN_DRBD_PATH_PREFIX: SIM_BIN,
       DRBD_SIM_STATE: this.statePath,
-      XEN_DRBD_DRBDSETUP84: join(this.options.drbdsetup84 === false ? this.dir : SIM_BIN, 'drbdsetup-84'),
+      XEN_DRBD_DRBDSETUP84: this.options.drbdsetup84 === false ? join(this.dir, 'drbdsetup-84') : DRBDSETUP84,
       XEN_DRBD_DEV_DIR: join(this.dir, 'dev'),
       XEN_DRBD_PROC_DRBD: join(this.dir, 'proc-drbd'),
       XEN_HOTPLUG_LOCK_DIR: join(this.dir, 'xen-hotplug'),

@@ -41,6 +41,8 @@ export interface DrbdSimResource {
   dump: string;
   /** `drbdadm primary` blocks as in a hung fence-peer handler (drbd-sim.cjs hang()). */
   hangOnPrimary?: boolean;
+  /** See hotplug-host.ts's SimResource. */
+  ignoresRoleChange?: boolean;
 }
 
 export interface Step {

@@ -9,6 +9,7 @@ export type DrbdFailureKind =
   | 'not-defined' // 'r0' not defined in your config (for this host).
   | 'no-module' // kernel module missing
   | 'timed-out' // stopped at its time limit: DRBD may still complete what it asked for
+  | 'not-applied' // the command exited 0, yet reading the state back shows the change did not happen
   | 'other';
 
 const PATTERNS: ReadonlyArray<readonly [RegExp, DrbdFailureKind]> = [

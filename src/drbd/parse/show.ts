@@ -2,7 +2,23 @@
 // `net-options --allow-two-primaries=yes` shows (the config file does not change).
 import { DrbdParseError } from './states';
 
-export function twoPrimariesRunning(show: string): boolean {
+/**
+ * Checks that a `drbdsetup show NAME` output describes NAME and nothing else: 8.4's show also takes a
+ * minor and `all`, so an output that describes anything else is not this resource's (8.4 prints
+ * `resource r0 {`, 9 `resource "r0" {`).
+ */
+export function requireShowOf(show: string, name: string): void {
+  const headers = [...show.matchAll(/^resource\s+"?([^"\s]+)"?\s*\{/gm)];
+  const [only, ...more] = headers;
+  if (only === undefined || more.length > 0 || only[1] !== name) {
+    const seen = headers.map((h) => h[1]).join(', ') || 'no resource';
+    throw new DrbdParseError(`drbdsetup show ${name}: expected resource ${name} alone, got ${seen}`);
+  }
+}
+
+/** Whether allow-two-primaries is on in resource NAME's running configuration. */
+export function twoPrimariesRunning(show: string, name: string): boolean {
+  requireShowOf(show, name);
   return /^\s*allow-two-primaries\s+yes\s*;/m.test(show);
 }
 
@@ -24,7 +40,8 @@ export interface RunningResource {
  * 8.4's `drbdsetup show RES`: volumes and minors from `_this_host`, both addresses. Nothing here
  * comes from the config files, so it describes the resource as the kernel runs it.
  */
-export function parseRunningResource(show: string): RunningResource {
+export function parseRunningResource(show: string, name: string): RunningResource {
+  requireShowOf(show, name);
   const section = (name: string): string | undefined => {
     const start = show.search(new RegExp(`^\\s*${name}\\s*\\{`, 'm'));
     return start < 0 ? undefined : show.slice(start);

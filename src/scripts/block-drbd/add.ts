@@ -1,6 +1,7 @@
 // `block-drbd add`: decide (plan.ts), promote if allowed, check sharing and hand the device to
 // blkback, all under Xen's block lock. Any failure leaves the resource in the role it had.
 import { DrbdError, configuredTwoPrimaries, peerNames } from '../../drbd/drbd';
+import { changeRole, switchTwoPrimaries } from '../../drbd/read-back';
 import type { BlockDevice } from '../../drbd/device';
 import { fencingOf } from '../../drbd/parse/fencing';
 import { formatRef, type ResourceRef } from '../../drbd/types';
@@ -137,30 +138,29 @@ async function takeDevice(
     };
     p.ledger.write(record);
     if (dualPrimary) {
-      const two = await p.drbd.setTwoPrimaries(ref.name, true);
+      const two = await switchTwoPrimaries(p.drbd, ref.name, true);
       if (!two.ok) {
-        p.ledger.clear(ref.name);
-        return failed(`${res}: cannot allow two primaries for the incoming migration: ${two.message}`);
+        // Whatever DRBD made of it, the switch goes back off (harmless where it never came on).
+        await undo(p, disk, false, true);
+        return failed(`${res}: cannot allow two primaries for the incoming migration: ${two.error.message}`);
       }
     }
     const startedMs = p.deadline.elapsedMs();
-    const r = await p.drbd.promote(ref.name);
-    if (!r.ok && r.kind === 'timed-out') {
+    const r = await changeRole(p.drbd, ref.name, disk.allDevices, 'Primary');
+    if (!r.ok && !r.accepted && r.error.kind === 'timed-out') {
       return await promotionUnfinished(disk, p, record, dualPrimary, (p.deadline.elapsedMs() - startedMs) / 1000);
     }
     if (!r.ok) {
-      await undo(p, ref, false, dualPrimary);
-      return failed(`${res}: DRBD refused to promote: ${r.message}`);
+      // Accepted but not (or not wholly) applied, or not read back: step back as from a promotion.
+      await undo(p, disk, r.accepted, dualPrimary);
+      if (!r.accepted) return failed(`${res}: DRBD refused to promote: ${r.error.message}`);
+      return failed(r.error.kind === 'not-applied' ? `${res}: ${r.error.message}` : `${res}: promoted, then could not read the role back: ${r.error.message}`);
     }
     promoted = true;
-    const after = await p.drbd.state(ref.name, disk.allDevices);
-    if (after.role !== 'Primary') {
-      await undo(p, ref, true, dualPrimary);
-      return failed(`${res}: the promotion succeeded but DRBD reports the role ${after.role}`);
-    }
+    const after = r.state;
     // A simultaneous start on the peer of a dual-primary resource can slip past the first look.
     if (!dualPrimary && after.peerRole === 'Primary') {
-      await undo(p, ref, true, false);
+      await undo(p, disk, true, false);
       return failed(
         `${res}: the peer became Primary while this host promoted; refusing to run two writers. ` +
           `Both hosts stepped back; start the domain on one host only.`,
@@ -173,7 +173,7 @@ async function takeDevice(
     const others = (await listBackends(p.xs, req.basePath, req.deviceType)).filter((o) => !sameBackend(o.path, be));
     const conflict = findSharingConflict({ device: device.hex, path: device.path, mode: disk.mode, vm: disk.vm }, others, p.mounts());
     if (conflict !== undefined) {
-      if (promoted) await undo(p, ref, true, dualPrimary);
+      if (promoted) await undo(p, disk, true, dualPrimary);
       return failed(`${res}: ${conflict.message}`, 'busy');
     }
     await p.xs.write(`${be}/physical-device`, device.hex);
@@ -182,7 +182,7 @@ async function takeDevice(
   } catch (e) {
     // xenstore failed half-way: take back what blkback could act on and the promotion.
     await p.xs.rm(`${be}/physical-device`).catch(() => undefined);
-    const back = promoted ? await undo(p, ref, true, dualPrimary) : true;
+    const back = promoted ? await undo(p, disk, true, dualPrimary) : true;
     if (!(e instanceof XenstoreError || e instanceof XenstoreUnavailable)) throw e;
     const role = !promoted ? 'nothing was changed' : back ? `${ref.name} was demoted again` : `${ref.name} is LEFT PRIMARY (see the log)`;
     return failed(`${res}: ${e.message}; ${role}`);
@@ -213,7 +213,7 @@ async function promotionUnfinished(
   // /proc/drbd on 8.4: read without waiting for the handler.
   const now = await p.drbd.state(ref.name, disk.allDevices);
   if (now.role === 'Primary') {
-    await undo(p, ref, true, dualPrimary);
+    await undo(p, disk, true, dualPrimary);
     return failed(`${res}: the promotion took longer than this run could wait (${waitedS.toFixed(1)} s) and was undone; start the domain again`);
   }
   const later = (when: string) =>
@@ -235,23 +235,27 @@ async function promotionUnfinished(
   );
 }
 
-/** Puts the resource back as it was before this add: Secondary, single-primary, no record. False: left Primary. */
-async function undo(p: Ports, ref: ResourceRef, demote: boolean, dualPrimary: boolean): Promise<boolean> {
-  let secondary = true;
+/**
+ * Puts the resource back as it was before this add: Secondary, single-primary, no record. Each step
+ * is read back; the record stays while the resource is still Primary, so `remove` or `xen-drbd
+ * reconcile` can finish the job. False: left Primary.
+ */
+async function undo(p: Ports, disk: Disk, demote: boolean, dualPrimary: boolean): Promise<boolean> {
+  const name = disk.ref.name;
+  let leftPrimary = false;
   if (demote) {
-    const r = await p.drbd.demote(ref.name);
+    const r = await changeRole(p.drbd, name, disk.allDevices, 'Secondary');
     if (!r.ok) {
-      secondary = false;
-      p.log.log('err', `${ref.name}: LEFT PRIMARY: could not demote while undoing add: ${r.message}`);
+      leftPrimary = true;
+      p.log.log('err', `${name}: LEFT PRIMARY: could not demote while undoing add: ${r.error.message}`);
     }
   }
   if (dualPrimary) {
-    const r = await p.drbd.setTwoPrimaries(ref.name, false);
-    if (!r.ok) p.log.log('err', `${ref.name}: allow-two-primaries left on at runtime: ${r.message}`);
+    const r = await switchTwoPrimaries(p.drbd, name, false);
+    if (!r.ok) p.log.log('err', `${name}: allow-two-primaries left on at runtime: ${r.error.message}`);
   }
-  // Left Primary, the record stays: it is what lets the domain's `remove` or `xen-drbd reconcile` demote it.
-  if (secondary) p.ledger.clear(ref.name);
-  return secondary;
+  if (!leftPrimary) p.ledger.clear(name);
+  return !leftPrimary;
 }
 
 async function twoPrimariesInConfig(p: Ports, ref: ResourceRef): Promise<boolean> {

@@ -2,6 +2,7 @@
 // blkback lets go of the device asynchronously after libxl sees the backend Closed, so a demote
 // that finds the device held open is retried until the budget ends.
 import { configuredTwoPrimaries } from '../../drbd/drbd';
+import { changeRole, switchTwoPrimaries } from '../../drbd/read-back';
 import type { BlockDevice } from '../../drbd/device';
 import type { ResourceName } from '../../drbd/types';
 import { listBackends, readFrontend, sameBackend } from '../../xenstore/backends';
@@ -70,7 +71,7 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
         return success;
       }
       attempts++;
-      const r = await p.drbd.demote(name);
+      const r = await changeRole(p.drbd, name, devices, 'Secondary');
       if (r.ok) {
         p.ledger.clear(name);
         if (record?.dualPrimary || migratedAway) await restoreSinglePrimary(p, name);
@@ -78,10 +79,12 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
         p.log.log('notice', `${name}: demoted to Secondary${waited} (${be} removed)`);
         return success;
       }
-      if (r.kind !== 'held-open') {
-        return failed(`${name}: LEFT PRIMARY: DRBD refused to demote: ${r.message}`);
+      // Kept in the ledger: still ours to demote, by the next remove or `xen-drbd reconcile`.
+      if (r.accepted) return failed(`${name}: LEFT PRIMARY: ${r.error.message}`);
+      if (r.error.kind !== 'held-open') {
+        return failed(`${name}: LEFT PRIMARY: DRBD refused to demote: ${r.error.message}`);
       }
-      heldOpen = r.message;
+      heldOpen = r.error.message;
       if (attempts === 1) p.log.log('debug', `${name}: held open (${heldOpen}); retrying the demotion until the budget runs out`);
     } finally {
       lock.release();
@@ -101,7 +104,7 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
 async function restoreSinglePrimary(p: Ports, name: ResourceName): Promise<void> {
   const dump = await p.drbd.dump(name);
   if (dump !== undefined && configuredTwoPrimaries(dump)) return;
-  const r = await p.drbd.setTwoPrimaries(name, false);
+  const r = await switchTwoPrimaries(p.drbd, name, false);
   if (r.ok) p.log.log('notice', `${name}: allow-two-primaries switched off again (single-primary)`);
-  else p.log.log('err', `${name}: could not switch allow-two-primaries off: ${r.message}`);
+  else p.log.log('err', `${name}: could not switch allow-two-primaries off: ${r.error.message}`);
 }

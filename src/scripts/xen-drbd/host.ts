@@ -12,7 +12,9 @@ import { XenstoreClient } from '../../xenstore/client';
 // An admin command is not under libxl's 40 s kill, but it must still end.
 const COMMAND_BUDGET_MS = 120_000;
 
-export async function openHost(env: NodeJS.ProcessEnv = process.env): Promise<GatherPorts & { drbd: Drbd; close(): void }> {
+export type Host = GatherPorts & { drbd: Drbd; close(): void };
+
+export async function openHost(env: NodeJS.ProcessEnv = process.env): Promise<Host> {
   const paths = hostPaths(env);
   const xs = await XenstoreClient.connect(env);
   return {

@@ -4,6 +4,7 @@ import type { BlockDevice } from '../../drbd/device';
 import type { Argv } from '../../exec/run';
 import { LvmError } from '../../lvm/lvm';
 import { DrbdError } from '../../drbd/drbd';
+import { changeRole } from '../../drbd/read-back';
 import { formatRef, type ResourceState } from '../../drbd/types';
 import { parseDeviceConfig, type SrConfig } from '../device-config';
 import type { Health } from '../drbd-health';
@@ -86,24 +87,26 @@ export function requireHealth(h: Health): void {
   if (!h.ok) throw srError(h.error, h.reason);
 }
 
-/** Dual-primary: every host that runs VMs of the SR is Primary. Idempotent. */
-export async function ensurePrimary(ports: Ports, state: ResourceState, host: string): Promise<void> {
+/** Dual-primary: every host that runs VMs of the SR is Primary. Idempotent; read back. */
+export async function ensurePrimary(ports: Ports, seen: Observed, host: string): Promise<void> {
+  const { state } = seen;
   if (state.role === 'Primary') return;
-  const r = await ports.drbd.promote(state.name);
+  const r = await changeRole(ports.drbd, state.name, [seen.device], 'Primary');
   if (r.ok) return;
-  const hint = r.kind === 'two-primaries'
+  const hint = r.error.kind === 'two-primaries'
     ? `the peer is Primary and '${state.name}' does not allow two primaries: set 'allow-two-primaries yes;' in its net section and run 'drbdadm adjust ${state.name}' on both hosts`
     : `see 'drbdadm status ${state.name}' on both hosts`;
-  throw srError('DrbdPromoteFailed', `host ${host}: ${r.message}; ${hint}`);
+  throw srError('DrbdPromoteFailed', `host ${host}: ${r.error.message}; ${hint}`);
 }
 
-/** A host the SR no longer uses goes back to Secondary, so it cannot write. Idempotent. */
-export async function ensureSecondary(ports: Ports, state: ResourceState, host: string): Promise<void> {
+/** A host the SR no longer uses goes back to Secondary, so it cannot write. Idempotent; read back. */
+export async function ensureSecondary(ports: Ports, seen: Observed, host: string): Promise<void> {
+  const { state } = seen;
   if (state.role !== 'Primary') return;
-  const r = await ports.drbd.demote(state.name);
+  const r = await changeRole(ports.drbd, state.name, [seen.device], 'Secondary');
   if (r.ok) return;
-  const fix = r.kind === 'held-open' ? `something on host ${host} still has the device open ('drbdadm status ${state.name}', 'fuser -vm' on the device)` : `see 'drbdadm status ${state.name}'`;
-  throw srError('DrbdDemoteFailed', `host ${host}: ${r.message}; ${fix}`);
+  const fix = r.error.kind === 'held-open' ? `something on host ${host} still has the device open ('drbdadm status ${state.name}', 'fuser -vm' on the device)` : `see 'drbdadm status ${state.name}'`;
+  throw srError('DrbdDemoteFailed', `host ${host}: ${r.error.message}; ${fix}`);
 }
 
 /** The SR's VG as this host sees it; its absence is a failure that says where to look. */

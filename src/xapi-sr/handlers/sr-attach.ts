@@ -26,7 +26,7 @@ export async function srAttach(req: SmRequest, ctx: HandlerContext): Promise<nul
     seen = await observeDrbd(ports, c.cfg, async () => host);
   }
   requireHealth(attachHealth(seen.state));
-  await ensurePrimary(ports, seen.state, host);
+  await ensurePrimary(ports, seen, host);
   await requireVg(ports, c.srUuid, seen.device, host);
 
   if (staleOwnLock(await xapi.srSmConfig(c.srRef), c.host)) {

@@ -12,10 +12,11 @@ export async function srCreate(req: SmRequest, ctx: HandlerContext): Promise<nul
   const ports = ctx.ports();
   const xapi = ctx.xapi(req);
   const host = await hostLabel(xapi, c.host);
-  const { device, state } = await observeDrbd(ports, c.cfg, async () => host);
+  const seen = await observeDrbd(ports, c.cfg, async () => host);
+  const { device, state } = seen;
   requireHealth(decideMetadataChange(c.cfg.srMaster, state));
   // A Secondary DRBD device cannot be opened, not even by pvs: promote before looking.
-  await ensurePrimary(ports, state, host);
+  await ensurePrimary(ports, seen, host);
   const plan = planSrCreate(c.srUuid, device.path, await ports.lvm.pv(device.path));
   await runPlan(ports, plan, 'LVMCreate', host);
   ports.log.log('info', `sr_create ${c.srUuid}: ${device.path} holds the new SR`);

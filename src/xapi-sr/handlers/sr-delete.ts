@@ -14,12 +14,13 @@ export async function srDelete(req: SmRequest, ctx: HandlerContext): Promise<nul
   const c = srCall(req);
   const ports = ctx.ports();
   const host = await hostLabel(ctx.xapi(req), c.host);
-  const { state } = await observeDrbd(ports, c.cfg, async () => host);
+  const seen = await observeDrbd(ports, c.cfg, async () => host);
+  const { state } = seen;
   requireHealth(decideMetadataChange(c.cfg.srMaster, state));
   const vg = await ports.lvm.vg(vgName(c.srUuid));
   if (vg !== undefined) await runPlan(ports, planSrDelete(c.srUuid, await ports.lvm.lvs(vg.name)), 'LVMDelete', host);
   try {
-    await ensureSecondary(ports, state, host);
+    await ensureSecondary(ports, seen, host);
   } catch (e) {
     if (!(e instanceof SrError)) throw e;
     ports.log.log('err', `sr_delete: ${vgName(c.srUuid)} removed, but ${state.name} is LEFT PRIMARY: ${e.message}`);

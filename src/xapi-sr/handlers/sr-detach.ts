@@ -6,20 +6,20 @@ import { SrError } from '../errors';
 import { vgName } from '../layout';
 import { planSrDetach } from '../lvm-plan';
 import type { SmRequest } from '../request';
-import { ensureSecondary, hostLabel, observeDrbd, runPlan, srCall } from './common';
+import { ensureSecondary, hostLabel, observeDrbd, runPlan, srCall, type Observed } from './common';
 
 export async function srDetach(req: SmRequest, ctx: HandlerContext): Promise<null> {
   const c = srCall(req);
   const ports = ctx.ports();
   const host = await hostLabel(ctx.xapi(req), c.host);
-  let state;
+  let seen: Observed;
   try {
-    ({ state } = await observeDrbd(ports, c.cfg, async () => host));
+    seen = await observeDrbd(ports, c.cfg, async () => host);
   } catch (e) {
     if (e instanceof SrError && e.errorName === 'DrbdResourceMissing') return null;
     throw e;
   }
   if (await ports.lvm.vg(vgName(c.srUuid))) await runPlan(ports, planSrDetach(c.srUuid), 'LVMUnMount', host);
-  await ensureSecondary(ports, state, host);
+  await ensureSecondary(ports, seen, host);
   return null;
 }

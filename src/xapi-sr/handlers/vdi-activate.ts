@@ -19,7 +19,8 @@ export async function vdiActivate(req: SmRequest, ctx: HandlerContext): Promise<
   const ports = ctx.ports();
   const xapi = ctx.xapi(req);
   const host = await hostLabel(xapi, v.host);
-  const { state } = await observeDrbd(ports, v.cfg, async () => host);
+  const seen = await observeDrbd(ports, v.cfg, async () => host);
+  const { state } = seen;
   const key = hostKey(v.host);
 
   const lock = await claimActivationLock(xapi, v.srRef, v.host, new Date(ports.clock.now()), ports.log);
@@ -37,7 +38,7 @@ export async function vdiActivate(req: SmRequest, ctx: HandlerContext): Promise<
     if (!decision.allow) throw srError(decision.error, decision.reason);
     ports.log.log('info', `vdi_activate ${v.vdiUuid} ${mode} on ${host}: allowed (${decision.why})`);
     // DRBD 8.4 opens nothing on a Secondary, not even read-only.
-    await ensurePrimary(ports, state, host);
+    await ensurePrimary(ports, seen, host);
     // An RW mark stays RW: a read-only user joining a writer on this host must not hide the writer.
     const current = vdi.smConfig[key];
     if (current !== mode && current !== 'RW') {

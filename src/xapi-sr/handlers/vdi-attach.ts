@@ -17,11 +17,12 @@ export async function vdiAttach(req: SmRequest, ctx: HandlerContext): Promise<Xm
   const v = vdiCall(req);
   const ports = ctx.ports();
   const host = await hostLabel(ctx.xapi(req), v.host);
-  const { device, state } = await observeDrbd(ports, v.cfg, async () => host);
+  const seen = await observeDrbd(ports, v.cfg, async () => host);
+  const { device, state } = seen;
   requireHealth(localHealth(state));
   if (state.role !== 'Primary') {
     requireHealth(attachHealth(state));
-    await ensurePrimary(ports, state, host);
+    await ensurePrimary(ports, seen, host);
   }
   const vg = await requireVg(ports, v.srUuid, device, host);
   if (!(await ports.lvm.lvs(vg.name)).some((l) => l.name === lvName(v.vdiUuid))) {

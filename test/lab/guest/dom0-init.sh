@@ -30,7 +30,7 @@ echo 1 > /proc/sys/kernel/panic 2>/dev/null || true
 
 step modules
 # xen-blkfront: libxl attaches script-based disks to dom0 itself when a bootloader (pygrub) runs.
-for m in xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-blkfront e1000 loop drbd dm-mod ext4; do
+for m in xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-blkfront e1000 virtio_pci virtio_net loop drbd dm-mod ext4; do
   modprobe "$m" 2>&1 | sed "s/^/LAB-WARN modprobe $m: /"
 done
 mount -t xenfs xenfs /proc/xen

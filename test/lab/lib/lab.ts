@@ -293,6 +293,7 @@ export class Lab implements AgentIo {
         dom0MemMiB: this.opts.dom0MemMiB?.[h.name] ?? 1024,
         replMac: h.spec.replMac,
         ctlMac: h.spec.ctlMac,
+        nic: process.env.LAB_NIC || 'e1000',
         repl: { mode, port: replPort },
         agentPort: h.agentPort,
         xapiPort: this.xapiPort,

@@ -27,6 +27,8 @@ export interface QemuSpec {
   readonly dom0MemMiB: number;
   readonly replMac: string;
   readonly ctlMac: string;
+  /** qemu's NIC model for both NICs. */
+  readonly nic: string;
   /** `-netdev socket` of the replication link: one host listens on 127.0.0.1:port, the other connects. */
   readonly repl: { readonly mode: 'listen' | 'connect'; readonly port: number };
   readonly agentPort: number;
@@ -52,9 +54,9 @@ export function qemuArgs(s: QemuSpec): string[] {
     '-initrd', `${s.vmlinuz} console=hvc0 earlyprintk=xen,${s.initrd}`,
     '-serial', `file:${s.serialPath}`,
     '-netdev', `socket,id=repl,${s.repl.mode}=127.0.0.1:${s.repl.port}`,
-    '-device', `e1000,netdev=repl,mac=${s.replMac}`,
+    '-device', `${s.nic},netdev=repl,mac=${s.replMac}`,
     '-netdev', `user,id=ctl,restrict=on,hostfwd=tcp:127.0.0.1:${s.agentPort}-:7000${s.xapiPort === undefined ? '' : `,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:${s.xapiPort}`}`,
-    '-device', `e1000,netdev=ctl,mac=${s.ctlMac}`,
+    '-device', `${s.nic},netdev=ctl,mac=${s.ctlMac}`,
   ];
 }
 

@@ -3,6 +3,10 @@
 // It keeps the resource state in $DRBD_SIM_STATE, answers the few drbdadm commands block-drbd runs
 // with the same stdout/stderr/exit codes real drbd-utils prints (texts from test/fixtures/drbd84,
 // captured in the lab), and renders /proc/drbd as 8.4 does. The lab runs the real thing.
+// Like drbd-utils, it reads `all` as every resource and drbdadm's `minor-N` as the volume with
+// minor N (drbdadm_main.c, ctx_by_minor), so a test can show what such a name would reach.
+// `ignoresRoleChange` / `ignoresNetOptions` on a resource: the command exits 0 and changes nothing
+// (for tests of the read-back after every state change).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -75,6 +79,9 @@ if (tool === 'drbdadm' && args[0] === 'sh-resources') exit(0, `${Object.keys(sta
 if (tool === 'drbdsetup-84') {
   const [command, target] = args;
   // show names the resource, primary/secondary a minor, net-options the local address.
+  if (command === 'show' && target === 'all') {
+    exit(0, Object.entries(state.resources).map(([n, res], i) => renderShow(n, res, 7789 + i)).join(''));
+  }
   const entry = Object.entries(state.resources).find(
     ([name, res], i) => name === target || res.minors.map(String).includes(target) || target === `ipv4:10.0.0.1:${7789 + i}`,
   );
@@ -107,9 +114,19 @@ function renderShow(name, res, port) {
 const [command, ...rest] = args.filter((a) => !a.startsWith('--'));
 const options = args.filter((a) => a.startsWith('--'));
 const target = rest[0] ?? '';
-const [name, volume] = target.split('/');
-const r = state.resources[name];
-if (r === undefined) exit(1, '', `'${name}' not defined in your config (for this host).\n`); // as drbdadm_sh_dev_nosuch
+
+// [name, volume] pairs the target names, as drbdadm resolves it.
+function resolve(t) {
+  if (t === 'all') return Object.keys(state.resources).map((n) => [n, undefined]);
+  const [n, v] = t.split('/');
+  if (state.resources[n] !== undefined) return [[n, v]];
+  const minor = /^minor-(\d+)$/.exec(t);
+  const owner = minor && Object.entries(state.resources).find(([, res]) => res.minors.includes(Number(minor[1])));
+  return owner ? [[owner[0], String(owner[1].minors.indexOf(Number(minor[1])))]] : [];
+}
+const targets = resolve(target);
+if (targets.length === 0) exit(1, '', `'${target.split('/')[0]}' not defined in your config (for this host).\n`); // as drbdadm_sh_dev_nosuch
+let r = state.resources[targets[0][0]];
 
 const allUpToDate = (disks) => disks.every((d) => d === 'UpToDate');
 if (tool === 'drbdsetup') {
@@ -117,34 +134,41 @@ if (tool === 'drbdsetup') {
   replay(r.twoPrimaries ? 'drbdsetup_show_r0_allow_two_primaries' : 'drbdsetup_show_r0');
 }
 
-switch (command) {
-  case 'sh-dev':
-    exit(0, `${(volume === undefined ? r.devices : [r.devices[Number(volume)]]).join('\n')}\n`);
-  case 'dump':
-    exit(0, r.dump);
-  case 'primary':
-    if (r.hangOnPrimary) hang();
-    if (r.primaryError) exit(11, '', r.primaryError);
-    if (r.primaryDelayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, r.primaryDelayMs);
-    if (r.peerRole === 'Primary' && !r.twoPrimaries) replay('drbdadm_primary_peer_primary');
-    const connected = !['StandAlone', 'WFConnection', 'Unconnected'].includes(r.cs);
-    if (!allUpToDate(r.disks) && !(connected && allUpToDate(r.peerDisks))) replay('drbdadm_primary_outdated_wfconnection');
-    r.role = 'Primary';
-    save();
-    exit(0);
-  case 'secondary':
-    if (r.heldOpen > 0) {
-      r.heldOpen -= 1;
-      save();
-      replay('drbdadm_secondary_held_open');
+if (command === 'sh-dev') {
+  exit(0, `${targets.flatMap(([n, v]) => (v === undefined ? state.resources[n].devices : [state.resources[n].devices[Number(v)]])).join('\n')}\n`);
+}
+if (command === 'dump') exit(0, r.dump);
+if (!['primary', 'secondary', 'net-options'].includes(command)) exit(1, '', `drbdadm: Unknown command '${command}'\n`);
+// drbdadm runs the command on each resource in turn and stops at the first refusal.
+for (const [n] of targets) {
+  r = state.resources[n];
+  change(command);
+  save();
+}
+exit(0);
+
+function change(cmd) {
+  switch (cmd) {
+    case 'primary': {
+      if (r.hangOnPrimary) hang();
+      if (r.primaryError) exit(11, '', r.primaryError);
+      if (r.primaryDelayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, r.primaryDelayMs);
+      if (r.peerRole === 'Primary' && !r.twoPrimaries) replay('drbdadm_primary_peer_primary');
+      const connected = !['StandAlone', 'WFConnection', 'Unconnected'].includes(r.cs);
+      if (!allUpToDate(r.disks) && !(connected && allUpToDate(r.peerDisks))) replay('drbdadm_primary_outdated_wfconnection');
+      if (!r.ignoresRoleChange) r.role = 'Primary';
+      return;
     }
-    r.role = 'Secondary';
-    save();
-    exit(0);
-  case 'net-options':
-    r.twoPrimaries = options.includes('--allow-two-primaries=yes');
-    save();
-    exit(0);
-  default:
-    exit(1, '', `drbdadm: Unknown command '${command}'\n`);
+    case 'secondary':
+      if (r.heldOpen > 0) {
+        r.heldOpen -= 1;
+        save();
+        replay('drbdadm_secondary_held_open');
+      }
+      if (!r.ignoresRoleChange) r.role = 'Secondary';
+      return;
+    case 'net-options':
+      if (!r.ignoresNetOptions) r.twoPrimaries = options.includes('--allow-two-primaries=yes');
+      return;
+  }
 }

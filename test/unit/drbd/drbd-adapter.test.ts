@@ -45,14 +45,18 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     answer('drbdsetup-84 show r0', { stdout: fixture('drbdsetup_84_show_r0.stdout') });
     const d = drbd();
     expect(await d.devices({ name: r0 })).toEqual([{ path: join(dir, 'drbd0'), major: 147, minor: 0, hex: '93:0' }]);
-    expect(await d.setTwoPrimaries(r0, true)).toEqual({ ok: true });
-    expect(await d.promote(r0)).toEqual({ ok: true });
-    expect(await d.demote(r0)).toEqual({ ok: true });
+    const tool = join(dir, 'drbdsetup-84');
+    expect(await d.setTwoPrimaries(r0, true)).toEqual({ ok: true, argv: [tool, 'net-options', 'ipv4:10.99.0.1:7789', 'ipv4:10.99.0.2:7789', '--allow-two-primaries=yes'] });
+    expect(await d.promote(r0)).toEqual({ ok: true, argv: [tool, 'primary', '0'] });
+    expect(await d.demote(r0)).toEqual({ ok: true, argv: [tool, 'secondary', '0'] });
+    // The read-back of a switch: a fresh show of the running configuration.
+    expect(await d.twoPrimariesRunning(r0)).toBe(false);
     expect(calls).toEqual([
       'drbdsetup-84 show r0',
       'drbdsetup-84 net-options ipv4:10.99.0.1:7789 ipv4:10.99.0.2:7789 --allow-two-primaries=yes',
       'drbdsetup-84 primary 0',
       'drbdsetup-84 secondary 0',
+      'drbdsetup-84 show r0',
     ]);
   });
 
@@ -61,10 +65,17 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     answer('drbdsetup-84 secondary 0', { exitCode: 11, stderr: '0: State change failed: (-12) Device is held open by someone\n' });
     const d = drbd();
     await d.devices({ name: r0 });
-    expect(await d.demote(r0)).toEqual({
-      ok: false,
+    const r = await d.demote(r0);
+    expect(r.ok).toBe(false);
+    // The failure keeps its facts as fields, not only in the sentence.
+    expect(!r.ok && r.error).toMatchObject({
+      name: 'DrbdError',
       kind: 'held-open',
       message: `'${dir}/drbdsetup-84 secondary 0' failed: 0: State change failed: (-12) Device is held open by someone`,
+      argv: [join(dir, 'drbdsetup-84'), 'secondary', '0'],
+      exitCode: 11,
+      stderr: '0: State change failed: (-12) Device is held open by someone\n',
+      timedOut: false,
     });
   });
 
@@ -75,6 +86,37 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     expect((await d.devices({ name: r0 })).map((x) => x.hex)).toEqual(['93:0']);
     await d.promote(r0);
     expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm sh-dev r0', 'drbdadm primary r0']);
+  });
+
+  it('never takes a show about another resource for this one: drbdadm, resolving the name itself, takes over', async () => {
+    answer('drbdsetup-84 show vm1', { stdout: fixture('drbdsetup_84_show_r0.stdout') });
+    answer('drbdadm sh-dev vm1', { stdout: `${dir}/drbd0\n` });
+    const d = drbd();
+    const vm1 = 'vm1' as ResourceName;
+    await d.devices({ name: vm1 });
+    await d.promote(vm1);
+    expect(calls).toEqual(['drbdsetup-84 show vm1', 'drbdadm sh-dev vm1', 'drbdadm primary vm1']);
+  });
+
+  it('refuses to read dual-primary from a show about another resource', async () => {
+    answer('drbdsetup show vm1', { stdout: fixture('drbdsetup_show_r0_allow_two_primaries.stdout') });
+    const d = drbd(join(dir, 'also-missing'));
+    await expect(d.twoPrimariesRunning('vm1' as ResourceName)).rejects.toMatchObject({
+      name: 'DrbdError',
+      message: 'vm1: cannot read the running DRBD configuration: drbdsetup show vm1: expected resource vm1 alone, got r0',
+      argv: ['drbdsetup', 'show', 'vm1'],
+    });
+  });
+
+  it('reads per-volume roles and the peer of every volume from /proc/drbd', async () => {
+    execFileSync('mknod', [join(dir, 'drbd1'), 'b', '147', '1']);
+    writeFileSync(
+      join(dir, 'proc-drbd'),
+      'version: 8.4.11 (api:1/proto:86-101)\n 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n 1: cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate C r-----\n',
+    );
+    const devs = [0, 1].map((m) => ({ path: join(dir, `drbd${m}`), major: 147, minor: m, hex: `93:${m}` }));
+    const s = await drbd().state('r1' as ResourceName, devs);
+    expect(s).toMatchObject({ role: 'Primary', peerRole: 'Primary', volumes: [{ minor: 0, role: 'Primary' }, { minor: 1, role: 'Secondary' }] });
   });
 
   it('falls back to drbdadm on a show output it does not know', async () => {

@@ -11,6 +11,7 @@ const A: QemuSpec = {
   dom0MemMiB: 1024,
   replMac: '52:54:00:99:00:0a',
   ctlMac: '52:54:00:c0:00:0a',
+  nic: 'e1000',
   repl: { mode: 'listen', port: 40001 },
   agentPort: 40002,
 };

@@ -23,8 +23,8 @@ function fakePorts(pv: PvReport | undefined, devices: () => Promise<{ path: stri
   const drbd: DrbdSrPort = {
     devices,
     state: async () => { throw new Error('unused'); },
-    promote: async () => ({ ok: true }),
-    demote: async () => ({ ok: true }),
+    promote: async () => ({ ok: true, argv: ['drbdadm', 'primary', 'r0'] }),
+    demote: async () => ({ ok: true, argv: ['drbdadm', 'secondary', 'r0'] }),
   };
   const lvm: LvmPort = { vg: async () => undefined, lvs: async () => [], pv: async () => pv, exec: async () => undefined };
   const ports: Ports = { drbd, lvm, backend: untouched, log: { log: (_l, m) => lines.push(m) }, clock: { now: () => 0, sleep: async () => undefined } };

@@ -31,6 +31,9 @@ describe('parseDeviceConfig', () => {
     [{ resource: 'r0', resouce: 'r1' }, 91, /unknown key device-config:resouce \(known: resource, volume, backend\)/],
     [{ resource: 'r0', backend: 'qdisk' }, 91, /device-config:backend must be tapdisk or blkback/],
     [{ resource: 'r0', SRmaster: 'yes' }, 91, /device-config:SRmaster must be equal to one of the allowed values/],
+    [{ resource: 'all' }, 91, "The device-config is invalid [opterr=device-config:resource: 'all' means every resource to drbdadm and drbdsetup, not one resource]"],
+    [{ resource: 'minor-1' }, 91, "The device-config is invalid [opterr=device-config:resource: drbdadm reads a name starting with 'minor-' as a device minor (minor-N), not a resource]"],
+    [{ resource: '0' }, 91, 'The device-config is invalid [opterr=device-config:resource: drbdsetup reads a name of digits only as a device minor, not a resource]'],
   ])('%j is refused with code %i', (dc, code, message) => {
     const f = fault(dc);
     expect(f).not.toBe('ok');
@@ -40,7 +43,7 @@ describe('parseDeviceConfig', () => {
     else expect(m).toMatch(message);
   });
 
-  it.each(['r0', 'xcp-sr', 'A_b.c+d', '_x', 'a'.repeat(64), 'a'.repeat(65), '.r0', '-r0', 'r 0', 'r0;x', '', 'drbd:r0', 'é'])(
+  it.each(['r0', 'xcp-sr', 'pvc-0c1d7a0e-5b8f-4c2e-9a61-3f0e2d4b5c6a', 'xcp-volume-4b0f1a2c-8d3e-4f5a-9b6c-7d8e9f0a1b2c', 'all', 'minor-1', '12', 'A_b.c+d', '_x', 'a'.repeat(64), 'a'.repeat(65), '.r0', '-r0', 'r 0', 'r0;x', '', 'drbd:r0', 'é'])(
     'judges resource %j as block-drbd does',
     (name) => {
       const blockDrbd = name.includes(':') ? false : parseTarget(name).ok;

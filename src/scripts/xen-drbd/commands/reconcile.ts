@@ -1,9 +1,12 @@
 // `xen-drbd reconcile [--apply] [--include-unrecorded]`: demotes resources left Primary with no
 // domain using them (libxl skips `remove` when a backend never reaches Closed) and switches off a
 // runtime dual-primary left behind. Prints what it would do unless --apply.
+import { changeRole, switchTwoPrimaries, type RoleChange } from '../../../drbd/read-back';
+import type { ResourceName } from '../../../drbd/types';
 import { assessHost, planReconcile } from '../../../host-view/assess';
 import { gatherHostView } from '../../../host-view/gather';
-import { openHost } from '../host';
+import type { HostView } from '../../../host-view/types';
+import { openHost, type Host } from '../host';
 import type { Command } from './index';
 
 const FLAGS = new Set(['--apply', '--include-unrecorded']);
@@ -31,13 +34,14 @@ export const reconcile: Command = {
           process.stdout.write(`would ${what}: ${a.why}\n`);
           continue;
         }
-        const r = a.kind === 'demote' ? await host.drbd.demote(a.resource) : await host.drbd.setTwoPrimaries(a.resource, false);
+        // Read back: the ledger forgets a promotion only once DRBD shows the resource Secondary.
+        const r = a.kind === 'demote' ? await demote(host, view, a.resource) : await switchTwoPrimaries(host.drbd, a.resource, false);
         if (r.ok) {
           if (a.kind === 'demote') host.ledger.clear(a.resource);
           process.stdout.write(`${what}: done\n`);
         } else {
           failures++;
-          process.stdout.write(`${what}: FAILED: ${r.message}\n`);
+          process.stdout.write(`${what}: FAILED: ${r.error.message}\n`);
         }
       }
       if (!apply) process.stdout.write('dry run: run with --apply to do this\n');
@@ -47,3 +51,9 @@ export const reconcile: Command = {
     }
   },
 };
+
+/** The demotion, read back on the volumes the view looked at. */
+function demote(host: Host, view: HostView, name: ResourceName): Promise<RoleChange> {
+  const devices = view.resources.find((r) => r.name === name)?.devices ?? [];
+  return changeRole(host.drbd, name, devices, 'Secondary');
+}

@@ -1,5 +1,5 @@
 // runAdd's bounded wait, with a clock that advances only when the flow sleeps.
-import type { DrbdPort } from '../../../../src/drbd/drbd';
+import { DrbdError, type DrbdPort } from '../../../../src/drbd/drbd';
 import type { ResourceName, ResourceState } from '../../../../src/drbd/types';
 import { Deadline, type Clock } from '../../../../src/exec/deadline';
 import { runAdd } from '../../../../src/scripts/block-drbd/add';
@@ -20,24 +20,49 @@ const connecting: ResourceState = {
   volumes: [{ minor: 0, disk: 'Consistent', peerDisk: 'DUnknown' }],
 };
 
-function ports(state: () => ResourceState, clock: Clock): Ports & { calls: string[]; keys: Map<string, string> } {
+/** How the fake DRBD takes state changes: applied (the default), or accepted with exit 0 and ignored. */
+interface Quirks {
+  readonly ignoresPromote?: boolean;
+  readonly ignoresTwoPrimaries?: boolean;
+  readonly incoming?: boolean;
+}
+
+function ports(state: () => ResourceState, clock: Clock, quirks: Quirks = {}): Ports & { calls: string[]; keys: Map<string, string>; ledger: { cleared: number } & Ports['ledger'] } {
   const calls: string[] = [];
   let promoted = false; // the read-back after promote must see it
+  let twoPrimaries = false;
   const keys = new Map<string, string>([
     ['be/params', 'r0'],
     ['be/mode', 'w'],
+    ['be/frontend-id', '3'],
+    ['/local/domain/3/name', quirks.incoming ? 'vm1--incoming' : 'vm1'],
   ]);
   const drbd: DrbdPort = {
     devices: async () => [{ path: '/dev/drbd0', major: 147, minor: 0, hex: '93:0' }],
     state: async () => (promoted ? { ...state(), role: 'Primary' } : state()),
     promote: async () => {
       calls.push('promote');
-      promoted = true;
-      return { ok: true };
+      promoted = !quirks.ignoresPromote;
+      return { ok: true, argv: ['drbdadm', 'primary', 'r0'] };
     },
-    demote: async () => (calls.push('demote'), { ok: true }),
-    setTwoPrimaries: async () => ({ ok: true }),
+    demote: async () => {
+      calls.push('demote');
+      promoted = false;
+      return { ok: true, argv: ['drbdadm', 'secondary', 'r0'] };
+    },
+    setTwoPrimaries: async (_name, on) => {
+      calls.push(`two-primaries ${on}`);
+      if (!quirks.ignoresTwoPrimaries) twoPrimaries = on;
+      return { ok: true, argv: ['drbdadm', 'net-options', `--allow-two-primaries=${on ? 'yes' : 'no'}`, 'r0'] };
+    },
+    twoPrimariesRunning: async () => twoPrimaries,
     dump: async () => undefined,
+  };
+  const ledger = {
+    cleared: 0,
+    read: () => undefined,
+    write: () => undefined,
+    clear: () => void ledger.cleared++,
   };
   return {
     calls,
@@ -50,7 +75,7 @@ function ports(state: () => ResourceState, clock: Clock): Ports & { calls: strin
       close: () => undefined,
     },
     drbd,
-    ledger: { read: () => undefined, write: () => undefined, clear: () => undefined },
+    ledger,
     log: { log: () => undefined },
     deadline: new Deadline(30_000, clock),
     policy: DEFAULT_POLICY,
@@ -88,21 +113,43 @@ describe('runAdd waiting for a promotable resource', () => {
   });
 });
 
-describe('runAdd when the promote command is stopped at its time limit', () => {
-  const healthy: ResourceState = {
-    ...connecting,
-    link: 'Established',
-    peerRole: 'Secondary',
-    connectionText: 'Connected',
-    volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }],
-  };
+const healthy: ResourceState = { ...connecting, link: 'Established', peerRole: 'Secondary', connectionText: 'Connected', volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }] };
 
+describe('runAdd reads every state change back', () => {
+  it('fails a promotion DRBD accepted but did not apply, saying what was asked and seen, and steps back', async () => {
+    const p = ports(() => healthy, fakeClock(), { ignoresPromote: true });
+    expect(await runAdd(req, p)).toEqual({
+      ok: false,
+      status: 'error',
+      message: "r0: asked for Primary ('drbdadm primary r0' exited 0), DRBD still reports Secondary",
+    });
+    expect(p.calls.filter((c) => c !== 'unlock')).toEqual(['promote', 'demote']);
+    expect(p.ledger.cleared).toBe(1);
+    expect(p.keys.get('be/physical-device')).toBeUndefined();
+  });
+
+  it('does not promote when the switch to dual-primary was accepted but is not in the running config', async () => {
+    const incoming = { ...healthy, peerRole: 'Primary' as const };
+    const p = ports(() => incoming, fakeClock(), { ignoresTwoPrimaries: true, incoming: true });
+    expect(await runAdd(req, p)).toEqual({
+      ok: false,
+      status: 'error',
+      message:
+        "r0: cannot allow two primaries for the incoming migration: asked for allow-two-primaries yes ('drbdadm net-options --allow-two-primaries=yes r0' exited 0), DRBD still reports no",
+    });
+    expect(p.calls.filter((c) => c !== 'unlock')).toEqual(['two-primaries true', 'two-primaries false']);
+    expect(p.ledger.cleared).toBe(1);
+  });
+});
+
+describe('runAdd when the promote command is stopped at its time limit', () => {
   function stoppedPromote(completedAnyway: boolean) {
     const p = ports(() => healthy, fakeClock());
     const records: unknown[] = [];
     let cleared = false;
-    p.drbd.promote = async () => (p.calls.push('promote'), { ok: false, kind: 'timed-out', message: 'did not finish' });
-    p.drbd.state = async () => ({ ...healthy, role: completedAnyway && p.calls.includes('promote') ? 'Primary' : 'Secondary' });
+    p.drbd.promote = async () => (p.calls.push('promote'), { ok: false, error: new DrbdError('did not finish', 'timed-out') });
+    // Completed anyway: Primary once the stopped promote ran, until the undo demotes it.
+    p.drbd.state = async () => ({ ...healthy, role: completedAnyway && p.calls.includes('promote') && !p.calls.includes('demote') ? 'Primary' : 'Secondary' });
     p.drbd.dump = async () => 'resource r0 {\n    disk {\n        fencing resource-only;\n    }\n    handlers {\n        fence-peer /x;\n    }\n}\n';
     return {
       p: { ...p, ledger: { read: () => undefined, write: (r: unknown) => void records.push(r), clear: () => void (cleared = true) } },

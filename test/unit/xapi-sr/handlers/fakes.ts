@@ -45,6 +45,8 @@ export interface World {
   drbd: ResourceState | undefined;
   promoteFails?: { kind: 'two-primaries' | 'other'; message: string };
   demoteFails?: { kind: 'held-open' | 'other'; message: string };
+  /** promote/demote exit 0 and the role stays as it was (what the read-back must catch). */
+  ignoresRoleChange?: boolean;
   vg: VgReport | undefined;
   lvs: LvReport[];
   pv: PvReport | undefined;
@@ -76,13 +78,15 @@ export function harness(world: World, sim: XapiSim): Harness {
     state: async () => world.drbd as ResourceState,
     promote: async () => {
       effects.push('drbd promote');
-      if (world.promoteFails) return { ok: false, ...world.promoteFails };
-      if (world.drbd) world.drbd = { ...world.drbd, role: 'Primary' };
-      return { ok: true };
+      if (world.promoteFails) return { ok: false, error: new DrbdError(world.promoteFails.message, world.promoteFails.kind) };
+      if (world.drbd && !world.ignoresRoleChange) world.drbd = { ...world.drbd, role: 'Primary' };
+      return { ok: true, argv: ['drbdadm', 'primary', 'r0'] };
     },
     demote: async () => {
       effects.push('drbd demote');
-      return world.demoteFails ? { ok: false, ...world.demoteFails } : { ok: true };
+      if (world.demoteFails) return { ok: false, error: new DrbdError(world.demoteFails.message, world.demoteFails.kind) };
+      if (world.drbd && !world.ignoresRoleChange) world.drbd = { ...world.drbd, role: 'Secondary' };
+      return { ok: true, argv: ['drbdadm', 'secondary', 'r0'] };
     },
   };
   const lvm: LvmPort = {

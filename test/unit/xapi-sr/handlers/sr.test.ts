@@ -112,6 +112,13 @@ describe('sr_attach', () => {
     expect(await send(h, 'sr_attach', srParams(sim, 'sr_attach'))).toEqual(fault(5108, /LVM filter accepts \/dev\/drbd0/));
   });
 
+  it('reads the role back: a promotion DRBD accepted but did not apply is DrbdPromoteFailed, saying what was seen', async () => {
+    const h = harness({ ...healthyWorld(), drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary'), ignoresRoleChange: true }, sim);
+    expect(await send(h, 'sr_attach', srParams(sim, 'sr_attach'))).toEqual(
+      fault(5105, /host \S+: asked for Primary \('drbdadm primary r0' exited 0\), DRBD still reports Secondary; /),
+    );
+  });
+
   it('explains allow-two-primaries when the promotion is refused for it', async () => {
     const h = harness({ ...healthyWorld(), drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary', 'Primary'), promoteFails: { kind: 'two-primaries', message: "'drbdadm primary r0' failed: (-1) Multiple primaries not allowed by config" } }, sim);
     expect(await send(h, 'sr_attach', srParams(sim, 'sr_attach'))).toEqual(fault(5105, /allow-two-primaries yes;/));
@@ -131,6 +138,13 @@ describe('sr_detach', () => {
     const noVg = harness({ ...healthyWorld(), vg: undefined, drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary') }, sim);
     expect(await send(noVg, 'sr_detach', srParams(sim, 'sr_detach'))).toEqual({ kind: 'result', value: null });
     expect([...none.effects, ...noVg.effects]).toEqual(['lock', 'unlock', 'lock', 'unlock']);
+  });
+
+  it('reads the role back: a demotion DRBD accepted but did not apply is DrbdDemoteFailed, saying what was seen', async () => {
+    const h = harness({ ...healthyWorld(), ignoresRoleChange: true }, sim);
+    expect(await send(h, 'sr_detach', srParams(sim, 'sr_detach'))).toEqual(
+      fault(5110, /host \S+: asked for Secondary \('drbdadm secondary r0' exited 0\), DRBD still reports Primary; /),
+    );
   });
 
   it('says who holds the device open when the demotion fails', async () => {
