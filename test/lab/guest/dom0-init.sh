@@ -5,6 +5,8 @@
 # Machine-readable lines on the console start with "LAB-".
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LANG=C LC_ALL=C HOME=/root
+# No bytecode caches written next to Xen's python (pygrub): /usr stays as booted (guest/reset.sh checks).
+export PYTHONDONTWRITEBYTECODE=1
 . /lab/config   # LAB_HOST, LAB_REPL_IP, LAB_REPL_MAC, LAB_CTL_MAC, LAB_AGENT_PORT, LAB_SCRIPT
 
 say() { echo "LAB-$*"; }
