@@ -92,7 +92,9 @@ export async function waitUpToDate(lab: Lab, res: string, timeoutMs = 120_000): 
 export async function createResource(lab: Lab, spec: ResourceSpec): Promise<void> {
   await defineResource(lab, spec);
   await waitConnected(lab, spec.name);
-  await lab.hosts.A.sh(`drbdadm -- --clear-bitmap new-current-uuid ${spec.name}`);
+  // One volume at a time: drbdadm wants a volume id for a multi-volume resource.
+  const targets = spec.volumes.length === 1 ? [spec.name] : spec.volumes.map((_, i) => `${spec.name}/${i}`);
+  for (const t of targets) await lab.hosts.A.sh(`drbdadm -- --clear-bitmap new-current-uuid ${t}`);
   await waitUpToDate(lab, spec.name);
 }
 
