@@ -11,11 +11,11 @@ const lab = useLab(NAME);
 const PREPARE = `set -e
 drbdadm primary r0
 mkfs.ext4 -q -F /dev/drbd0
-mkdir -p /mnt/g && mount /dev/drbd0 /mnt/g
-mkdir -p /mnt/g/boot/grub
-cp /lab/domu/vmlinuz /mnt/g/boot/vmlinuz
-cp /lab/domu/initrd.cpio /mnt/g/boot/initrd.cpio
-cat > /mnt/g/boot/grub/menu.lst <<'MENU'
+mkdir -p /tmp/g && mount /dev/drbd0 /tmp/g
+mkdir -p /tmp/g/boot/grub
+cp /lab/domu/vmlinuz /tmp/g/boot/vmlinuz
+cp /lab/domu/initrd.cpio /tmp/g/boot/initrd.cpio
+cat > /tmp/g/boot/grub/menu.lst <<'MENU'
 default 0
 timeout 0
 title xen-drbd lab (pygrub)
@@ -23,7 +23,7 @@ root (hd0)
 kernel /boot/vmlinuz console=hvc0 lab_action=hold lab_from=pygrub
 initrd /boot/initrd.cpio
 MENU
-umount /mnt/g
+umount /tmp/g
 drbdadm secondary r0
 `;
 
