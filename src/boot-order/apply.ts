@@ -7,7 +7,7 @@
 // boot-order manages, backup names it writes, permission bits.
 import { lstatSync, readFileSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkLiveStateDir, entryUnderRoot, isCleanAbsolute, isMissing, makeDirsUnderRoot, underRoot } from '../fs/inside-root';
+import { checkLiveStateDir, entryUnderRoot, isCleanAbsolute, isMissing, makeDirsUnderRoot, readStateJson, underRoot } from '../fs/inside-root';
 import { permissionBits, readNoFollow, replaceFile } from '../fs/no-follow';
 import { DROP_IN_PATH } from './dropin';
 import type { Change } from './plan';
@@ -35,16 +35,8 @@ const MANIFEST = `${BACKUP_DIR}/manifest.json`;
 const MAX_BACKUP_BYTES = 16 * 1024 * 1024;
 
 function readManifest(root: string): Manifest | undefined {
-  checkLiveStateDir(root, BACKUP_DIR);
-  const path = entryUnderRoot(root, MANIFEST);
-  let text: string;
-  try {
-    text = readNoFollow(path, MAX_BACKUP_BYTES).toString('utf8');
-  } catch (e) {
-    if (isMissing(e)) return undefined;
-    throw e;
-  }
-  return checkManifest(JSON.parse(text), path);
+  const found = readStateJson(root, BACKUP_DIR, MANIFEST, MAX_BACKUP_BYTES);
+  return found === undefined ? undefined : checkManifest(found.data, found.path);
 }
 
 /** The manifest as --apply writes it, or an error naming the first thing that is not. */

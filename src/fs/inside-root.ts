@@ -7,6 +7,7 @@
 // between this walk and the write (Node has no openat); the root must be root's while we run.
 import { existsSync, lstatSync, mkdirSync, readlinkSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { readNoFollow } from './no-follow';
 import { ensureOwnedDir } from './owned-dir';
 
 const MAX_LINKS = 40;
@@ -48,6 +49,23 @@ export function makeDirsUnderRoot(root: string, dir: string, mode = 0o755): stri
  */
 export function checkLiveStateDir(root: string, dir: string): void {
   if (root === '/' && existsSync(dir)) ensureOwnedDir(dir, 0o755);
+}
+
+/**
+ * A manifest kept in our state directory `dir` under `root`, parsed as JSON (unchecked: the caller
+ * checks its shape), or undefined when there is none. Read without following a link, at most `maxBytes`.
+ */
+export function readStateJson(root: string, dir: string, file: string, maxBytes: number): { readonly data: unknown; readonly path: string } | undefined {
+  checkLiveStateDir(root, dir);
+  const path = entryUnderRoot(root, file);
+  let text: string;
+  try {
+    text = readNoFollow(path, maxBytes).toString('utf8');
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  return { data: JSON.parse(text), path };
 }
 
 function resolveInside(root: string, parts: string[], asked: string): string {

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync, renameSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { checkLiveStateDir, entryUnderRoot, isCleanAbsolute, isMissing, makeDirsUnderRoot } from '../fs/inside-root';
-import { readNoFollow, replaceFile } from '../fs/no-follow';
+import { checkLiveStateDir, entryUnderRoot, isCleanAbsolute, makeDirsUnderRoot, readStateJson } from '../fs/inside-root';
+import { replaceFile } from '../fs/no-follow';
 import { contentOf, type Origin } from './content';
 import { installPlan, type PlanEntry } from './plan';
 import { KEPT_SUFFIX, type InstallObserved, type Manifest, type ManifestEntry, type PathKind, type Step } from './steps';
@@ -16,16 +16,8 @@ const MANIFEST = `${STATE_DIR}/manifest.json`;
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export function readManifest(root: string): Manifest | undefined {
-  checkLiveStateDir(root, STATE_DIR);
-  const path = entryUnderRoot(root, MANIFEST);
-  let text: string;
-  try {
-    text = readNoFollow(path, MAX_MANIFEST_BYTES).toString('utf8');
-  } catch (e) {
-    if (isMissing(e)) return undefined;
-    throw e;
-  }
-  return checkManifest(JSON.parse(text), path);
+  const found = readStateJson(root, STATE_DIR, MANIFEST, MAX_MANIFEST_BYTES);
+  return found === undefined ? undefined : checkManifest(found.data, found.path);
 }
 
 /** Every file some layout installs: all a manifest may name. */
