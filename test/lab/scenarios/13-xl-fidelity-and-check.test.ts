@@ -188,8 +188,9 @@ describe('xen-drbd check on both hosts', () => {
           [
             'cp /root/lvm.conf.orig /etc/lvm/lvm.conf',
             `sed -i 's|^XENDOMAINS_SAVE=.*|XENDOMAINS_SAVE=/var/lib/xen/save|; s|^XENDOMAINS_RESTORE=.*|XENDOMAINS_RESTORE=true|' /etc/default/xendomains`,
-            // LINBIT's shell script from drbd-utils, as Debian installs it.
-            'cp /etc/xen/scripts/block-drbd.debian /etc/xen/scripts/block-drbd',
+            // LINBIT's shell script from drbd-utils, as Debian installs it. In place of our
+            // link, not through it: plain cp would overwrite the bundle the link points at.
+            'cp --remove-destination /etc/xen/scripts/block-drbd.debian /etc/xen/scripts/block-drbd',
           ].join(' && '),
         );
       }),
