@@ -2,7 +2,7 @@
 // under qemu TCG) for our dist/block-drbd versus Debian's bash script, in one lab run, on the
 // same host and the same resource r0, alternating. The scripts run the way libxl runs them,
 // without xl: a fake backend dir is written into the real xenstored (the keys libxl writes, see
-// the hotplug contract §2.3), then `XENBUS_PATH=backend/vbd/<domid>/<devid> XENBUS_TYPE=vbd
+// docs/xen-hotplug.md §3), then `XENBUS_PATH=backend/vbd/<domid>/<devid> XENBUS_TYPE=vbd
 // XENBUS_BASE_PATH=backend <script> add`, timed inside dom0 with bash's $EPOCHREALTIME (no
 // extra process), then `remove`, then the backend dir is removed. After every round r0 must
 // be Secondary again. Also timed for context: `/bin/true` and `node -e 0`; and levers for our

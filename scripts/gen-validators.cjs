@@ -1,6 +1,6 @@
 // Compiles the project's JSON schemas into standalone validators at build time, so block-drbd and
 // the SR driver load a few KB of plain code instead of ajv's compiler (~50 ms natively, seconds
-// under TCG; see research/toolchain-probe.md §2). `--check` fails when a committed file is stale.
+// under TCG; see docs/toolchain.md §1, §2). `--check` fails when a committed file is stale.
 const fs = require('node:fs');
 const path = require('node:path');
 const Ajv = require('ajv').default;

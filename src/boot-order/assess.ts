@@ -1,7 +1,7 @@
 // Is xendomains started after DRBD and stopped before it, whatever put the ordering there? Pure.
 // insserv reads `X-Start-Before: xendomains` in drbd's header as `Should-Start: drbd` in
 // xendomains' (and Debian's xendomains already says so); systemd ignores drbd's header (drbd.service
-// is native) and orders xendomains only through After= lines (§5.2 of the research).
+// is native) and orders xendomains only through After= lines (docs/boot-order.md §2).
 import { afterUnits } from './dropin';
 import { headerField } from './lsb-header';
 import { enabledDrbdUnits, type BootObserved } from './observed';

@@ -1,4 +1,4 @@
-// The systemd drop-in that orders xendomains after DRBD (research/xen-hotplug-contract.md §5.3).
+// The systemd drop-in that orders xendomains after DRBD (docs/boot-order.md §3).
 // After= on units that do not exist is harmless, so the newer drbd-utils units are always named;
 // Wants= pulls in only what this host has enabled.
 

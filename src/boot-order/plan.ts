@@ -1,5 +1,5 @@
 // What `boot-order --apply` writes: drbd's LSB header gains xendomains in X-Start-Before and
-// X-Stop-After, and on systemd hosts the drop-in of §5.3. Pure; an empty plan means nothing to do.
+// X-Stop-After, and on systemd hosts the drop-in of docs/boot-order.md §3. Pure; an empty plan means nothing to do.
 import { DROP_IN_PATH, dropInText } from './dropin';
 import { addToHeaderField } from './lsb-header';
 import { enabledDrbdUnits, type BootObserved } from './observed';

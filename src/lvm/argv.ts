@@ -8,7 +8,7 @@
 //
 // Metadata-changing commands run on the SR master only and carry `--config
 // global{metadata_read_only=0}`: XCP-ng's sm sets metadata_read_only=1 in /etc/lvm/lvm.conf and
-// lifts it on the master through LVM_SYSTEM_DIR=/etc/lvm/master (research §4.1); the override does
+// lifts it on the master through LVM_SYSTEM_DIR=/etc/lvm/master (docs/smapi.md §12); the override does
 // the same through argv, so the one process runner needs no per-command environment. Checked here
 // (lvm2 2.03.16, Debian): lvcreate/lvextend accept the override; but metadata_read_only=1 did not
 // stop lvcreate/lvremove at all in that version, so the override's effect is unproven until it runs
@@ -40,7 +40,7 @@ export const lvmArgv = {
   lvs: (vg: string): Argv => ['lvs', ...REPORT, '-o', LV_FIELDS, vg],
   /** What is on a device: its VG (empty when it is a bare PV). */
   pvs: (device: string): Argv => ['pvs', ...REPORT, '-o', PV_FIELDS, device],
-  /** sr_create: the DRBD device becomes a PV (research §4.1: 10 MiB metadata, as LVHD). */
+  /** sr_create: the DRBD device becomes a PV (docs/smapi.md §12: 10 MiB metadata, as LVHD). */
   pvcreate: (device: string): Argv => ['pvcreate', ...WRITE, '-ff', '-y', '--metadatasize', '10M', device],
   vgcreate: (vg: string, device: string): Argv => ['vgcreate', ...WRITE, '--metadatasize', '10M', vg, device],
   vgremove: (vg: string): Argv => ['vgremove', ...WRITE, '-f', vg],

@@ -1,4 +1,4 @@
-// vdi_attach's answer, in the shape xapi's parse_attach_result reads (research §1.5): `params_nbd`
+// vdi_attach's answer, in the shape xapi's parse_attach_result reads (docs/smapi.md §5): `params_nbd`
 // is mandatory since xapi v23.12.0 (even when empty), `params` is the block device xenopsd hands
 // the backend, and `xenstore_data` lands under the VBD's backend as sm-data/<key>. Pure; `params`
 // comes from the block backend (backends/: a tapdisk node on XCP-ng, the LV for blkback).

@@ -1,6 +1,6 @@
 // The one place that speaks to xapi: argv (the methodCall in argv[1]) in, the text for stdout out.
 // Everything thrown becomes a fault with a stable code; the process then exits 0 whatever happened,
-// because xapi reads a non-zero exit as an opaque SR_BACKEND_FAILURE (research §1.1).
+// because xapi reads a non-zero exit as an opaque SR_BACKEND_FAILURE (docs/smapi.md §1).
 import { HANDLERS, type HandlerContext } from './dispatch';
 import { SR_ERRORS, SrError, faultString } from './errors';
 import { toSmRequest } from './request';

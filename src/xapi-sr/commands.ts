@@ -1,4 +1,4 @@
-// Every SMAPIv1 command xapi can send (research §1.4), with what each is about. The dispatch table is
+// Every SMAPIv1 command xapi can send (docs/smapi.md §4), with what each is about. The dispatch table is
 // a Record over this list, so a command added here without a handler breaks the build.
 
 export const SM_COMMANDS = [
@@ -42,7 +42,7 @@ export function isSmCommand(s: string): s is SmCommand {
 }
 
 /**
- * Which request members a command must carry (research §1.2): 'none' (sr_get_driver_info),
+ * Which request members a command must carry (docs/smapi.md §2): 'none' (sr_get_driver_info),
  * 'probe' (a session, no SR), 'sr' (an SR), 'vdi' (an SR and an existing VDI).
  */
 export type Scope = 'none' | 'probe' | 'sr' | 'vdi';

@@ -8,7 +8,7 @@ import type { HeldSrLock } from './sr-lock';
 export interface HandlerContext {
   /** Built on first use: sr_get_driver_info must not touch DRBD, LVM or xapi. */
   ports(): Ports;
-  /** xapi on the call's own session (research §1.7: never cached across calls). */
+  /** xapi on the call's own session (docs/smapi.md §7: never cached across calls). */
   xapi(req: SmRequest): XapiPort;
   /** The per-SR lock between driver processes on this host (sr-lock.ts). */
   srLock(srUuid: Uuid): Promise<HeldSrLock>;

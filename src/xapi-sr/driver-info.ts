@@ -1,17 +1,17 @@
 // sr_get_driver_info, answered from data alone: xapi runs it at every start on every host, before
-// any SR exists, so it must not depend on DRBD, LVM or the network (research §2.4).
+// any SR exists, so it must not depend on DRBD, LVM or the network (docs/smapi.md §9).
 import type { XmlRpcStruct } from './xmlrpc-value';
 
 export const DRIVER_VERSION = '0.1.0';
 
 /**
  * What xapi may ask of this driver. VDI_ACTIVATE/VDI_DEACTIVATE are what make xapi call
- * vdi_activate, where the single-host guard rail sits (research §1.8). Left out on purpose:
+ * vdi_activate, where the single-host guard rail sits (docs/smapi.md §8). Left out on purpose:
  * - VDI_GENERATE_CONFIG / VDI_ATTACH_OFFLINE: they would let xapi HA put its statefile here, and xha
- *   keeps it open on every host at once (research §1.8, §4.2).
+ *   keeps it open on every host at once (docs/smapi.md §8).
  * - VDI_SNAPSHOT / VDI_CLONE: an LVM snapshot is copy-on-write against its origin (every origin write
  *   after it costs a copy, and it fails when its COW space fills), not an independent VDI; xapi's
- *   snapshot/clone model and the Python GC behind it (pitfall 12) expect independent or VHD-chained
+ *   snapshot/clone model and the Python GC behind it (docs/smapi.md §14) expect independent or VHD-chained
  *   volumes. On this SR it is also a consistency trap: a thick snapshot's COW table lives in one
  *   host's device-mapper, while the origin may be written from the other host during a migration
  *   split, and the other host's view of the snapshot is never updated (LVM snapshots are not

@@ -1,5 +1,5 @@
 // The driver's fault catalogue: name → stable code and description. Codes below 5000 are xapi's
-// (XE_SR_ERRORCODES.xml; research §1.6) and keep their meaning: 16, 24, 38, 39 and 144 are mapped
+// (XE_SR_ERRORCODES.xml; docs/smapi.md §6) and keep their meaning: 16, 24, 38, 39 and 144 are mapped
 // by xapi itself to SR_DEVICE_IN_USE, VDI_IN_USE, Not_implemented_in_backend, SR_NOT_EMPTY and
 // VDI_MISSING; every other code reaches the user as SR_BACKEND_FAILURE_<code>. 5100 and up are
 // ours (XCP-ng's own drivers use 5000-5011). A code never changes once shipped: the test

@@ -1,4 +1,4 @@
-// The single-host rule, as pure decisions over what xapi's database says (research §3.5).
+// The single-host rule, as pure decisions over what xapi's database says (docs/smapi.md §11).
 //
 // Where VDIs are active is xapi's own pool-wide convention: VDI sm-config `host_<host ref>` = "RW" or
 // "RO", written by the driver on vdi_activate and removed on vdi_deactivate, and also maintained by
@@ -68,7 +68,7 @@ export type ActivateDecision =
 
 const MIGRATION_OPS = new Set(['pool_migrate', 'migrate_send']);
 
-/** Is this VM being live-migrated from `from` to `to`? (research §3.5: the xapi fields during pool_migrate) */
+/** Is this VM being live-migrated from `from` to `to`? (docs/smapi.md §11: the xapi fields during pool_migrate) */
 export function isMigrating(vm: VmView, from: string, to: string): boolean {
   return (
     !vm.isControlDomain &&

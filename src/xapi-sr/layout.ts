@@ -1,4 +1,4 @@
-// Where an SR and its VDIs live in LVM, in LVHD's naming (research §4.1) so admins and tools that
+// Where an SR and its VDIs live in LVM, in LVHD's naming (docs/smapi.md §12) so admins and tools that
 // know `lvm` SRs recognise a drbdlvm SR: VG `VG_XenStorage-<sr_uuid>`, thick raw LVs `LV-<vdi_uuid>`,
 // the SR metadata volume `MGT`, VDI.location = the VDI uuid.
 import { srError } from './errors';

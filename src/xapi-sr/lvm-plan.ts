@@ -72,7 +72,7 @@ export interface ScanResult {
 
 /**
  * sr_scan: the VDIs LVM holds and the SR's sizes. A VG that is not there is a failure, never an
- * empty SR: xapi would forget every VDI (research pitfall 14).
+ * empty SR: xapi would forget every VDI (docs/smapi.md §14).
  */
 export function scanVg(srUuid: Uuid, vg: VgReport | undefined, lvs: readonly LvReport[]): ScanResult {
   if (vg === undefined) {

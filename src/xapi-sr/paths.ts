@@ -1,4 +1,4 @@
-// Host paths the driver touches. xapi runs it with PATH and ORIGINATOR only (research §1.1), so in
+// Host paths the driver touches. xapi runs it with PATH and ORIGINATOR only (docs/smapi.md §1), so in
 // production every one is its default; the variables exist so the contract tests can run the built
 // driver against a scratch directory and the XenAPI simulator, as src/hotplug/paths.ts does.
 import { drbdToolsFrom, type DrbdTools } from '../drbd/tools';

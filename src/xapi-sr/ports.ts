@@ -22,7 +22,7 @@ export interface DrbdSrPort {
   demote(name: ResourceName): Promise<ActionResult>;
 }
 
-/** VDI.db_introduce's arguments that vary (research §1.7); the rest are fixed by the driver. */
+/** VDI.db_introduce's arguments that vary (docs/smapi.md §7); the rest are fixed by the driver. */
 export interface IntroduceVdi {
   readonly uuid: string;
   readonly nameLabel: string;
@@ -58,7 +58,7 @@ export interface XapiPort {
 
 /**
  * How an active VDI is served to guests. XCP-ng: a tapdisk per VDI (backends/tapdisk.ts), since xapi
- * always hands xenopsd a vbd3 backend (research §4.1); a Debian/xl host: kernel blkback on the LV
+ * always hands xenopsd a vbd3 backend (docs/smapi.md §13); a Debian/xl host: kernel blkback on the LV
  * path (backends/blkback.ts). open and close must be safe to repeat (a retry after a crash).
  */
 export interface BlockBackendPort {

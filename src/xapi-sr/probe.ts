@@ -1,5 +1,5 @@
 // sr_probe's answer: a string holding an XML document listing the SRs found on the device, in the
-// shape LVHD's probe prints (research §1.5) so `xe sr-probe` output reads the same.
+// shape LVHD's probe prints (docs/smapi.md §5) so `xe sr-probe` output reads the same.
 import { escapeXml } from './xmlrpc-encode';
 
 export interface ProbedSr {

@@ -1,4 +1,4 @@
-// A decoded methodCall → the typed request the handlers see. xapi sends one struct (research §1.2);
+// A decoded methodCall → the typed request the handlers see. xapi sends one struct (docs/smapi.md §2);
 // unknown members are ignored (a newer xapi may add some), missing required ones are BadRequest.
 import { isSmCommand, scopeOf, type SmCommand } from './commands';
 import { srError } from './errors';

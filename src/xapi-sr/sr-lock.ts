@@ -1,5 +1,5 @@
-// The per-SR lock between driver processes on one host: xapi runs several commands at once (research
-// §1.1), and an activation's read-decide-mark of the pool-wide state must not interleave with
+// The per-SR lock between driver processes on one host: xapi runs several commands at once (docs/smapi.md
+// §1), and an activation's read-decide-mark of the pool-wide state must not interleave with
 // another on the same host. flock(2) on <lockDir>/<sr_uuid>/sr, stock sm's path; Node has no flock,
 // so flock(1) locks our descriptor (the lock belongs to the open file description and stays after
 // the helper exits). Safe after SIGKILL: the kernel drops the lock when our descriptor closes with

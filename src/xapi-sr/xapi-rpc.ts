@@ -1,4 +1,4 @@
-// XenAPI over XML-RPC on xapi's local Unix socket (research §1.7): HTTP POST to `/` on
+// XenAPI over XML-RPC on xapi's local Unix socket (docs/smapi.md §7): HTTP POST to `/` on
 // /var/lib/xcp/xapi, results wrapped as {Status: "Success", Value} or {Status: "Failure",
 // ErrorDescription: [code, ...params]}. The session is the one xapi passed in the call: never
 // logged in, never cached. `Subtask-of` ties the calls to xapi's task, as Python SM does.

@@ -1,5 +1,5 @@
 // The XapiPort over XenAPI calls: what the driver reads from and writes to xapi's database. Only
-// field reads and the map/DB calls SM drivers are allowed to make (research §1.7).
+// field reads and the map/DB calls SM drivers are allowed to make (docs/smapi.md §7).
 import type { VdiView, VmView } from './guard-rails';
 import type { IntroduceVdi, XapiPort } from './ports';
 import type { StringMap } from './request';
@@ -71,7 +71,7 @@ export class Xapi implements XapiPort {
     await this.call('VDI.remove_from_sm_config', vdiRef, key);
   }
 
-  /** VDI.db_introduce's 19 positional parameters after the session (research §1.7). */
+  /** VDI.db_introduce's 19 positional parameters after the session (docs/smapi.md §7). */
   async dbIntroduce(srRef: string, v: IntroduceVdi): Promise<string> {
     const ref = await this.call(
       'VDI.db_introduce',

@@ -1,12 +1,12 @@
 // Values → XML-RPC text. Hand-written rather than xml2js's Builder: the output must be byte-stable
-// and exactly what xapi parses (research §1.5), and the Builder can produce neither `<nil/>` inside
+// and exactly what xapi parses (docs/smapi.md §5), and the Builder can produce neither `<nil/>` inside
 // an unindented `<value>`, nor Python's layout, nor xapi's untyped-string form. The whole encoder is
 // the five value shapes below.
 //
 // Responses copy what Python SM prints (`xmlrpc.client.dumps(..., methodresponse=True,
 // allow_none=True)`), the form every xapi since XenServer 5 has parsed. Requests come in two
 // styles: 'python' (what XenAPI clients send xapi) and 'xapi' (xml-light, as xapi sends to SM;
-// research §1.3), which the tests and the simulator use to replay xapi byte for byte.
+// docs/smapi.md §3), which the tests and the simulator use to replay xapi byte for byte.
 import { XmlRpcDateTime, type XmlRpcFault, type XmlRpcValue } from './xmlrpc-value';
 
 // XML 1.0 forbids these even escaped; xapi's parser would reject the whole response. Python SM

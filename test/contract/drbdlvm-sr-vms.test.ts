@@ -14,7 +14,7 @@ const VG = `VG_XenStorage-${SR_UUID}`;
 
 usePool();
 
-describe('VM life cycle (research §3.1, §3.2)', () => {
+describe('VM life cycle (docs/smapi.md §10)', () => {
   it('start on B: epoch_begin, attach, activate mark B and activate the LV on B only; shutdown undoes it', async () => {
     await poolWithSr();
     const vdi = await newVdi('disk0');
@@ -60,7 +60,7 @@ describe('VM life cycle (research §3.1, §3.2)', () => {
   });
 });
 
-describe('XenMotion A → B (research §3.3)', () => {
+describe('XenMotion A → B (docs/smapi.md §10)', () => {
   it('allows the split for the migrating VM only, and a start on B once every VM has moved', async () => {
     await poolWithSr();
     const [d1, d2, d3] = [await newVdi('d1'), await newVdi('d2'), await newVdi('d3')];

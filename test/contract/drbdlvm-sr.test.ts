@@ -1,4 +1,4 @@
-// The built dist/DrbdlvmSR, run as xapi runs it (research §1.1): the methodCall as the one argument,
+// The built dist/DrbdlvmSR, run as xapi runs it (docs/smapi.md §1): the methodCall as the one argument,
 // xapi's environment (PATH=/sbin:/usr/sbin:/bin:/usr/bin and ORIGINATOR=SM, nothing else; here with
 // node's own directory in front when node is not in /usr/bin), no stdin. Whatever happens, exit 0 and
 // a methodResponse on stdout that xapi's parser and CPython's xmlrpc.client both read.
@@ -75,7 +75,7 @@ describe('DrbdlvmSR faults: always a methodResponse, always exit 0', () => {
     ['a truncated methodCall', 49, [fixture('request-vdi_attach.xml').slice(0, 300)]],
     ['a methodResponse instead of a call', 49, [fixture('response-nil.python.xml')]],
     ['an unknown command', 38, [encodeMethodCall('vdi_frobnicate', [{ host_ref: 'OpaqueRef:h', command: 'vdi_frobnicate', args: [], device_config: {} }], 'xapi')]],
-    ["xapi's vdi_activate with research §1.3's hypothetical device-config (no resource)", 115, [fixture('request-vdi_activate.xml')]],
+    ["xapi's vdi_activate with docs/smapi.md §3's illustrative device-config (no resource)", 115, [fixture('request-vdi_activate.xml')]],
   ])('%s → fault %i', async (_what, code, args) => {
     const r = driver(args);
     expect(r.code).toBe(0);

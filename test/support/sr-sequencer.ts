@@ -1,4 +1,4 @@
-// xapi's call orders (research §2.5, §3.1-3.3, §2.6) on the simulated pool of sr-pool.ts or on the
+// xapi's call orders (docs/smapi.md §9, §10) on the simulated pool of sr-pool.ts or on the
 // lab's two dom0s (test/lab/lib/sr-lab.ts): the sequencer. Each function does what xapi and
 // xenopsd do to the database and which driver calls they make, on which host, in which order; a
 // fault stops the sequence where xapi would, with the clean-up xenopsd does.
@@ -69,7 +69,7 @@ async function plugOn(pool: DriverPool, h: HostName, vdis: readonly Vdi[], comma
 }
 
 /**
- * VM.start on host h (research §3.1): epoch_begin → attach(RW) → activate(RW) per VBD. On a fault
+ * VM.start on host h (docs/smapi.md §10): epoch_begin → attach(RW) → activate(RW) per VBD. On a fault
  * xenopsd unplugs what it plugged (detach, epoch_end) and the VM stays halted.
  */
 export async function vmStart(pool: DriverPool, vm: string, h: HostName): Promise<Step[]> {
@@ -88,7 +88,7 @@ export async function vmStart(pool: DriverPool, vm: string, h: HostName): Promis
   return steps;
 }
 
-/** VM.shutdown (research §3.2): deactivate → detach → epoch_end, on the host it ran on. */
+/** VM.shutdown (docs/smapi.md §10): deactivate → detach → epoch_end, on the host it ran on. */
 export async function vmShutdown(pool: DriverPool, vm: string): Promise<Step[]> {
   const rec = pool.sim.db.VM[vm];
   const h = hostOf(rec?.resident_on);
@@ -101,7 +101,7 @@ export async function vmShutdown(pool: DriverPool, vm: string): Promise<Step[]> 
 }
 
 /**
- * VM.pool_migrate from its host to `to` (research §3.3): xapi marks the VM pool_migrate and
+ * VM.pool_migrate from its host to `to` (docs/smapi.md §10): xapi marks the VM pool_migrate and
  * scheduled on `to`; the source deactivates, the destination attaches and activates, the source
  * detaches; then resident_on moves. No epoch calls. A destination fault leaves the VM on the source
  * (xenopsd re-activates it there).

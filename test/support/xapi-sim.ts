@@ -1,5 +1,5 @@
 // A XenAPI stand-in for tests (not shipped): XML-RPC over HTTP on a Unix socket, as xapi serves
-// /var/lib/xcp/xapi (research §1.7), with {Status, Value} results, xapi's error names and the DB
+// /var/lib/xcp/xapi (docs/smapi.md §7), with {Status, Value} results, xapi's error names and the DB
 // calls the drbdlvm driver makes. For the lab it also listens on a TCP port on 127.0.0.1, which
 // each dom0 reaches through qemu's guestfwd (test/lab/lib/sr-lab.ts). The DB is in memory and open for tests to set up and inspect.
 // No JSON-RPC at /jsonrpc: the driver speaks XML-RPC only. test/support/sr-pool.ts drives the built

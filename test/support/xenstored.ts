@@ -1,6 +1,6 @@
 // A small xenstored for contract tests: the real xenstore wire protocol on a unix socket, a
 // path → value tree, relative paths resolved against dom0's home as the real daemon does.
-// No hypervisor runs here, so neither real daemon can (see research/toolchain-probe.md §5); the
+// No hypervisor runs here, so neither real daemon can (see docs/toolchain.md §3); the
 // real Debian xenstore-* clients talk to this one through XENSTORED_PATH.
 import { createServer, type Server, type Socket } from 'node:net';
 import { MessageDecoder, XsType, encodeMessage, nulTerminated, splitNul } from '../../src/xenstore/wire';

@@ -1,5 +1,5 @@
 // libxl's side of the hotplug contract: how the script is called. See
-// ../shared/research/xen-hotplug-contract.md §2.1: argv[1] is the action, XENBUS_PATH the backend.
+// docs/xen-hotplug.md §1: argv[1] is the action, XENBUS_PATH the backend.
 
 export type Action = 'add' | 'remove';
 

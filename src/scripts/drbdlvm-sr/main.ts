@@ -1,5 +1,5 @@
 // /opt/xensource/sm/DrbdlvmSR: xapi runs it with the XML-RPC methodCall as argv[1] and reads the
-// methodResponse from stdout (research §1.1). This file only wires the real ports; the contract
+// methodResponse from stdout (docs/smapi.md §1). This file only wires the real ports; the contract
 // lives in src/xapi-sr/boundary.ts. Exit status is 0 even for faults: that is the contract.
 import { Drbd } from '../../drbd/drbd';
 import { Deadline, systemClock } from '../../exec/deadline';

@@ -1,6 +1,6 @@
 // Kernel blkback on the LV itself: `params` is /dev/<VG>/<LV>, which the backend opens when the
 // toolstack plugs the disk. This is what a Debian/xl host (the lab) can run. Not for XCP-ng: xapi
-// hands xenopsd a vbd3 backend, and tapback serves only tapdisk minors (research §4.1).
+// hands xenopsd a vbd3 backend, and tapback serves only tapdisk minors (docs/smapi.md §13).
 import { lvPath, type Uuid } from '../layout';
 import type { BlockBackendPort } from '../ports';
 

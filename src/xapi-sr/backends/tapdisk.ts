@@ -1,4 +1,4 @@
-// The XCP-ng backend: one tapdisk per active VDI, as blktap2 runs them for LVHD (research §4.1).
+// The XCP-ng backend: one tapdisk per active VDI, as blktap2 runs them for LVHD (docs/smapi.md §13).
 // vdi_attach answers <backendDir>/<sr>/<vdi>; vdi_activate starts the tapdisk on the LV and points
 // that path at its device; vdi_deactivate stops it. blktap2 mknods a node with the tapdev's numbers
 // where this makes a symlink (xenopsd and tapback stat through it): unproven on XCP-ng until the

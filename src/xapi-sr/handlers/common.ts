@@ -13,7 +13,7 @@ import { parseUuid, vgName, type Uuid } from '../layout';
 import type { Ports, XapiPort } from '../ports';
 import type { SmRequest } from '../request';
 
-/** A VDI record's sm-config: a raw LV, as LVHD marks its raw VDIs (research §4.1). */
+/** A VDI record's sm-config: a raw LV, as LVHD marks its raw VDIs (docs/smapi.md §12). */
 export const RAW_SM_CONFIG = { vdi_type: 'aio' } as const;
 
 export interface SrCall {
@@ -61,7 +61,7 @@ export interface Observed {
 
 /**
  * The SR's DRBD device on this host and its state. A host without the resource (xapi makes a PBD on
- * every pool host, research §2.6) fails here, fast, naming the host.
+ * every pool host, docs/smapi.md §9) fails here, fast, naming the host.
  */
 export async function observeDrbd(ports: Ports, cfg: SrConfig, hostName: () => Promise<string>): Promise<Observed> {
   const ref = formatRef(cfg.resource);

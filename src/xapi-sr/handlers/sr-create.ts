@@ -1,6 +1,6 @@
 // sr_create (xe sr-create, on the pool master, SRmaster=true): the DRBD device becomes the SR's PV
 // and VG `VG_XenStorage-<sr_uuid>` with an MGT volume. It writes LVM metadata, so both copies must be
-// in sync first. xapi then runs sr_attach on every host with a PBD (research §2.5).
+// in sync first. xapi then runs sr_attach on every host with a PBD (docs/smapi.md §9).
 import type { HandlerContext } from '../context';
 import { decideMetadataChange } from '../guard-rails';
 import { planSrCreate } from '../lvm-plan';

@@ -1,6 +1,6 @@
 // sr_scan (master only; xe sr-scan and xapi's auto-scan): make xapi's VDI list match the SR's LVs,
 // and refresh sizes. It FAILS when the device or the VG is not really there: an empty scan would
-// make xapi forget every VDI (research pitfall 14, xcp-ng/xcp#411). A VDI xapi knows but LVM lacks
+// make xapi forget every VDI (docs/smapi.md §14, xcp-ng/xcp#411). A VDI xapi knows but LVM lacks
 // is forgotten only when no host has it active.
 import type { HandlerContext } from '../context';
 import { localHealth } from '../drbd-health';

@@ -1,5 +1,5 @@
 // sr_update: refresh the SR's sizes in xapi from LVM. xapi calls it after PBD.plug on the master
-// (SR.stat) and reads physical_size/physical_utilisation back (research §1.7), so it must work and
+// (SR.stat) and reads physical_size/physical_utilisation back (docs/smapi.md §7), so it must work and
 // must not fail on a healthy SR. Reads LVM only; writes only those three xapi fields.
 import { parseDeviceConfig } from '../device-config';
 import { srError } from '../errors';

@@ -1,6 +1,6 @@
 // vdi_attach (every VBD plug and dom0 attach, on the host that will use the disk): checks that the
 // VDI is there and this host's copy is usable, and answers where the disk will appear. The LV and
-// the backend start in vdi_activate, where the single-host rule is decided (research §3.5).
+// the backend start in vdi_activate, where the single-host rule is decided (docs/smapi.md §11).
 // A host whose PBD is plugged but whose resource is Secondary (the side that discarded its data in
 // the split-brain recovery, or an admin's `drbdadm secondary`) joins again as sr_attach joins:
 // DRBD 8.4 opens nothing on a Secondary, so its LVM sees no VG (lab scenario 18 found this as 5108).

@@ -1,7 +1,7 @@
 // vdi_create (master only): one thick LV `LV-<uuid>`, created inactive and not zeroed (as stock
 // LVMSR: a thick LV of the SR may show a deleted VDI's old blocks to the new one; zeroing a 100 GiB
 // LV through DRBD costs minutes of replication traffic), then the VDI record, which the driver
-// writes itself (research §1.7). If xapi refuses the record, the LV goes again.
+// writes itself (docs/smapi.md §7). If xapi refuses the record, the LV goes again.
 import { randomUUID } from 'node:crypto';
 import type { HandlerContext } from '../context';
 import { srError } from '../errors';

@@ -12,7 +12,7 @@ import { R0, guestResults, waitGuestDone, xlCreate, xlError, type ResourceSpec }
 import type { Host, Lab, RunResult } from './lab';
 import { useLab, type ScenarioContext } from './scenario';
 
-/** xapi's PATH for its plugins (research §1.1): nothing else in the driver's environment but ORIGINATOR. */
+/** xapi's PATH for its plugins (docs/smapi.md §1): nothing else in the driver's environment but ORIGINATOR. */
 export const XAPI_PATH = '/sbin:/usr/sbin:/bin:/usr/bin';
 
 /** What configureLvm leaves in lvm.conf, as `lvmconfig` prints it. */

@@ -32,7 +32,7 @@ describe('headerField / addToHeaderField', () => {
 });
 
 describeDebian("Debian's init scripts", () => {
-  test("drbd: exactly the two lines of §5.3 change, every other byte stays", () => {
+  test("drbd: exactly the two lines of docs/boot-order.md §3 change, every other byte stays", () => {
     const before = debianText('etc/init.d/drbd');
     expect(headerField(before, 'X-Start-Before')).toEqual(['heartbeat', 'corosync']);
     const after = addToHeaderField(addToHeaderField(before, 'X-Start-Before', 'xendomains') as string, 'X-Stop-After', 'xendomains') as string;

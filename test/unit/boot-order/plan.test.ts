@@ -9,7 +9,7 @@ import { cleanBoot, SYSV_DRBD_HEADER } from '../check/inputs';
 const UNORDERED_DRBD = '### BEGIN INIT INFO\n# Provides: drbd\n# X-Start-Before: heartbeat corosync\n# X-Stop-After:   heartbeat corosync\n### END INIT INFO\n';
 const UNORDERED_XEN = '### BEGIN INIT INFO\n# Provides: xendomains\n# Should-Start: iscsi\n### END INIT INFO\n';
 
-test('the drop-in is §5.3: After the drbd units, Wants only what is enabled', () => {
+test('the drop-in is docs/boot-order.md §3: After the drbd units, Wants only what is enabled', () => {
   expect(dropInText({ drbdService: true, resourceTargets: ['r0', 'r1'] })).toBe(
     [
       '# Installed by `xen-drbd boot-order --apply`; `xen-drbd boot-order --undo` removes it.',

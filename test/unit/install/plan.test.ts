@@ -48,7 +48,7 @@ test('xapi probes every /opt/xensource/sm/*SR as a driver: the plan puts exactly
 });
 
 describe('the sm-plugins drop-in', () => {
-  // Each sm-plugins line replaces xapi's whole list (research/xapi-sm-contract.md §2): ours must
+  // Each sm-plugins line replaces xapi's whole list (docs/smapi.md §9): ours must
   // carry stock xapi's, XCP-ng's additions and xcp-ng-linstor's, and be read after linstor's file.
   const STOCK = 'ext nfs iscsi lvmoiscsi dummy file hba rawhba udev iso lvm lvmohba lvmofcoe shm smb'.split(' ');
   const XCP_NG = 'cephfs glusterfs xfs zfs largeblock'.split(' ');

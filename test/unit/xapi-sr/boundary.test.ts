@@ -56,7 +56,7 @@ describe('answer: argv in, stdout out', () => {
     expect(r.stdout).toContain('<value><nil/></value></param>');
   });
 
-  it.each(['sr_create', 'sr_attach', 'vdi_create', 'vdi_attach', 'vdi_activate'])("the real xapi %s payload (research §1.3's hypothetical device-config) is refused before the SR lock or any host call", async (command) => {
+  it.each(['sr_create', 'sr_attach', 'vdi_create', 'vdi_attach', 'vdi_activate'])("the real xapi %s payload (docs/smapi.md §3's illustrative device-config) is refused before the SR lock or any host call", async (command) => {
     const a = await answer([fixture(`request-${command}.xml`)], noPorts);
     expect(a.fault?.code).toBe(115);
     expect(a.fault?.message).toMatch(/device-config:resource is required/);

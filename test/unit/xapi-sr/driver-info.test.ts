@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CAPABILITIES, DRIVER_INFO, DRIVER_VERSION } from '../../../src/xapi-sr/driver-info';
 
 describe('sr_get_driver_info', () => {
-  it('has every key xapi requires, as strings (research §2.4)', () => {
+  it('has every key xapi requires, as strings (docs/smapi.md §9)', () => {
     for (const key of ['name', 'description', 'vendor', 'copyright', 'driver_version', 'required_api_version']) {
       expect(typeof DRIVER_INFO[key]).toBe('string');
     }

@@ -8,7 +8,7 @@ const FIX = join(__dirname, '../../fixtures/xapi');
 const fixture = (name: string): string => readFileSync(join(FIX, name), 'utf8');
 const XAPI_REQUESTS = ['sr_get_driver_info', 'sr_create', 'sr_attach', 'vdi_create', 'vdi_attach', 'vdi_activate'];
 
-describe('decodeMethodCall on xapi-format requests (research §1.3)', () => {
+describe('decodeMethodCall on xapi-format requests (docs/smapi.md §3)', () => {
   it.each(XAPI_REQUESTS)('re-encodes %s in xapi style byte for byte', async (command) => {
     const xml = fixture(`request-${command}.xml`);
     const call = await decodeMethodCall(xml);
@@ -48,7 +48,7 @@ describe('decodeMethodCall on xapi-format requests (research §1.3)', () => {
   });
 });
 
-describe('decodeMethodCall on Python-format requests (research §7)', () => {
+describe('decodeMethodCall on Python-format requests (docs/smapi.md §3)', () => {
   it('reads the prolog, newlines, <string> tags and UTF-8 labels', async () => {
     const call = await decodeMethodCall(fixture('request-vdi_create.python.xml'));
     const p = call.params[0] as Record<string, unknown>;
@@ -116,7 +116,7 @@ describe('encodeResponse / encodeFault print what CPython xmlrpc.client.dumps pr
     expect(await decodeMethodResponse(encodeFault({ faultCode: 46, faultString: 'no' }))).toEqual({ kind: 'fault', fault: { faultCode: 46, faultString: 'no' } });
   });
 
-  it('decodes the Python SM responses quoted in the research file', async () => {
+  it('decodes the Python SM responses of docs/smapi.md §5', async () => {
     expect(await decodeMethodResponse(fixture('response-nil.python.xml'))).toEqual({ kind: 'result', value: null });
     expect(await decodeMethodResponse(fixture('response-fault-46.python.xml'))).toEqual({
       kind: 'fault',
