@@ -40,12 +40,16 @@ new_processes() {
 }
 
 files_list() { (cd / && find etc root -depth) | LC_ALL=C sort; }
+# Directories at /dev's top level: LVM makes /dev/<VG> itself (dom0 runs no udev) and nothing
+# removes it when the VG's devices go, so a later vgcreate of the same VG finds it "already exists".
+dev_dirs() { find /dev -mindepth 1 -maxdepth 1 -type d | LC_ALL=C sort; }
 
 case ${1:-} in
   snapshot)
     mkdir -p "$P" "${RUNTIME_DIRS[@]}"
     tar -C / -cpf "$P/etc-root.tar" etc root
     files_list > "$P/files.list"
+    dev_dirs > "$P/dev-dirs.list"
     sh -c 'echo $$' > "$P/pid"
     touch "$P/stamp"
     ;;
@@ -61,6 +65,7 @@ case ${1:-} in
     drbdadm down all >/dev/null 2>&1
     [ -x /lib/drbd/drbdsetup-84 ] && /lib/drbd/drbdsetup-84 down all >/dev/null 2>&1
     losetup -D
+    LC_ALL=C comm -13 "$P/dev-dirs.list" <(dev_dirs) | while IFS= read -r d; do rm -rf "${d:?}"; done
     rm -f /var/lib/drbd/* # drbdadm's last-known backing devices (drbd-minor-N.lkbd)
     rm -rf /var/lib/lab/* /var/lib/lab/.[!.]* 2>/dev/null
     # /etc and /root as they were: the snapshot over them, then whatever was added since removed.
@@ -83,6 +88,7 @@ case ${1:-} in
     echo "drbd_resources=$(ls /etc/drbd.d/ 2>/dev/null | grep '\.res$' | tr '\n' ',' | sed 's/,$//')"
     echo "loop_devices=$(losetup -n -O NAME 2>/dev/null | tr '\n' ',' | sed 's/,$//')"
     echo "dm_devices=$(dmsetup ls 2>/dev/null | awk '$1 != "No" { printf "%s%s", sep, $1; sep = "," }')"
+    echo "dev_dirs=$(LC_ALL=C comm -13 "$P/dev-dirs.list" <(dev_dirs) | tr '\n' ',' | sed 's/,$//')"
     echo "backend_keys=$(xenstore-ls -f /local/domain/0/backend 2>/dev/null | wc -l)"
     echo "ledger=$(find /run/xen-drbd -type f 2>/dev/null | tr '\n' ',' | sed 's/,$//')"
     echo "policy=$(ls /etc/xen/xen-drbd.json 2>/dev/null)"

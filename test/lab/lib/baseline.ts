@@ -19,6 +19,7 @@ const LEFT_OVER: Readonly<Record<string, string>> = {
   drbd_resources: 'resource files in /etc/drbd.d',
   loop_devices: 'loop devices attached',
   dm_devices: 'device-mapper devices',
+  dev_dirs: 'directories added to /dev (an LVM volume group\'s, say)',
   backend_keys: 'xenstore keys under /local/domain/0/backend',
   ledger: 'block-drbd ledger entries',
   policy: 'a policy file',

@@ -7,6 +7,7 @@ drbd_minors=
 drbd_resources=
 loop_devices=
 dm_devices=
+dev_dirs=
 backend_keys=0
 ledger=
 policy=
@@ -23,6 +24,7 @@ describe('a dom0 at baseline', () => {
   test('each leftover is named with what was found', () => {
     const leaked = CLEAN.replace('domains=', 'domains=mig')
       .replace('drbd_minors=', 'drbd_minors=0')
+      .replace('dev_dirs=', 'dev_dirs=/dev/VG_XenStorage-3b2f4c1e')
       .replace('backend_keys=0', 'backend_keys=12')
       .replace('ledger=', 'ledger=/run/xen-drbd/promoted/r0')
       .replace('processes=', 'processes=812:socat TCP-LISTEN:8002')
@@ -30,6 +32,7 @@ describe('a dom0 at baseline', () => {
     expect(hostBaselineProblems(parseFacts(leaked))).toEqual([
       'domains running: mig',
       'DRBD minors configured: 0',
+      "directories added to /dev (an LVM volume group's, say): /dev/VG_XenStorage-3b2f4c1e",
       'xenstore keys under /local/domain/0/backend: 12',
       'block-drbd ledger entries: /run/xen-drbd/promoted/r0',
       'processes started since boot: 812:socat TCP-LISTEN:8002',
