@@ -2,11 +2,13 @@
 // read from /proc/drbd on 8.4 (no process) and from `drbdsetup status --json` on 9. On 8.4, a
 // resource that is up is addressed with drbdsetup-84 alone (see drbdsetup84Argv).
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Deadline } from '../exec/deadline';
 import { succeeded, type Argv, type CommandResult, type Runner } from '../exec/run';
 import { drbdArgv, drbdsetup84Argv } from './argv';
 import { statBlockDevice, type BlockDevice } from './device';
+import { parseDump, type ConfiguredResource } from './parse/dump';
 import { classifyFailure, meaningfulLines, type DrbdFailureKind } from './parse/failure';
 import { parseProcDrbd } from './parse/proc-drbd';
 import { parseShDev } from './parse/sh-dev';
@@ -68,8 +70,8 @@ export interface DrbdPort {
   setTwoPrimaries(name: ResourceName, on: boolean): Promise<ActionResult>;
   /** allow-two-primaries in the running configuration (a runtime switch shows here). */
   twoPrimariesRunning(name: ResourceName): Promise<boolean>;
-  /** The resource's config as drbdadm prints it (for the peer's name and configured options). */
-  dump(name: ResourceName): Promise<string | undefined>;
+  /** The resource as its config files describe it; undefined when drbdadm cannot print it. */
+  config(name: ResourceName): Promise<ConfiguredResource | undefined>;
 }
 
 /** What the admin CLI needs beyond the hotplug path. */
@@ -80,18 +82,31 @@ export interface DrbdAdminPort extends DrbdPort {
 // Per command: drbdadm primary can block on a fence-peer handler; never past the run's deadline.
 const COMMAND_MAX_MS = 15_000;
 
+/** Where DRBD is on this host: a real host's places unless a test moves them. */
+export interface DrbdHost {
+  readonly procDrbd?: string;
+  readonly drbdTools?: DrbdTools;
+  /** This host as the config's `on NAME` sections spell it (uname -n): the other hosts are peers. */
+  readonly hostname?: string;
+}
+
 export class Drbd implements DrbdAdminPort {
   /** Resources seen up by `drbdsetup-84 show` in this run; only those are addressed directly. */
   private readonly running = new Map<ResourceName, RunningResource>();
   /** null: not 8.4, or no drbdsetup-84 here (drbdadm does everything). undefined: not looked yet. */
   private setup84: string | null | undefined;
 
+  private readonly procDrbdPath: string;
+  private readonly tools: DrbdTools;
+
   constructor(
     private readonly run: Runner,
     private readonly deadline: Deadline,
-    private readonly procDrbdPath = '/proc/drbd',
-    private readonly tools: DrbdTools = DRBD_TOOLS,
-  ) {}
+    private readonly host: DrbdHost = {},
+  ) {
+    this.procDrbdPath = host.procDrbd ?? '/proc/drbd';
+    this.tools = host.drbdTools ?? DRBD_TOOLS;
+  }
 
   private exec(argv: Argv): Promise<CommandResult> {
     return this.run(argv, { timeoutMs: Math.max(500, Math.min(COMMAND_MAX_MS, this.deadline.remainingMs())) });
@@ -207,9 +222,9 @@ export class Drbd implements DrbdAdminPort {
     );
   }
 
-  async dump(name: ResourceName): Promise<string | undefined> {
+  async config(name: ResourceName): Promise<ConfiguredResource | undefined> {
     const r = await this.exec(drbdArgv.dump(name));
-    return succeeded(r) ? r.stdout : undefined;
+    return succeeded(r) ? parseDump(r.stdout, this.host.hostname ?? hostname()) : undefined;
   }
 
   /** As drbdadm lists them: names, checked by the caller before any command uses one. */
@@ -250,14 +265,4 @@ function failure(r: CommandResult, context: string): DrbdError {
   if (r.timedOut) return new DrbdError(`${context}: '${r.argv.join(' ')}' did not finish in ${r.durationMs} ms`, 'timed-out', r);
   const said = meaningfulLines(r.stderr) || meaningfulLines(r.stdout) || `exit code ${r.exitCode}`;
   return new DrbdError(`${context}: ${said}`, classifyFailure(r.stderr), r);
-}
-
-/** Peer host names: the `on NAME {` sections of a resource's dump, other than this host. */
-export function peerNames(dump: string, thisHost: string): string[] {
-  return [...dump.matchAll(/^\s*on\s+(\S+)\s*\{/gm)].map((m) => m[1] as string).filter((h) => h !== thisHost);
-}
-
-/** Whether the configuration itself (not a runtime switch) allows two primaries. */
-export function configuredTwoPrimaries(dump: string): boolean {
-  return /^\s*allow-two-primaries\s+yes\s*;/m.test(dump);
 }

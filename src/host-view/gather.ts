@@ -1,7 +1,6 @@
 // Builds the HostView: the I/O half of `xen-drbd status` and `reconcile`.
 import type { BlockDevice } from '../drbd/device';
 import type { DrbdAdminPort } from '../drbd/drbd';
-import { configuredTwoPrimaries } from '../drbd/drbd';
 import { checkResourceName } from '../drbd/resource-name';
 import type { Ledger } from '../hotplug/ledger';
 import type { Dom0Mount } from '../hotplug/sharing';
@@ -45,14 +44,14 @@ export async function gatherHostView(p: GatherPorts): Promise<HostView> {
     try {
       const devices = await p.drbd.devices({ name });
       const hexes = new Set(devices.map((d) => d.hex));
-      const dump = await p.drbd.dump(name);
+      const config = await p.drbd.config(name);
       const state = await p.drbd.state(name, devices);
       resources.push({
         ...base,
         devices,
         state,
         twoPrimariesRunning: await p.drbd.twoPrimariesRunning(name),
-        twoPrimariesConfigured: dump !== undefined && configuredTwoPrimaries(dump),
+        twoPrimariesConfigured: config?.twoPrimaries ?? false,
         users: users.filter((u) => hexes.has(u.device)),
         mountedInDom0: mounts.some((m) => hexes.has(m.device)),
         // DRBD 8.4 refuses any open of a Secondary device, and only a Primary needs explaining.

@@ -1,9 +1,8 @@
 // `block-drbd add`: decide (plan.ts), promote if allowed, check sharing and hand the device to
 // blkback, all under Xen's block lock. Any failure leaves the resource in the role it had.
-import { DrbdError, configuredTwoPrimaries, peerNames } from '../../drbd/drbd';
+import { DrbdError } from '../../drbd/drbd';
 import { changeRole, switchTwoPrimaries } from '../../drbd/read-back';
 import type { BlockDevice } from '../../drbd/device';
-import { fencingOf } from '../../drbd/parse/fencing';
 import { formatRef, type ResourceRef } from '../../drbd/types';
 import type { PromotionRecord } from '../../hotplug/ledger';
 import { findSharingConflict } from '../../hotplug/sharing';
@@ -220,8 +219,7 @@ async function promotionUnfinished(
     `${when}, DRBD may still complete the promotion: ${ref.name} stays recorded as promoted by block-drbd, ` +
     `and 'xen-drbd reconcile --apply' demotes it once no domain uses it.`;
   // The config is read by drbdadm alone (no kernel call), so the handler cannot block it.
-  const dump = await p.drbd.dump(ref.name);
-  const fencing = dump === undefined ? undefined : fencingOf(dump);
+  const fencing = (await p.drbd.config(ref.name))?.fencing;
   if (fencing === undefined) {
     return failed(
       `${res}: the promotion did not finish within ${waitedS.toFixed(1)} s and was stopped. ${later('Later')} ` +
@@ -259,11 +257,9 @@ async function undo(p: Ports, disk: Disk, demote: boolean, dualPrimary: boolean)
 }
 
 async function twoPrimariesInConfig(p: Ports, ref: ResourceRef): Promise<boolean> {
-  const dump = await p.drbd.dump(ref.name);
-  return dump !== undefined && configuredTwoPrimaries(dump);
+  return (await p.drbd.config(ref.name))?.twoPrimaries ?? false;
 }
 
 async function lookupPeer(p: Ports, ref: ResourceRef): Promise<string | undefined> {
-  const dump = await p.drbd.dump(ref.name);
-  return dump === undefined ? undefined : peerNames(dump, p.hostname)[0];
+  return (await p.drbd.config(ref.name))?.peers[0];
 }

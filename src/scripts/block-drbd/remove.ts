@@ -1,7 +1,6 @@
 // `block-drbd remove`: demote what add promoted, once nothing else on this host uses the resource.
 // blkback lets go of the device asynchronously after libxl sees the backend Closed, so a demote
 // that finds the device held open is retried until the budget ends.
-import { configuredTwoPrimaries } from '../../drbd/drbd';
 import { changeRole, switchTwoPrimaries } from '../../drbd/read-back';
 import type { BlockDevice } from '../../drbd/device';
 import type { ResourceName } from '../../drbd/types';
@@ -102,8 +101,7 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
 
 /** After the migration window: back to single-primary unless the config itself allows two. */
 async function restoreSinglePrimary(p: Ports, name: ResourceName): Promise<void> {
-  const dump = await p.drbd.dump(name);
-  if (dump !== undefined && configuredTwoPrimaries(dump)) return;
+  if ((await p.drbd.config(name))?.twoPrimaries) return;
   const r = await switchTwoPrimaries(p.drbd, name, false);
   if (r.ok) p.log.log('notice', `${name}: allow-two-primaries switched off again (single-primary)`);
   else p.log.log('err', `${name}: could not switch allow-two-primaries off: ${r.error.message}`);

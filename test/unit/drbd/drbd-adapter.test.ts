@@ -37,7 +37,11 @@ async function run(argv: Argv, _o: RunOptions): Promise<CommandResult> {
 }
 
 function drbd(tool = join(dir, 'drbdsetup-84')): Drbd {
-  return new Drbd(run, new Deadline(30_000), join(dir, 'proc-drbd'), { drbdsetup84: [join(dir, 'missing'), tool], devDir: dir });
+  return new Drbd(run, new Deadline(30_000), {
+    procDrbd: join(dir, 'proc-drbd'),
+    drbdTools: { drbdsetup84: [join(dir, 'missing'), tool], devDir: dir },
+    hostname: 'hosta',
+  });
 }
 
 describe('DRBD 8.4 with drbdsetup-84 installed', () => {
@@ -175,5 +179,19 @@ describe('where drbdsetup-84 is not the tool', () => {
     await d.devices({ name: r0 });
     await d.promote(r0);
     expect(calls).toEqual(['drbdadm sh-dev r0', 'drbdadm primary r0']);
+  });
+});
+
+describe('the resource as configured', () => {
+  it('answers with the facts of drbdadm dump', async () => {
+    answer('drbdadm dump r0', { stdout: fixture('drbdadm_dump_r0.stdout') });
+    expect(await drbd().config(r0)).toEqual({ peers: ['hostb'], twoPrimaries: false, fencing: undefined });
+    expect(calls).toEqual(['drbdadm dump r0']);
+  });
+
+  it('answers undefined where drbdadm cannot print it', async () => {
+    const utils = join(__dirname, '../../fixtures/drbd-utils-9.22-nomodule/outputs/err-unknown-resource-dump');
+    answer('drbdadm dump nosuch', { exitCode: 1, stderr: readFileSync(`${utils}.stderr`, 'utf8') });
+    expect(await drbd().config('nosuch' as ResourceName)).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ function ports(role: Role, pv: (device: string) => Promise<PvReport | undefined>
   const drbd = {
     resources: async () => [r0],
     devices: async () => [dev],
-    dump: async () => undefined,
+    config: async () => undefined,
     state: async () => state,
     twoPrimariesRunning: async () => true,
   } as unknown as DrbdAdminPort;

@@ -56,7 +56,7 @@ function ports(state: () => ResourceState, clock: Clock, quirks: Quirks = {}): P
       return { ok: true, argv: ['drbdadm', 'net-options', `--allow-two-primaries=${on ? 'yes' : 'no'}`, 'r0'] };
     },
     twoPrimariesRunning: async () => twoPrimaries,
-    dump: async () => undefined,
+    config: async () => undefined,
   };
   const ledger = {
     cleared: 0,
@@ -81,7 +81,6 @@ function ports(state: () => ResourceState, clock: Clock, quirks: Quirks = {}): P
     policy: DEFAULT_POLICY,
     lock: async () => ({ release: () => calls.push('unlock') }),
     mounts: () => [],
-    hostname: 'alpha',
   };
 }
 
@@ -150,7 +149,7 @@ describe('runAdd when the promote command is stopped at its time limit', () => {
     p.drbd.promote = async () => (p.calls.push('promote'), { ok: false, error: new DrbdError('did not finish', 'timed-out') });
     // Completed anyway: Primary once the stopped promote ran, until the undo demotes it.
     p.drbd.state = async () => ({ ...healthy, role: completedAnyway && p.calls.includes('promote') && !p.calls.includes('demote') ? 'Primary' : 'Secondary' });
-    p.drbd.dump = async () => 'resource r0 {\n    disk {\n        fencing resource-only;\n    }\n    handlers {\n        fence-peer /x;\n    }\n}\n';
+    p.drbd.config = async () => ({ peers: [], twoPrimaries: false, fencing: { policy: 'resource-only', handler: '/x' } });
     return {
       p: { ...p, ledger: { read: () => undefined, write: (r: unknown) => void records.push(r), clear: () => void (cleared = true) } },
       records,
