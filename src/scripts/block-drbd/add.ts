@@ -1,6 +1,6 @@
 // `block-drbd add`: decide (plan.ts), promote if allowed, check sharing and hand the device to
 // blkback, all under Xen's block lock. Any failure leaves the resource in the role it had.
-import { DrbdError } from '../../drbd/drbd';
+import { DrbdError, type DrbdTarget } from '../../drbd/drbd';
 import { changeRole, switchTwoPrimaries } from '../../drbd/read-back';
 import type { BlockDevice } from '../../drbd/device';
 import { formatRef, type ResourceRef } from '../../drbd/types';
@@ -17,6 +17,8 @@ import { parseTarget } from './target';
 interface Disk {
   readonly req: HotplugRequest;
   readonly ref: ResourceRef;
+  /** How every command of this run reaches the resource. */
+  readonly target: DrbdTarget;
   readonly device: BlockDevice;
   /** Every volume of the resource: the promote and the state cover them all. */
   readonly allDevices: readonly BlockDevice[];
@@ -34,13 +36,13 @@ export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
   }
   const params = await p.xs.read(`${be}/params`);
   if (params === undefined) return failed(`${be}: the backend has no 'params' key naming the DRBD resource`);
-  const target = parseTarget(params);
-  if (!target.ok) return failed(target.error);
-  const ref = target.ref;
+  const parsed = parseTarget(params);
+  if (!parsed.ok) return failed(parsed.error);
+  const ref = parsed.ref;
   const mode = (await p.xs.read(`${be}/mode`)) ?? 'w';
   const frontend = await readFrontend(p.xs, be);
   try {
-    const named = await p.drbd.devices(ref);
+    const { target, devices: named } = await p.drbd.resolve(ref);
     if (ref.volume === undefined && named.length > 1) {
       return failed(
         `${ref.name} has ${named.length} volumes (${named.map((d) => d.path).join(', ')}); ` +
@@ -50,8 +52,9 @@ export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
     const disk: Disk = {
       req,
       ref,
+      target,
       device: named[0] as BlockDevice,
-      allDevices: ref.volume === undefined ? named : await p.drbd.devices({ name: ref.name }),
+      allDevices: ref.volume === undefined ? named : (await p.drbd.resolve({ name: ref.name }, target)).devices,
       mode,
       vm: frontend.vm,
       domain: frontend.name,
@@ -137,7 +140,7 @@ async function takeDevice(
     };
     p.ledger.write(record);
     if (dualPrimary) {
-      const two = await switchTwoPrimaries(p.drbd, ref.name, true);
+      const two = await switchTwoPrimaries(p.drbd, disk.target, true);
       if (!two.ok) {
         // Whatever DRBD made of it, the switch goes back off (harmless where it never came on).
         await undo(p, disk, false, true);
@@ -145,7 +148,7 @@ async function takeDevice(
       }
     }
     const startedMs = p.deadline.elapsedMs();
-    const r = await changeRole(p.drbd, ref.name, disk.allDevices, 'Primary');
+    const r = await changeRole(p.drbd, disk.target, disk.allDevices, 'Primary');
     if (!r.ok && !r.accepted && r.error.kind === 'timed-out') {
       return await promotionUnfinished(disk, p, record, dualPrimary, (p.deadline.elapsedMs() - startedMs) / 1000);
     }
@@ -242,14 +245,14 @@ async function undo(p: Ports, disk: Disk, demote: boolean, dualPrimary: boolean)
   const name = disk.ref.name;
   let leftPrimary = false;
   if (demote) {
-    const r = await changeRole(p.drbd, name, disk.allDevices, 'Secondary');
+    const r = await changeRole(p.drbd, disk.target, disk.allDevices, 'Secondary');
     if (!r.ok) {
       leftPrimary = true;
       p.log.log('err', `${name}: LEFT PRIMARY: could not demote while undoing add: ${r.error.message}`);
     }
   }
   if (dualPrimary) {
-    const r = await switchTwoPrimaries(p.drbd, name, false);
+    const r = await switchTwoPrimaries(p.drbd, disk.target, false);
     if (!r.ok) p.log.log('err', `${name}: allow-two-primaries left on at runtime: ${r.error.message}`);
   }
   if (!leftPrimary) p.ledger.clear(name);

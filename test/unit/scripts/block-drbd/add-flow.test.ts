@@ -38,7 +38,7 @@ function ports(state: () => ResourceState, clock: Clock, quirks: Quirks = {}): P
     ['/local/domain/3/name', quirks.incoming ? 'vm1--incoming' : 'vm1'],
   ]);
   const drbd: DrbdPort = {
-    devices: async () => [{ path: '/dev/drbd0', major: 147, minor: 0, hex: '93:0' }],
+    resolve: async () => ({ target: { name: 'r0' as ResourceName }, devices: [{ path: '/dev/drbd0', major: 147, minor: 0, hex: '93:0' }] }),
     state: async () => (promoted ? { ...state(), role: 'Primary' } : state()),
     promote: async () => {
       calls.push('promote');
