@@ -88,12 +88,8 @@ async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
     try {
       const state = await p.drbd.state(ref.name, disk.allDevices);
       const decision = planAdd(state, ctx);
-      if (decision.kind === 'refuse') {
-        // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
-        const peerName = await lookupPeer(p, ref);
-        const named = peerName === undefined ? decision : planAdd(state, { ...ctx, peerName });
-        return failed(named.kind === 'refuse' ? named.reason : decision.reason);
-      }
+      // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
+      if (decision.kind === 'refuse') return failed(decision.reason(await lookupPeer(p, ref)));
       if (decision.kind === 'promote' && p.deadline.remainingMs() < PROMOTE_RESERVE_MS) return tooLateToPromote(disk, p);
       if (decision.kind !== 'wait') return await takeDevice(disk, p, decision);
       if (waitUntil.expired()) {

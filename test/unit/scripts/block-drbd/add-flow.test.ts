@@ -175,3 +175,25 @@ describe('runAdd when the promote command is stopped at its time limit', () => {
     expect(cleared()).toBe(true);
   });
 });
+
+describe('runAdd naming the peer', () => {
+  it('reads the config once, only on a refusal, for the peer\'s name', async () => {
+    const p = ports(() => ({ ...healthy, peerRole: 'Primary' }), fakeClock());
+    let reads = 0;
+    p.drbd.config = async () => (reads++, { peers: ['bravo'], twoPrimaries: false });
+    expect(await runAdd(req, p)).toEqual({
+      ok: false,
+      status: 'error',
+      message: "r0: peer bravo is Primary; refusing to start a second writer. Stop the domain on bravo first, or move it with 'xl migrate'.",
+    });
+    expect(reads).toBe(1);
+  });
+
+  it('reads no config on the way to a promotion', async () => {
+    const p = ports(() => healthy, fakeClock());
+    let reads = 0;
+    p.drbd.config = async () => (reads++, undefined);
+    expect(await runAdd(req, p)).toEqual({ ok: true });
+    expect(reads).toBe(0);
+  });
+});
