@@ -106,6 +106,8 @@ export interface DrbdHost {
   readonly drbdTools?: DrbdTools;
   /** This host as the config's `on NAME` sections spell it (uname -n): the other hosts are peers. */
   readonly hostname?: string;
+  /** Reads a device node; a test passes its own, as making a real one takes root. */
+  readonly statBlockDevice?: (path: string) => BlockDevice | undefined;
 }
 
 export class Drbd implements DrbdAdminPort {
@@ -114,6 +116,7 @@ export class Drbd implements DrbdAdminPort {
 
   private readonly procDrbdPath: string;
   private readonly tools: DrbdTools;
+  private readonly stat: (path: string) => BlockDevice | undefined;
 
   constructor(
     private readonly run: Runner,
@@ -122,6 +125,7 @@ export class Drbd implements DrbdAdminPort {
   ) {
     this.procDrbdPath = host.procDrbd ?? '/proc/drbd';
     this.tools = host.drbdTools ?? DRBD_TOOLS;
+    this.stat = host.statBlockDevice ?? statBlockDevice;
   }
 
   private exec(argv: Argv): Promise<CommandResult> {
@@ -131,11 +135,11 @@ export class Drbd implements DrbdAdminPort {
   async resolve(ref: ResourceRef, known?: DrbdTarget): Promise<Resolved> {
     const target = known?.name === ref.name && known.direct !== undefined ? known : await this.target(ref.name);
     const volumes = target.direct?.running.volumes.filter((v) => ref.volume === undefined || v.volume === ref.volume) ?? [];
-    if (volumes.length > 0) return { target, devices: volumes.map((v) => blockDevice(ref, join(this.tools.devDir, `drbd${v.minor}`))) };
+    if (volumes.length > 0) return { target, devices: volumes.map((v) => this.blockDevice(ref, join(this.tools.devDir, `drbd${v.minor}`))) };
     // Not up, or not 8.4: the config names the devices, and the state read next says what is wrong.
     const r = await this.exec(drbdArgv.shDev(ref));
     if (!succeeded(r)) throw failure(r, `${formatRef(ref)}: cannot resolve the DRBD device`);
-    return { target, devices: parseShDev(r.stdout).map((path) => blockDevice(ref, path)) };
+    return { target, devices: parseShDev(r.stdout).map((path) => this.blockDevice(ref, path)) };
   }
 
   /** drbdsetup-84 and the running resource where 8.4 runs it; drbdadm for everything else. */
@@ -246,6 +250,14 @@ export class Drbd implements DrbdAdminPort {
     const r = await this.exec(argv);
     return succeeded(r) ? { ok: true, argv } : { ok: false, error: failure(r, `'${argv.join(' ')}' failed`) };
   }
+
+  private blockDevice(ref: ResourceRef, path: string): BlockDevice {
+    const dev = this.stat(path);
+    if (dev === undefined) {
+      throw new DrbdError(`${formatRef(ref)}: ${path} is not a block device here; is DRBD started ('drbdadm up ${ref.name}')?`, 'other');
+    }
+    return dev;
+  }
 }
 
 /**
@@ -257,14 +269,6 @@ function directRole(target: DrbdTarget): { tool: string; minor: number } | undef
   const d = target.direct;
   const only = d?.running.volumes.length === 1 ? d.running.volumes[0] : undefined;
   return d === undefined || only === undefined ? undefined : { tool: d.tool, minor: only.minor };
-}
-
-function blockDevice(ref: ResourceRef, path: string): BlockDevice {
-  const dev = statBlockDevice(path);
-  if (dev === undefined) {
-    throw new DrbdError(`${formatRef(ref)}: ${path} is not a block device here; is DRBD started ('drbdadm up ${ref.name}')?`, 'other');
-  }
-  return dev;
 }
 
 function failure(r: CommandResult, context: string): DrbdError {

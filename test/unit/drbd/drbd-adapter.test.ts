@@ -1,9 +1,10 @@
 // The adapter's choice of tool on DRBD 8.4: drbdsetup-84 alone for a resource that is up (what
 // drbdadm itself would run), drbdadm for anything else. Real outputs from test/fixtures/drbd84.
-import { execFileSync } from 'node:child_process';
+// Device nodes are stand-ins (making real ones takes root): device.test.ts reads real ones.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BlockDevice } from '../../../src/drbd/device';
 import type { Argv, CommandResult, RunOptions } from '../../../src/exec/run';
 import { Deadline } from '../../../src/exec/deadline';
 import { Drbd } from '../../../src/drbd/drbd';
@@ -15,16 +16,24 @@ const r0 = 'r0' as ResourceName;
 let dir: string;
 let calls: string[];
 let answers: Map<string, Partial<CommandResult>>;
+let nodes: Map<string, BlockDevice>;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'xen-drbd-adapter-'));
-  execFileSync('mknod', [join(dir, 'drbd0'), 'b', '147', '0']);
+  nodes = new Map();
+  mknod('drbd0', 147, 0);
   writeFileSync(join(dir, 'drbdsetup-84'), '');
   writeFileSync(join(dir, 'proc-drbd'), fixture('proc_drbd_connected_secondary_uptodate.stdout'));
   calls = [];
   answers = new Map();
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A block device node in dir, as the adapter's stat sees it. */
+function mknod(name: string, major: number, minor: number): void {
+  const path = join(dir, name);
+  nodes.set(path, { path, major, minor, hex: `${major.toString(16)}:${minor.toString(16)}` });
+}
 
 function answer(argv: string, result: Partial<CommandResult>): void {
   answers.set(argv, result);
@@ -41,6 +50,7 @@ function drbd(tool = join(dir, 'drbdsetup-84')): Drbd {
     procDrbd: join(dir, 'proc-drbd'),
     drbdTools: { drbdsetup84: [join(dir, 'missing'), tool], devDir: dir },
     hostname: 'hosta',
+    statBlockDevice: (path) => nodes.get(path),
   });
 }
 
@@ -134,7 +144,6 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
   });
 
   it('reads per-volume roles and the peer of every volume from /proc/drbd', async () => {
-    execFileSync('mknod', [join(dir, 'drbd1'), 'b', '147', '1']);
     writeFileSync(
       join(dir, 'proc-drbd'),
       'version: 8.4.11 (api:1/proto:86-101)\n 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n 1: cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate C r-----\n',
@@ -164,13 +173,13 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
   });
 
   it('picks the named volume\'s minor of a two-volume resource, and leaves its role changes to drbdadm', async () => {
-    execFileSync('mknod', [join(dir, 'drbd2'), 'b', '147', '2']);
+    mknod('drbd2', 147, 2);
     answer('drbdsetup-84 show r1', { stdout: fixture('drbdsetup_show_r1.stdout') });
     const d = drbd();
     const r1 = 'r1' as ResourceName;
     const { target, devices } = await d.resolve({ name: r1, volume: 1 });
     expect(devices.map((x) => x.path)).toEqual([join(dir, 'drbd2')]);
-    execFileSync('mknod', [join(dir, 'drbd1'), 'b', '147', '1']);
+    mknod('drbd1', 147, 1);
     // What the first resolve saw running stands: no second show.
     expect((await d.resolve({ name: r1 }, target)).devices.map((x) => x.hex)).toEqual(['93:1', '93:2']);
     await d.setTwoPrimaries(target, true);
@@ -183,6 +192,16 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
       'drbdadm primary r1',
       'drbdadm secondary r1',
     ]);
+  });
+});
+
+describe('the devices', () => {
+  it('says which path is not a block device, and how DRBD is started', async () => {
+    answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd5\n` });
+    await expect(drbd(join(dir, 'also-missing')).resolve({ name: r0 })).rejects.toMatchObject({
+      name: 'DrbdError',
+      message: `r0: ${dir}/drbd5 is not a block device here; is DRBD started ('drbdadm up r0')?`,
+    });
   });
 });
 
