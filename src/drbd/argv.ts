@@ -23,7 +23,7 @@ export const drbdArgv = {
   shResources: (): Argv => ['drbdadm', 'sh-resources'],
   /** The running configuration (runtime net-options included). */
   show: (name: ResourceName): Argv => ['drbdsetup', 'show', oneResource(name)],
-  /** The whole resource's config, for naming the peer in messages. */
+  /** The resource as configured (peers, allow-two-primaries, fencing). Reads only the config. */
   dump: (name: ResourceName): Argv => ['drbdadm', 'dump', oneResource(name)],
   /** Promotion and demotion of the whole resource: drbdadm changes every volume's role. */
   primary: (name: ResourceName): Argv => ['drbdadm', 'primary', oneResource(name)],

@@ -1,12 +1,15 @@
 // The DRBD adapter: argv → run → parse. The only code that calls drbdadm or drbdsetup. State is
 // read from /proc/drbd on 8.4 (no process) and from `drbdsetup status --json` on 9. On 8.4, a
-// resource that is up is addressed with drbdsetup-84 alone (see drbdsetup84Argv).
+// resource that is up is addressed with drbdsetup-84 alone (see drbdsetup84Argv): resolve() finds
+// out, and every command takes what it found.
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Deadline } from '../exec/deadline';
 import { succeeded, type Argv, type CommandResult, type Runner } from '../exec/run';
 import { drbdArgv, drbdsetup84Argv } from './argv';
 import { statBlockDevice, type BlockDevice } from './device';
+import { parseDump, type ConfiguredResource } from './parse/dump';
 import { classifyFailure, meaningfulLines, type DrbdFailureKind } from './parse/failure';
 import { parseProcDrbd } from './parse/proc-drbd';
 import { parseShDev } from './parse/sh-dev';
@@ -59,17 +62,34 @@ export class DrbdNotApplied extends DrbdError {
 /** A state change's command: on success the command line that ran (the read-back names it). */
 export type ActionResult = { readonly ok: true; readonly argv: Argv } | { readonly ok: false; readonly error: DrbdError };
 
+/** How commands reach one resource, as resolve() found it; each command on it is given this. */
+export interface DrbdTarget {
+  readonly name: ResourceName;
+  /** 8.4 runs the resource and drbdsetup-84 is here: commands go to that tool alone. */
+  readonly direct?: { readonly tool: string; readonly running: RunningResource };
+}
+
+/** What resolve() found: the ref's block devices, and how commands reach the resource. */
+export interface Resolved {
+  readonly target: DrbdTarget;
+  readonly devices: BlockDevice[];
+}
+
 export interface DrbdPort {
-  /** The block devices of the ref's volumes (all volumes when the ref names none). */
-  devices(ref: ResourceRef): Promise<BlockDevice[]>;
+  /**
+   * The block devices of the ref's volumes (all volumes when the ref names none), and how commands
+   * reach the resource. `known`: what an earlier resolve found; a resource it saw running is taken
+   * as seen (no command runs), any other is looked at again (it may have come up since).
+   */
+  resolve(ref: ResourceRef, known?: DrbdTarget): Promise<Resolved>;
   state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState>;
-  promote(name: ResourceName): Promise<ActionResult>;
-  demote(name: ResourceName): Promise<ActionResult>;
-  setTwoPrimaries(name: ResourceName, on: boolean): Promise<ActionResult>;
+  promote(target: DrbdTarget): Promise<ActionResult>;
+  demote(target: DrbdTarget): Promise<ActionResult>;
+  setTwoPrimaries(target: DrbdTarget, on: boolean): Promise<ActionResult>;
   /** allow-two-primaries in the running configuration (a runtime switch shows here). */
-  twoPrimariesRunning(name: ResourceName): Promise<boolean>;
-  /** The resource's config as drbdadm prints it (for the peer's name and configured options). */
-  dump(name: ResourceName): Promise<string | undefined>;
+  twoPrimariesRunning(target: DrbdTarget): Promise<boolean>;
+  /** The resource as its config files describe it; undefined when drbdadm cannot print it. */
+  config(name: ResourceName): Promise<ConfiguredResource | undefined>;
 }
 
 /** What the admin CLI needs beyond the hotplug path. */
@@ -80,48 +100,60 @@ export interface DrbdAdminPort extends DrbdPort {
 // Per command: drbdadm primary can block on a fence-peer handler; never past the run's deadline.
 const COMMAND_MAX_MS = 15_000;
 
+/** Where DRBD is on this host: a real host's places unless a test moves them. */
+export interface DrbdHost {
+  readonly procDrbd?: string;
+  readonly drbdTools?: DrbdTools;
+  /** This host as the config's `on NAME` sections spell it (uname -n): the other hosts are peers. */
+  readonly hostname?: string;
+  /** Reads a device node; a test passes its own, as making a real one takes root. */
+  readonly statBlockDevice?: (path: string) => BlockDevice | undefined;
+}
+
 export class Drbd implements DrbdAdminPort {
-  /** Resources seen up by `drbdsetup-84 show` in this run; only those are addressed directly. */
-  private readonly running = new Map<ResourceName, RunningResource>();
   /** null: not 8.4, or no drbdsetup-84 here (drbdadm does everything). undefined: not looked yet. */
   private setup84: string | null | undefined;
+
+  private readonly procDrbdPath: string;
+  private readonly tools: DrbdTools;
+  private readonly stat: (path: string) => BlockDevice | undefined;
 
   constructor(
     private readonly run: Runner,
     private readonly deadline: Deadline,
-    private readonly procDrbdPath = '/proc/drbd',
-    private readonly tools: DrbdTools = DRBD_TOOLS,
-  ) {}
+    private readonly host: DrbdHost = {},
+  ) {
+    this.procDrbdPath = host.procDrbd ?? '/proc/drbd';
+    this.tools = host.drbdTools ?? DRBD_TOOLS;
+    this.stat = host.statBlockDevice ?? statBlockDevice;
+  }
 
   private exec(argv: Argv): Promise<CommandResult> {
     return this.run(argv, { timeoutMs: Math.max(500, Math.min(COMMAND_MAX_MS, this.deadline.remainingMs())) });
   }
 
-  async devices(ref: ResourceRef): Promise<BlockDevice[]> {
-    // One show per run: add asks for a volume's device, then for all of the resource's.
-    const running = this.running.get(ref.name) ?? (await this.showRunning(ref.name));
-    const volumes = running?.volumes.filter((v) => ref.volume === undefined || v.volume === ref.volume) ?? [];
-    if (volumes.length > 0) return volumes.map((v) => blockDevice(ref, join(this.tools.devDir, `drbd${v.minor}`)));
+  async resolve(ref: ResourceRef, known?: DrbdTarget): Promise<Resolved> {
+    const target = known?.name === ref.name && known.direct !== undefined ? known : await this.target(ref.name);
+    const volumes = target.direct?.running.volumes.filter((v) => ref.volume === undefined || v.volume === ref.volume) ?? [];
+    if (volumes.length > 0) return { target, devices: volumes.map((v) => this.blockDevice(ref, join(this.tools.devDir, `drbd${v.minor}`))) };
     // Not up, or not 8.4: the config names the devices, and the state read next says what is wrong.
     const r = await this.exec(drbdArgv.shDev(ref));
     if (!succeeded(r)) throw failure(r, `${formatRef(ref)}: cannot resolve the DRBD device`);
-    return parseShDev(r.stdout).map((path) => blockDevice(ref, path));
+    return { target, devices: parseShDev(r.stdout).map((path) => this.blockDevice(ref, path)) };
   }
 
-  /** The running resource on 8.4 (remembered for the commands that follow); undefined when not up. */
-  private async showRunning(name: ResourceName): Promise<RunningResource | undefined> {
+  /** drbdsetup-84 and the running resource where 8.4 runs it; drbdadm for everything else. */
+  private async target(name: ResourceName): Promise<DrbdTarget> {
     const tool = this.drbdsetup84();
-    if (tool === undefined) return undefined;
+    if (tool === undefined) return { name };
     const r = await this.exec(drbdsetup84Argv.show(tool, name));
-    if (!succeeded(r)) return undefined;
+    if (!succeeded(r)) return { name };
     try {
-      const running = parseRunningResource(r.stdout, name);
-      this.running.set(name, running);
-      return running;
+      return { name, direct: { tool, running: parseRunningResource(r.stdout, name) } };
     } catch (e) {
       // An output this code does not know, or one about another resource than the name asked for
       // (8.4's show also reads a minor): drbdadm, which resolves the name itself, takes over.
-      if (e instanceof DrbdParseError) return undefined;
+      if (e instanceof DrbdParseError) return { name };
       throw e;
     }
   }
@@ -137,24 +169,6 @@ export class Drbd implements DrbdAdminPort {
       this.setup84 = major === 8 ? (this.tools.drbdsetup84.find((p) => existsSync(p)) ?? null) : null;
     }
     return this.setup84 ?? undefined;
-  }
-
-  /** drbdsetup-84 and what this run saw of the resource, when it saw it up. */
-  private direct(name: ResourceName): { tool: string; running: RunningResource } | undefined {
-    const running = this.running.get(name);
-    const tool = this.setup84;
-    return running === undefined || typeof tool !== 'string' ? undefined : { tool, running };
-  }
-
-  /**
-   * The minor a role change names. 8.4 keeps a role per minor, and drbdadm changes each volume's in
-   * turn (lab scenario 08: promoting only the first volume's minor left blkback unable to open the
-   * second); one drbdsetup-84 command stands in for drbdadm only on a one-volume resource.
-   */
-  private directRole(name: ResourceName): { tool: string; minor: number } | undefined {
-    const d = this.direct(name);
-    const only = d?.running.volumes.length === 1 ? d.running.volumes[0] : undefined;
-    return d === undefined || only === undefined ? undefined : { tool: d.tool, minor: only.minor };
   }
 
   async state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState> {
@@ -186,30 +200,30 @@ export class Drbd implements DrbdAdminPort {
     };
   }
 
-  promote(name: ResourceName): Promise<ActionResult> {
-    const d = this.directRole(name);
-    return this.action(d === undefined ? drbdArgv.primary(name) : drbdsetup84Argv.primary(d.tool, d.minor));
+  promote(target: DrbdTarget): Promise<ActionResult> {
+    const d = directRole(target);
+    return this.action(d === undefined ? drbdArgv.primary(target.name) : drbdsetup84Argv.primary(d.tool, d.minor));
   }
 
-  demote(name: ResourceName): Promise<ActionResult> {
-    const d = this.directRole(name);
-    return this.action(d === undefined ? drbdArgv.secondary(name) : drbdsetup84Argv.secondary(d.tool, d.minor));
+  demote(target: DrbdTarget): Promise<ActionResult> {
+    const d = directRole(target);
+    return this.action(d === undefined ? drbdArgv.secondary(target.name) : drbdsetup84Argv.secondary(d.tool, d.minor));
   }
 
-  setTwoPrimaries(name: ResourceName, on: boolean): Promise<ActionResult> {
-    const d = this.direct(name);
+  setTwoPrimaries(target: DrbdTarget, on: boolean): Promise<ActionResult> {
+    const d = target.direct;
     const here = d?.running.thisAddress;
     const peer = d?.running.peerAddress;
     return this.action(
       d !== undefined && here !== undefined && peer !== undefined
         ? drbdsetup84Argv.twoPrimaries(d.tool, here, peer, on)
-        : drbdArgv.twoPrimaries(name, on),
+        : drbdArgv.twoPrimaries(target.name, on),
     );
   }
 
-  async dump(name: ResourceName): Promise<string | undefined> {
+  async config(name: ResourceName): Promise<ConfiguredResource | undefined> {
     const r = await this.exec(drbdArgv.dump(name));
-    return succeeded(r) ? r.stdout : undefined;
+    return succeeded(r) ? parseDump(r.stdout, this.host.hostname ?? hostname()) : undefined;
   }
 
   /** As drbdadm lists them: names, checked by the caller before any command uses one. */
@@ -220,8 +234,8 @@ export class Drbd implements DrbdAdminPort {
   }
 
   /** Read fresh each time (a switch's read-back): 8.4's own drbdsetup where the resource is up. */
-  async twoPrimariesRunning(name: ResourceName): Promise<boolean> {
-    const d = this.direct(name);
+  async twoPrimariesRunning(target: DrbdTarget): Promise<boolean> {
+    const { name, direct: d } = target;
     const r = await this.exec(d === undefined ? drbdArgv.show(name) : drbdsetup84Argv.show(d.tool, name));
     if (!succeeded(r)) throw failure(r, `${name}: cannot read the running DRBD configuration`);
     try {
@@ -236,28 +250,29 @@ export class Drbd implements DrbdAdminPort {
     const r = await this.exec(argv);
     return succeeded(r) ? { ok: true, argv } : { ok: false, error: failure(r, `'${argv.join(' ')}' failed`) };
   }
+
+  private blockDevice(ref: ResourceRef, path: string): BlockDevice {
+    const dev = this.stat(path);
+    if (dev === undefined) {
+      throw new DrbdError(`${formatRef(ref)}: ${path} is not a block device here; is DRBD started ('drbdadm up ${ref.name}')?`, 'other');
+    }
+    return dev;
+  }
 }
 
-function blockDevice(ref: ResourceRef, path: string): BlockDevice {
-  const dev = statBlockDevice(path);
-  if (dev === undefined) {
-    throw new DrbdError(`${formatRef(ref)}: ${path} is not a block device here; is DRBD started ('drbdadm up ${ref.name}')?`, 'other');
-  }
-  return dev;
+/**
+ * The minor a role change names. 8.4 keeps a role per minor, and drbdadm changes each volume's in
+ * turn (lab scenario 08: promoting only the first volume's minor left blkback unable to open the
+ * second); one drbdsetup-84 command stands in for drbdadm only on a one-volume resource.
+ */
+function directRole(target: DrbdTarget): { tool: string; minor: number } | undefined {
+  const d = target.direct;
+  const only = d?.running.volumes.length === 1 ? d.running.volumes[0] : undefined;
+  return d === undefined || only === undefined ? undefined : { tool: d.tool, minor: only.minor };
 }
 
 function failure(r: CommandResult, context: string): DrbdError {
   if (r.timedOut) return new DrbdError(`${context}: '${r.argv.join(' ')}' did not finish in ${r.durationMs} ms`, 'timed-out', r);
   const said = meaningfulLines(r.stderr) || meaningfulLines(r.stdout) || `exit code ${r.exitCode}`;
   return new DrbdError(`${context}: ${said}`, classifyFailure(r.stderr), r);
-}
-
-/** Peer host names: the `on NAME {` sections of a resource's dump, other than this host. */
-export function peerNames(dump: string, thisHost: string): string[] {
-  return [...dump.matchAll(/^\s*on\s+(\S+)\s*\{/gm)].map((m) => m[1] as string).filter((h) => h !== thisHost);
-}
-
-/** Whether the configuration itself (not a runtime switch) allows two primaries. */
-export function configuredTwoPrimaries(dump: string): boolean {
-  return /^\s*allow-two-primaries\s+yes\s*;/m.test(dump);
 }

@@ -2,8 +2,8 @@
 // that the state changed. Every role change and every dual-primary switch is read back, and a state
 // that is not the one asked for is a failure saying what was asked and what was seen.
 import type { BlockDevice } from './device';
-import { DrbdError, DrbdNotApplied, type DrbdPort } from './drbd';
-import type { ResourceName, ResourceState, Role } from './types';
+import { DrbdError, DrbdNotApplied, type DrbdPort, type DrbdTarget } from './drbd';
+import type { ResourceState, Role } from './types';
 
 /** `accepted`: DRBD took the command (exit 0), so the role may have changed whatever the read says. */
 export type RoleChange =
@@ -11,21 +11,21 @@ export type RoleChange =
   | { readonly ok: false; readonly accepted: boolean; readonly error: DrbdError };
 
 /**
- * Promotes or demotes `name`, then reads the state of `devices` (the volumes the caller decided on)
+ * Promotes or demotes the target, then reads the state of `devices` (the volumes the caller decided on)
  * and requires each of them in the role asked for. A read that fails is a failure too: never throws
  * a DrbdError, so an undo can go on to its next step.
  */
 export async function changeRole(
   drbd: Pick<DrbdPort, 'promote' | 'demote' | 'state'>,
-  name: ResourceName,
+  target: DrbdTarget,
   devices: readonly BlockDevice[],
   want: 'Primary' | 'Secondary',
 ): Promise<RoleChange> {
-  const r = want === 'Primary' ? await drbd.promote(name) : await drbd.demote(name);
+  const r = want === 'Primary' ? await drbd.promote(target) : await drbd.demote(target);
   if (!r.ok) return { ok: false, accepted: false, error: r.error };
   let state: ResourceState;
   try {
-    state = await drbd.state(name, devices);
+    state = await drbd.state(target.name, devices);
   } catch (e) {
     if (e instanceof DrbdError) return { ok: false, accepted: true, error: e };
     throw e;
@@ -38,14 +38,14 @@ export async function changeRole(
 /** Switches allow-two-primaries at run time, then reads the running configuration back (same contract). */
 export async function switchTwoPrimaries(
   drbd: Pick<DrbdPort, 'setTwoPrimaries' | 'twoPrimariesRunning'>,
-  name: ResourceName,
+  target: DrbdTarget,
   on: boolean,
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: DrbdError }> {
-  const r = await drbd.setTwoPrimaries(name, on);
+  const r = await drbd.setTwoPrimaries(target, on);
   if (!r.ok) return r;
   let running: boolean;
   try {
-    running = await drbd.twoPrimariesRunning(name);
+    running = await drbd.twoPrimariesRunning(target);
   } catch (e) {
     if (e instanceof DrbdError) return { ok: false, error: e };
     throw e;

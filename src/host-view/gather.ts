@@ -1,8 +1,8 @@
 // Builds the HostView: the I/O half of `xen-drbd status` and `reconcile`.
 import type { BlockDevice } from '../drbd/device';
-import type { DrbdAdminPort } from '../drbd/drbd';
-import { configuredTwoPrimaries } from '../drbd/drbd';
+import type { DrbdAdminPort, DrbdTarget } from '../drbd/drbd';
 import { checkResourceName } from '../drbd/resource-name';
+import type { ResourceName } from '../drbd/types';
 import type { Ledger } from '../hotplug/ledger';
 import type { Dom0Mount } from '../hotplug/sharing';
 import type { LvmPort } from '../lvm/lvm';
@@ -19,7 +19,13 @@ export interface GatherPorts {
   mounts(): Dom0Mount[];
 }
 
-export async function gatherHostView(p: GatherPorts): Promise<HostView> {
+export interface GatheredHost {
+  readonly view: HostView;
+  /** How commands reach each resource that resolved: reconcile acts on it the same way. */
+  readonly targets: ReadonlyMap<ResourceName, DrbdTarget>;
+}
+
+export async function gatherHost(p: GatherPorts): Promise<GatheredHost> {
   const backends = await listBackends(p.xs, 'backend', 'vbd');
   const users: DiskUser[] = [];
   let migrationInProgress = false;
@@ -32,6 +38,7 @@ export async function gatherHostView(p: GatherPorts): Promise<HostView> {
   }
   const mounts = p.mounts();
   const resources: ResourceView[] = [];
+  const targets = new Map<ResourceName, DrbdTarget>();
   for (const listed of await p.drbd.resources()) {
     const checked = checkResourceName(listed);
     if (!checked.ok) {
@@ -43,16 +50,17 @@ export async function gatherHostView(p: GatherPorts): Promise<HostView> {
     const name = checked.name;
     const base = { name, record: p.ledger.read(name) };
     try {
-      const devices = await p.drbd.devices({ name });
+      const { target, devices } = await p.drbd.resolve({ name });
+      targets.set(name, target);
       const hexes = new Set(devices.map((d) => d.hex));
-      const dump = await p.drbd.dump(name);
+      const config = await p.drbd.config(name);
       const state = await p.drbd.state(name, devices);
       resources.push({
         ...base,
         devices,
         state,
-        twoPrimariesRunning: await p.drbd.twoPrimariesRunning(name),
-        twoPrimariesConfigured: dump !== undefined && configuredTwoPrimaries(dump),
+        twoPrimariesRunning: await p.drbd.twoPrimariesRunning(target),
+        twoPrimariesConfigured: config?.twoPrimaries ?? false,
         users: users.filter((u) => hexes.has(u.device)),
         mountedInDom0: mounts.some((m) => hexes.has(m.device)),
         // DRBD 8.4 refuses any open of a Secondary device, and only a Primary needs explaining.
@@ -62,7 +70,7 @@ export async function gatherHostView(p: GatherPorts): Promise<HostView> {
       resources.push({ ...base, devices: [], error: (e as Error).message, twoPrimariesRunning: false, twoPrimariesConfigured: false, users: [], mountedInDom0: false });
     }
   }
-  return { resources, migrationInProgress };
+  return { view: { resources, migrationInProgress }, targets };
 }
 
 async function srVolumeGroupOn(lvm: Pick<LvmPort, 'pv'>, devices: readonly BlockDevice[]): Promise<string | undefined> {

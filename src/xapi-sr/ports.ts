@@ -2,7 +2,7 @@
 // testable without either. Adapters satisfy these structurally (src/drbd/drbd.ts's Drbd is a
 // DrbdSrPort; src/lvm/lvm.ts's Lvm is the LvmPort).
 import type { BlockDevice } from '../drbd/device';
-import type { ActionResult } from '../drbd/drbd';
+import type { ActionResult, DrbdTarget, Resolved } from '../drbd/drbd';
 import type { Clock } from '../exec/deadline';
 import type { ResourceName, ResourceRef, ResourceState } from '../drbd/types';
 import type { LvmPort } from '../lvm/lvm';
@@ -16,10 +16,10 @@ export type { LvmPort };
 /** The DRBD operations the SR driver uses: a subset of DrbdPort. */
 export interface DrbdSrPort {
   /** Throws DrbdError when the resource is not configured on this host (a third pool host). */
-  devices(ref: ResourceRef): Promise<BlockDevice[]>;
+  resolve(ref: ResourceRef, known?: DrbdTarget): Promise<Resolved>;
   state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState>;
-  promote(name: ResourceName): Promise<ActionResult>;
-  demote(name: ResourceName): Promise<ActionResult>;
+  promote(target: DrbdTarget): Promise<ActionResult>;
+  demote(target: DrbdTarget): Promise<ActionResult>;
 }
 
 /** VDI.db_introduce's arguments that vary (docs/smapi.md §7); the rest are fixed by the driver. */

@@ -1,6 +1,7 @@
 // `drbdsetup show RES`: the running configuration, which is where a runtime
 // `net-options --allow-two-primaries=yes` shows (the config file does not change).
 import { DrbdParseError } from './states';
+import { allowsTwoPrimaries } from './two-primaries';
 
 /**
  * Checks that a `drbdsetup show NAME` output describes NAME and nothing else: 8.4's show also takes a
@@ -19,7 +20,7 @@ export function requireShowOf(show: string, name: string): void {
 /** Whether allow-two-primaries is on in resource NAME's running configuration. */
 export function twoPrimariesRunning(show: string, name: string): boolean {
   requireShowOf(show, name);
-  return /^\s*allow-two-primaries\s+yes\s*;/m.test(show);
+  return allowsTwoPrimaries(show);
 }
 
 /** `drbdadm sh-resources`: every resource configured for this host, space-separated. */

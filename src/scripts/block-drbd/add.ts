@@ -1,9 +1,8 @@
 // `block-drbd add`: decide (plan.ts), promote if allowed, check sharing and hand the device to
 // blkback, all under Xen's block lock. Any failure leaves the resource in the role it had.
-import { DrbdError, configuredTwoPrimaries, peerNames } from '../../drbd/drbd';
+import { DrbdError, type DrbdTarget } from '../../drbd/drbd';
 import { changeRole, switchTwoPrimaries } from '../../drbd/read-back';
 import type { BlockDevice } from '../../drbd/device';
-import { fencingOf } from '../../drbd/parse/fencing';
 import { formatRef, type ResourceRef } from '../../drbd/types';
 import type { PromotionRecord } from '../../hotplug/ledger';
 import { findSharingConflict } from '../../hotplug/sharing';
@@ -18,6 +17,8 @@ import { parseTarget } from './target';
 interface Disk {
   readonly req: HotplugRequest;
   readonly ref: ResourceRef;
+  /** How every command of this run reaches the resource. */
+  readonly target: DrbdTarget;
   readonly device: BlockDevice;
   /** Every volume of the resource: the promote and the state cover them all. */
   readonly allDevices: readonly BlockDevice[];
@@ -35,13 +36,13 @@ export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
   }
   const params = await p.xs.read(`${be}/params`);
   if (params === undefined) return failed(`${be}: the backend has no 'params' key naming the DRBD resource`);
-  const target = parseTarget(params);
-  if (!target.ok) return failed(target.error);
-  const ref = target.ref;
+  const parsed = parseTarget(params);
+  if (!parsed.ok) return failed(parsed.error);
+  const ref = parsed.ref;
   const mode = (await p.xs.read(`${be}/mode`)) ?? 'w';
   const frontend = await readFrontend(p.xs, be);
   try {
-    const named = await p.drbd.devices(ref);
+    const { target, devices: named } = await p.drbd.resolve(ref);
     if (ref.volume === undefined && named.length > 1) {
       return failed(
         `${ref.name} has ${named.length} volumes (${named.map((d) => d.path).join(', ')}); ` +
@@ -51,8 +52,9 @@ export async function runAdd(req: HotplugRequest, p: Ports): Promise<Outcome> {
     const disk: Disk = {
       req,
       ref,
+      target,
       device: named[0] as BlockDevice,
-      allDevices: ref.volume === undefined ? named : await p.drbd.devices({ name: ref.name }),
+      allDevices: ref.volume === undefined ? named : (await p.drbd.resolve({ name: ref.name }, target)).devices,
       mode,
       vm: frontend.vm,
       domain: frontend.name,
@@ -86,12 +88,8 @@ async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
     try {
       const state = await p.drbd.state(ref.name, disk.allDevices);
       const decision = planAdd(state, ctx);
-      if (decision.kind === 'refuse') {
-        // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
-        const peerName = await lookupPeer(p, ref);
-        const named = peerName === undefined ? decision : planAdd(state, { ...ctx, peerName });
-        return failed(named.kind === 'refuse' ? named.reason : decision.reason);
-      }
+      // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
+      if (decision.kind === 'refuse') return failed(decision.reason(await lookupPeer(p, ref)));
       if (decision.kind === 'promote' && p.deadline.remainingMs() < PROMOTE_RESERVE_MS) return tooLateToPromote(disk, p);
       if (decision.kind !== 'wait') return await takeDevice(disk, p, decision);
       if (waitUntil.expired()) {
@@ -138,7 +136,7 @@ async function takeDevice(
     };
     p.ledger.write(record);
     if (dualPrimary) {
-      const two = await switchTwoPrimaries(p.drbd, ref.name, true);
+      const two = await switchTwoPrimaries(p.drbd, disk.target, true);
       if (!two.ok) {
         // Whatever DRBD made of it, the switch goes back off (harmless where it never came on).
         await undo(p, disk, false, true);
@@ -146,7 +144,7 @@ async function takeDevice(
       }
     }
     const startedMs = p.deadline.elapsedMs();
-    const r = await changeRole(p.drbd, ref.name, disk.allDevices, 'Primary');
+    const r = await changeRole(p.drbd, disk.target, disk.allDevices, 'Primary');
     if (!r.ok && !r.accepted && r.error.kind === 'timed-out') {
       return await promotionUnfinished(disk, p, record, dualPrimary, (p.deadline.elapsedMs() - startedMs) / 1000);
     }
@@ -220,8 +218,7 @@ async function promotionUnfinished(
     `${when}, DRBD may still complete the promotion: ${ref.name} stays recorded as promoted by block-drbd, ` +
     `and 'xen-drbd reconcile --apply' demotes it once no domain uses it.`;
   // The config is read by drbdadm alone (no kernel call), so the handler cannot block it.
-  const dump = await p.drbd.dump(ref.name);
-  const fencing = dump === undefined ? undefined : fencingOf(dump);
+  const fencing = (await p.drbd.config(ref.name))?.fencing;
   if (fencing === undefined) {
     return failed(
       `${res}: the promotion did not finish within ${waitedS.toFixed(1)} s and was stopped. ${later('Later')} ` +
@@ -244,14 +241,14 @@ async function undo(p: Ports, disk: Disk, demote: boolean, dualPrimary: boolean)
   const name = disk.ref.name;
   let leftPrimary = false;
   if (demote) {
-    const r = await changeRole(p.drbd, name, disk.allDevices, 'Secondary');
+    const r = await changeRole(p.drbd, disk.target, disk.allDevices, 'Secondary');
     if (!r.ok) {
       leftPrimary = true;
       p.log.log('err', `${name}: LEFT PRIMARY: could not demote while undoing add: ${r.error.message}`);
     }
   }
   if (dualPrimary) {
-    const r = await switchTwoPrimaries(p.drbd, name, false);
+    const r = await switchTwoPrimaries(p.drbd, disk.target, false);
     if (!r.ok) p.log.log('err', `${name}: allow-two-primaries left on at runtime: ${r.error.message}`);
   }
   if (!leftPrimary) p.ledger.clear(name);
@@ -259,11 +256,9 @@ async function undo(p: Ports, disk: Disk, demote: boolean, dualPrimary: boolean)
 }
 
 async function twoPrimariesInConfig(p: Ports, ref: ResourceRef): Promise<boolean> {
-  const dump = await p.drbd.dump(ref.name);
-  return dump !== undefined && configuredTwoPrimaries(dump);
+  return (await p.drbd.config(ref.name))?.twoPrimaries ?? false;
 }
 
 async function lookupPeer(p: Ports, ref: ResourceRef): Promise<string | undefined> {
-  const dump = await p.drbd.dump(ref.name);
-  return dump === undefined ? undefined : peerNames(dump, p.hostname)[0];
+  return (await p.drbd.config(ref.name))?.peers[0];
 }

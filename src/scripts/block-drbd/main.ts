@@ -1,6 +1,5 @@
 // /etc/xen/scripts/block-drbd: libxl's argv and environment in, an exit code out. The one boundary
 // where anything thrown becomes a hotplug-error, a syslog line and a non-zero exit.
-import { hostname } from 'node:os';
 import { blockDrbdPage } from '../../help/block-drbd';
 import { pageText } from '../../help/text';
 import { Drbd } from '../../drbd/drbd';
@@ -72,14 +71,13 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       if (!loaded.ok) log.log('err', `${loaded.error}; this remove runs on the defaults`);
       const ports: Ports = {
         xs: xs as XenstoreClient,
-        drbd: new Drbd(runCommand, deadline, paths.procDrbd, paths.drbdTools),
+        drbd: new Drbd(runCommand, deadline, { procDrbd: paths.procDrbd, drbdTools: paths.drbdTools }),
         ledger: new FileLedger(paths.ledgerDir),
         log,
         deadline,
         policy,
         lock: () => claimLock('block', paths.lockDir, deadline, runCommand),
         mounts: () => readDom0Mounts(paths.procMounts),
-        hostname: hostname(),
       };
       outcome = await dispatch(parsed.request, ports, log);
     }

@@ -7,8 +7,6 @@ export interface AddContext {
   readonly ref: ResourceRef;
   /** The frontend domain's name ends in `--incoming`: xl migrate's destination side. */
   readonly incomingMigration: boolean;
-  /** Peer host name from the DRBD config, for messages; undefined when unknown. */
-  readonly peerName?: string;
   /** From the policy file; only an incoming migration consults it. */
   readonly migrationMode: MigrationMode;
   /** The config itself says allow-two-primaries (known only when migrationMode needs it). */
@@ -19,34 +17,41 @@ export type AddDecision =
   | { readonly kind: 'promote'; readonly dualPrimary: boolean; readonly warnings: readonly string[] }
   | { readonly kind: 'already-primary'; readonly warnings: readonly string[] }
   | { readonly kind: 'wait'; readonly reason: string }
-  | { readonly kind: 'refuse'; readonly reason: string };
+  | { readonly kind: 'refuse'; readonly reason: RefusalReason };
+
+/**
+ * A refusal in words, given the peer's host name from the DRBD config (undefined: unknown). Only a
+ * refusal names the peer, so only a refusal pays the drbdadm run that looks the name up.
+ */
+export type RefusalReason = (peerName: string | undefined) => string;
 
 const SETTLING: ReadonlySet<DiskState> = new Set(['Attaching', 'Negotiating', 'Detaching']);
 
 export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
   const res = formatRef(ctx.ref);
-  const peer = ctx.peerName === undefined ? 'the peer' : `peer ${ctx.peerName}`;
   const disks = s.volumes.map((v) => v.disk);
   const peerDisks = s.volumes.map((v) => v.peerDisk);
   const allUpToDate = disks.every((d) => d === 'UpToDate');
   const connected = s.link === 'Established' || s.link === 'SyncSource' || s.link === 'SyncTarget';
 
   if (s.volumes.length === 0) {
-    return refuse(`${res}: DRBD reports no volume for this resource; is it up? Run 'drbdadm up ${s.name}'.`);
+    return refuse(() => `${res}: DRBD reports no volume for this resource; is it up? Run 'drbdadm up ${s.name}'.`);
   }
 
-  if (ctx.incomingMigration) return planIncoming(s, ctx, res, peer, allUpToDate, peerDisks);
+  if (ctx.incomingMigration) return planIncoming(s, ctx, res, allUpToDate, peerDisks);
 
   if (s.peerRole === 'Primary') {
     return refuse(
-      `${res}: ${peer} is Primary; refusing to start a second writer. ` +
-        `Stop the domain on ${ctx.peerName ?? 'the other host'} first, or move it with 'xl migrate'.`,
+      (peerName) =>
+        `${res}: ${thePeer(peerName)} is Primary; refusing to start a second writer. ` +
+        `Stop the domain on ${peerName ?? 'the other host'} first, or move it with 'xl migrate'.`,
     );
   }
   if (s.role === 'Primary') return { kind: 'already-primary', warnings: [] };
   if (s.link === 'StandAlone') {
     return refuse(
-      `${res}: DRBD is StandAlone (${describeDisks(disks)}): not connected to ${peer} and not trying ` +
+      (peerName) =>
+        `${res}: DRBD is StandAlone (${describeDisks(disks)}): not connected to ${thePeer(peerName)} and not trying ` +
         `(split-brain, or disconnected by hand). Resolve the split-brain or run 'drbdadm connect ${s.name}' ` +
         `on both hosts, then start the domain again.`,
     );
@@ -63,19 +68,20 @@ export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
       kind: 'promote',
       dualPrimary: false,
       warnings: [
-        `${res}: local disk is ${describeDisks(disks)} while connected to ${peer}, whose disk is UpToDate ` +
+        `${res}: local disk is ${describeDisks(disks)} while connected to the peer, whose disk is UpToDate ` +
           `(${s.connectionText}): the domain depends on the replication link until the resync ends.`,
       ],
     };
   }
   if (s.link === 'Connecting') {
     return wait(
-      `${res}: no UpToDate data reachable: local disk is ${describeDisks(disks)} and ${peer} is not ` +
+      `${res}: no UpToDate data reachable: local disk is ${describeDisks(disks)} and the peer is not ` +
         `connected (${s.connectionText})`,
     );
   }
   return refuse(
-    `${res}: no UpToDate data reachable: local disk is ${describeDisks(disks)}, ${peer}'s is ` +
+    (peerName) =>
+      `${res}: no UpToDate data reachable: local disk is ${describeDisks(disks)}, ${thePeer(peerName)}'s is ` +
       `${describeDisks(peerDisks)} (${s.connectionText}). Start the domain where the data is UpToDate.`,
   );
 }
@@ -84,7 +90,6 @@ function planIncoming(
   s: ResourceState,
   ctx: AddContext,
   res: string,
-  peer: string,
   allUpToDate: boolean,
   peerDisks: readonly DiskState[],
 ): AddDecision {
@@ -92,14 +97,16 @@ function planIncoming(
     return { kind: 'already-primary', warnings: [] }; // a repeated add after our own promote
   }
   if (s.link === 'Handshake') return wait(`${res}: DRBD is settling (${s.connectionText})`);
-  const problems: string[] = [];
-  if (s.link !== 'Established') problems.push(`connection is ${s.connectionText}, not Connected`);
-  if (!allUpToDate) problems.push(`local disk is ${describeDisks(s.volumes.map((v) => v.disk))}`);
-  if (!peerDisks.every((d) => d === 'UpToDate')) problems.push(`${peer}'s disk is ${describeDisks(peerDisks)}`);
-  if (s.peerRole !== 'Primary') problems.push(`${peer} is ${s.peerRole}, not Primary (the source should hold it)`);
+  // Each problem in words, given how the peer is named.
+  const problems: Array<(peer: string) => string> = [];
+  if (s.link !== 'Established') problems.push(() => `connection is ${s.connectionText}, not Connected`);
+  if (!allUpToDate) problems.push(() => `local disk is ${describeDisks(s.volumes.map((v) => v.disk))}`);
+  if (!peerDisks.every((d) => d === 'UpToDate')) problems.push((peer) => `${peer}'s disk is ${describeDisks(peerDisks)}`);
+  if (s.peerRole !== 'Primary') problems.push((peer) => `${peer} is ${s.peerRole}, not Primary (the source should hold it)`);
   if (problems.length > 0) {
     return refuse(
-      `${res}: cannot take over for an incoming migration: ${problems.join('; ')}. ` +
+      (peerName) =>
+        `${res}: cannot take over for an incoming migration: ${problems.map((p) => p(thePeer(peerName))).join('; ')}. ` +
         `The domain keeps running on the source; fix the resource and migrate again.`,
     );
   }
@@ -109,14 +116,16 @@ function planIncoming(
     case 'require-configured':
       if (ctx.twoPrimariesConfigured === true) return { kind: 'promote', dualPrimary: false, warnings: [] };
       return refuse(
-        `${res}: the resource is not configured 'allow-two-primaries yes;' and migrationMode ` +
+        () =>
+          `${res}: the resource is not configured 'allow-two-primaries yes;' and migrationMode ` +
           `"require-configured" forbids switching it on at run time. Configure it on both hosts ` +
           `('drbdadm adjust ${s.name}') or set migrationMode "runtime-dual-primary". ` +
           `The domain keeps running on the source.`,
       );
     case 'refuse':
       return refuse(
-        `${res}: live migration of DRBD-backed domains is disabled (migrationMode "refuse" in ` +
+        () =>
+          `${res}: live migration of DRBD-backed domains is disabled (migrationMode "refuse" in ` +
           `/etc/xen/xen-drbd.json). The domain keeps running on the source.`,
       );
     default:
@@ -129,5 +138,9 @@ function describeDisks(disks: readonly DiskState[]): string {
   return unique.length === 1 ? (unique[0] as string) : disks.join(',');
 }
 
-const refuse = (reason: string): AddDecision => ({ kind: 'refuse', reason });
+function thePeer(peerName: string | undefined): string {
+  return peerName === undefined ? 'the peer' : `peer ${peerName}`;
+}
+
+const refuse = (reason: RefusalReason): AddDecision => ({ kind: 'refuse', reason });
 const wait = (reason: string): AddDecision => ({ kind: 'wait', reason });

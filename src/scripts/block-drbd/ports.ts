@@ -19,7 +19,6 @@ export interface Ports {
   /** Xen's `block` hotplug lock. */
   lock(): Promise<HeldLock>;
   mounts(): Dom0Mount[];
-  readonly hostname: string;
 }
 
 export type Outcome =

@@ -1,10 +1,8 @@
 // `block-drbd remove`: demote what add promoted, once nothing else on this host uses the resource.
 // blkback lets go of the device asynchronously after libxl sees the backend Closed, so a demote
 // that finds the device held open is retried until the budget ends.
-import { configuredTwoPrimaries } from '../../drbd/drbd';
+import type { DrbdTarget, Resolved } from '../../drbd/drbd';
 import { changeRole, switchTwoPrimaries } from '../../drbd/read-back';
-import type { BlockDevice } from '../../drbd/device';
-import type { ResourceName } from '../../drbd/types';
 import { listBackends, readFrontend, sameBackend } from '../../xenstore/backends';
 import type { HotplugRequest } from './contract';
 import { POLL_MS, failed, success, type Outcome, type Ports } from './ports';
@@ -17,16 +15,17 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
     p.log.log('info', `${be}: no params (backend already gone); nothing to demote`);
     return success;
   }
-  const target = parseTarget(params);
-  if (!target.ok) return failed(target.error);
-  const name = target.ref.name;
-  let devices: BlockDevice[];
+  const parsed = parseTarget(params);
+  if (!parsed.ok) return failed(parsed.error);
+  const name = parsed.ref.name;
+  let resolved: Resolved;
   try {
-    devices = await p.drbd.devices({ name });
+    resolved = await p.drbd.resolve({ name });
   } catch (e) {
     p.log.log('warning', `${name}: ${(e as Error).message}; nothing to demote`);
     return success;
   }
+  const { target, devices } = resolved;
   const frontend = await readFrontend(p.xs, be);
   const migratedAway = frontend.name?.endsWith('--migratedaway') ?? false;
   const mine = new Set(devices.map((d) => d.hex));
@@ -63,7 +62,7 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
         } else {
           p.ledger.clear(name);
         }
-        if (record?.dualPrimary || migratedAway) await restoreSinglePrimary(p, name);
+        if (record?.dualPrimary || migratedAway) await restoreSinglePrimary(p, target);
         return success;
       }
       if (record === undefined && !migratedAway) {
@@ -71,10 +70,10 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
         return success;
       }
       attempts++;
-      const r = await changeRole(p.drbd, name, devices, 'Secondary');
+      const r = await changeRole(p.drbd, target, devices, 'Secondary');
       if (r.ok) {
         p.ledger.clear(name);
-        if (record?.dualPrimary || migratedAway) await restoreSinglePrimary(p, name);
+        if (record?.dualPrimary || migratedAway) await restoreSinglePrimary(p, target);
         const waited = attempts > 1 ? ` after ${attempts} attempts` : '';
         p.log.log('notice', `${name}: demoted to Secondary${waited} (${be} removed)`);
         return success;
@@ -101,10 +100,10 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
 }
 
 /** After the migration window: back to single-primary unless the config itself allows two. */
-async function restoreSinglePrimary(p: Ports, name: ResourceName): Promise<void> {
-  const dump = await p.drbd.dump(name);
-  if (dump !== undefined && configuredTwoPrimaries(dump)) return;
-  const r = await switchTwoPrimaries(p.drbd, name, false);
+async function restoreSinglePrimary(p: Ports, target: DrbdTarget): Promise<void> {
+  const { name } = target;
+  if ((await p.drbd.config(name))?.twoPrimaries) return;
+  const r = await switchTwoPrimaries(p.drbd, target, false);
   if (r.ok) p.log.log('notice', `${name}: allow-two-primaries switched off again (single-primary)`);
   else p.log.log('err', `${name}: could not switch allow-two-primaries off: ${r.error.message}`);
 }

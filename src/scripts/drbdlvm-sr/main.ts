@@ -30,7 +30,7 @@ async function main(args: readonly string[], env: NodeJS.ProcessEnv): Promise<st
   const ctx: HandlerContext = {
     ports: (): Ports =>
       (ports ??= {
-        drbd: new Drbd(run, new Deadline(BUDGET_MS), paths.procDrbd, paths.drbdTools),
+        drbd: new Drbd(run, new Deadline(BUDGET_MS), { procDrbd: paths.procDrbd, drbdTools: paths.drbdTools }),
         lvm: new Lvm(run),
         backend: (kind) => (kind === 'blkback' ? blkback : tapdisk),
         log,

@@ -19,7 +19,7 @@ export async function openHost(env: NodeJS.ProcessEnv = process.env): Promise<Ho
   const xs = await XenstoreClient.connect(env);
   return {
     xs,
-    drbd: new Drbd(runCommand, new Deadline(COMMAND_BUDGET_MS), paths.procDrbd, paths.drbdTools),
+    drbd: new Drbd(runCommand, new Deadline(COMMAND_BUDGET_MS), { procDrbd: paths.procDrbd, drbdTools: paths.drbdTools }),
     ledger: new FileLedger(paths.ledgerDir),
     lvm: new Lvm(runCommand, 10_000),
     mounts: () => readDom0Mounts(paths.procMounts),

@@ -3,7 +3,7 @@
 import type { BlockDevice } from '../../drbd/device';
 import type { Argv } from '../../exec/run';
 import { LvmError } from '../../lvm/lvm';
-import { DrbdError } from '../../drbd/drbd';
+import { DrbdError, type DrbdTarget } from '../../drbd/drbd';
 import { changeRole } from '../../drbd/read-back';
 import { formatRef, type ResourceState } from '../../drbd/types';
 import { parseDeviceConfig, type SrConfig } from '../device-config';
@@ -57,23 +57,24 @@ export async function hostLabel(xapi: XapiPort, ref: string): Promise<string> {
 export interface Observed {
   readonly device: BlockDevice;
   readonly state: ResourceState;
+  /** How commands reach the resource, as this look found it. */
+  readonly target: DrbdTarget;
 }
 
 /**
  * The SR's DRBD device on this host and its state. A host without the resource (xapi makes a PBD on
- * every pool host, docs/smapi.md §9) fails here, fast, naming the host.
+ * every pool host, docs/smapi.md §9) fails here, fast, naming the host. `earlier`: this call's look
+ * before, whose way to the resource holds where it saw the resource running.
  */
-export async function observeDrbd(ports: Ports, cfg: SrConfig, hostName: () => Promise<string>): Promise<Observed> {
+export async function observeDrbd(ports: Ports, cfg: SrConfig, hostName: () => Promise<string>, earlier?: Observed): Promise<Observed> {
   const ref = formatRef(cfg.resource);
-  let devices: BlockDevice[];
-  let state: ResourceState;
   try {
-    devices = await ports.drbd.devices(cfg.resource);
+    const { target, devices } = await ports.drbd.resolve(cfg.resource, earlier?.target);
     const [device, ...more] = devices;
     if (device === undefined) throw new DrbdError(`'${ref}' has no device`, 'other');
     if (more.length > 0) throw srError('ConfigDeviceInvalid', `'${cfg.resource.name}' has ${devices.length} volumes; name one with device-config:volume`);
-    state = await ports.drbd.state(cfg.resource.name, [device]);
-    return { device, state };
+    const state = await ports.drbd.state(cfg.resource.name, [device]);
+    return { device, state, target };
   } catch (e) {
     if (!(e instanceof DrbdError)) throw e;
     throw srError(
@@ -91,7 +92,7 @@ export function requireHealth(h: Health): void {
 export async function ensurePrimary(ports: Ports, seen: Observed, host: string): Promise<void> {
   const { state } = seen;
   if (state.role === 'Primary') return;
-  const r = await changeRole(ports.drbd, state.name, [seen.device], 'Primary');
+  const r = await changeRole(ports.drbd, seen.target, [seen.device], 'Primary');
   if (r.ok) return;
   const hint = r.error.kind === 'two-primaries'
     ? `the peer is Primary and '${state.name}' does not allow two primaries: set 'allow-two-primaries yes;' in its net section and run 'drbdadm adjust ${state.name}' on both hosts`
@@ -103,7 +104,7 @@ export async function ensurePrimary(ports: Ports, seen: Observed, host: string):
 export async function ensureSecondary(ports: Ports, seen: Observed, host: string): Promise<void> {
   const { state } = seen;
   if (state.role !== 'Primary') return;
-  const r = await changeRole(ports.drbd, state.name, [seen.device], 'Secondary');
+  const r = await changeRole(ports.drbd, seen.target, [seen.device], 'Secondary');
   if (r.ok) return;
   const fix = r.error.kind === 'held-open' ? `something on host ${host} still has the device open ('drbdadm status ${state.name}', 'fuser -vm' on the device)` : `see 'drbdadm status ${state.name}'`;
   throw srError('DrbdDemoteFailed', `host ${host}: ${r.error.message}; ${fix}`);

@@ -23,7 +23,7 @@ export async function srAttach(req: SmRequest, ctx: HandlerContext): Promise<nul
   let seen: Observed = await observeDrbd(ports, c.cfg, async () => host);
   while (settling(seen.state) && !deadline.expired()) {
     await deadline.sleep(POLL_MS);
-    seen = await observeDrbd(ports, c.cfg, async () => host);
+    seen = await observeDrbd(ports, c.cfg, async () => host, seen);
   }
   requireHealth(attachHealth(seen.state));
   await ensurePrimary(ports, seen, host);

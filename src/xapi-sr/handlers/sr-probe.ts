@@ -15,7 +15,7 @@ export async function srProbe(req: SmRequest, getPorts: () => Ports): Promise<st
   const ports = getPorts();
   let devices;
   try {
-    devices = await ports.drbd.devices(cfg.resource);
+    ({ devices } = await ports.drbd.resolve(cfg.resource));
   } catch (e) {
     if (e instanceof DrbdError) throw srError('DrbdResourceMissing', e.message);
     throw e;

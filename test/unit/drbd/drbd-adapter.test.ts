@@ -1,9 +1,10 @@
 // The adapter's choice of tool on DRBD 8.4: drbdsetup-84 alone for a resource that is up (what
 // drbdadm itself would run), drbdadm for anything else. Real outputs from test/fixtures/drbd84.
-import { execFileSync } from 'node:child_process';
+// Device nodes are stand-ins (making real ones takes root): device.test.ts reads real ones.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BlockDevice } from '../../../src/drbd/device';
 import type { Argv, CommandResult, RunOptions } from '../../../src/exec/run';
 import { Deadline } from '../../../src/exec/deadline';
 import { Drbd } from '../../../src/drbd/drbd';
@@ -15,16 +16,24 @@ const r0 = 'r0' as ResourceName;
 let dir: string;
 let calls: string[];
 let answers: Map<string, Partial<CommandResult>>;
+let nodes: Map<string, BlockDevice>;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'xen-drbd-adapter-'));
-  execFileSync('mknod', [join(dir, 'drbd0'), 'b', '147', '0']);
+  nodes = new Map();
+  mknod('drbd0', 147, 0);
   writeFileSync(join(dir, 'drbdsetup-84'), '');
   writeFileSync(join(dir, 'proc-drbd'), fixture('proc_drbd_connected_secondary_uptodate.stdout'));
   calls = [];
   answers = new Map();
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A block device node in dir, as the adapter's stat sees it. */
+function mknod(name: string, major: number, minor: number): void {
+  const path = join(dir, name);
+  nodes.set(path, { path, major, minor, hex: `${major.toString(16)}:${minor.toString(16)}` });
+}
 
 function answer(argv: string, result: Partial<CommandResult>): void {
   answers.set(argv, result);
@@ -37,20 +46,26 @@ async function run(argv: Argv, _o: RunOptions): Promise<CommandResult> {
 }
 
 function drbd(tool = join(dir, 'drbdsetup-84')): Drbd {
-  return new Drbd(run, new Deadline(30_000), join(dir, 'proc-drbd'), { drbdsetup84: [join(dir, 'missing'), tool], devDir: dir });
+  return new Drbd(run, new Deadline(30_000), {
+    procDrbd: join(dir, 'proc-drbd'),
+    drbdTools: { drbdsetup84: [join(dir, 'missing'), tool], devDir: dir },
+    hostname: 'hosta',
+    statBlockDevice: (path) => nodes.get(path),
+  });
 }
 
 describe('DRBD 8.4 with drbdsetup-84 installed', () => {
   it('resolves, promotes and switches dual-primary with drbdsetup-84 alone', async () => {
     answer('drbdsetup-84 show r0', { stdout: fixture('drbdsetup_84_show_r0.stdout') });
     const d = drbd();
-    expect(await d.devices({ name: r0 })).toEqual([{ path: join(dir, 'drbd0'), major: 147, minor: 0, hex: '93:0' }]);
+    const { target, devices } = await d.resolve({ name: r0 });
+    expect(devices).toEqual([{ path: join(dir, 'drbd0'), major: 147, minor: 0, hex: '93:0' }]);
     const tool = join(dir, 'drbdsetup-84');
-    expect(await d.setTwoPrimaries(r0, true)).toEqual({ ok: true, argv: [tool, 'net-options', 'ipv4:10.99.0.1:7789', 'ipv4:10.99.0.2:7789', '--allow-two-primaries=yes'] });
-    expect(await d.promote(r0)).toEqual({ ok: true, argv: [tool, 'primary', '0'] });
-    expect(await d.demote(r0)).toEqual({ ok: true, argv: [tool, 'secondary', '0'] });
+    expect(await d.setTwoPrimaries(target, true)).toEqual({ ok: true, argv: [tool, 'net-options', 'ipv4:10.99.0.1:7789', 'ipv4:10.99.0.2:7789', '--allow-two-primaries=yes'] });
+    expect(await d.promote(target)).toEqual({ ok: true, argv: [tool, 'primary', '0'] });
+    expect(await d.demote(target)).toEqual({ ok: true, argv: [tool, 'secondary', '0'] });
     // The read-back of a switch: a fresh show of the running configuration.
-    expect(await d.twoPrimariesRunning(r0)).toBe(false);
+    expect(await d.twoPrimariesRunning(target)).toBe(false);
     expect(calls).toEqual([
       'drbdsetup-84 show r0',
       'drbdsetup-84 net-options ipv4:10.99.0.1:7789 ipv4:10.99.0.2:7789 --allow-two-primaries=yes',
@@ -64,8 +79,8 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     answer('drbdsetup-84 show r0', { stdout: fixture('drbdsetup_84_show_r0.stdout') });
     answer('drbdsetup-84 secondary 0', { exitCode: 11, stderr: '0: State change failed: (-12) Device is held open by someone\n' });
     const d = drbd();
-    await d.devices({ name: r0 });
-    const r = await d.demote(r0);
+    const { target } = await d.resolve({ name: r0 });
+    const r = await d.demote(target);
     expect(r.ok).toBe(false);
     // The failure keeps its facts as fields, not only in the sentence.
     expect(!r.ok && r.error).toMatchObject({
@@ -83,9 +98,29 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     answer('drbdsetup-84 show r0', { exitCode: 20, stderr: 'received netlink error reply: No such device\n' });
     answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
     const d = drbd();
-    expect((await d.devices({ name: r0 })).map((x) => x.hex)).toEqual(['93:0']);
-    await d.promote(r0);
+    const { target, devices } = await d.resolve({ name: r0 });
+    expect(devices.map((x) => x.hex)).toEqual(['93:0']);
+    await d.promote(target);
     expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm sh-dev r0', 'drbdadm primary r0']);
+  });
+
+  it('addresses a resource the way the target it is given says, whatever ran before', async () => {
+    answer('drbdsetup-84 show r0', { stdout: fixture('drbdsetup_84_show_r0.stdout') });
+    const d = drbd();
+    await d.resolve({ name: r0 });
+    await d.promote({ name: r0 });
+    expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm primary r0']);
+  });
+
+  it('looks again at a resource an earlier resolve did not see running (it may be up now)', async () => {
+    answer('drbdsetup-84 show r0', { exitCode: 20, stderr: 'received netlink error reply: No such device\n' });
+    answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
+    const d = drbd();
+    const first = await d.resolve({ name: r0 });
+    answer('drbdsetup-84 show r0', { stdout: fixture('drbdsetup_84_show_r0.stdout') }); // drbdadm up r0 meanwhile
+    const again = await d.resolve({ name: r0 }, first.target);
+    await d.promote(again.target);
+    expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm sh-dev r0', 'drbdsetup-84 show r0', 'drbdsetup-84 primary 0']);
   });
 
   it('never takes a show about another resource for this one: drbdadm, resolving the name itself, takes over', async () => {
@@ -93,15 +128,15 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     answer('drbdadm sh-dev vm1', { stdout: `${dir}/drbd0\n` });
     const d = drbd();
     const vm1 = 'vm1' as ResourceName;
-    await d.devices({ name: vm1 });
-    await d.promote(vm1);
+    const { target } = await d.resolve({ name: vm1 });
+    await d.promote(target);
     expect(calls).toEqual(['drbdsetup-84 show vm1', 'drbdadm sh-dev vm1', 'drbdadm primary vm1']);
   });
 
   it('refuses to read dual-primary from a show about another resource', async () => {
     answer('drbdsetup show vm1', { stdout: fixture('drbdsetup_show_r0_allow_two_primaries.stdout') });
     const d = drbd(join(dir, 'also-missing'));
-    await expect(d.twoPrimariesRunning('vm1' as ResourceName)).rejects.toMatchObject({
+    await expect(d.twoPrimariesRunning({ name: 'vm1' as ResourceName })).rejects.toMatchObject({
       name: 'DrbdError',
       message: 'vm1: cannot read the running DRBD configuration: drbdsetup show vm1: expected resource vm1 alone, got r0',
       argv: ['drbdsetup', 'show', 'vm1'],
@@ -109,7 +144,6 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
   });
 
   it('reads per-volume roles and the peer of every volume from /proc/drbd', async () => {
-    execFileSync('mknod', [join(dir, 'drbd1'), 'b', '147', '1']);
     writeFileSync(
       join(dir, 'proc-drbd'),
       'version: 8.4.11 (api:1/proto:86-101)\n 0: cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate C r-----\n 1: cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate C r-----\n',
@@ -123,8 +157,8 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     answer('drbdsetup-84 show r0', { stdout: 'resource r0 {\n}\n' });
     answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
     const d = drbd();
-    await d.devices({ name: r0 });
-    await d.setTwoPrimaries(r0, true);
+    const { target } = await d.resolve({ name: r0 });
+    await d.setTwoPrimaries(target, true);
     expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm sh-dev r0', 'drbdadm net-options --allow-two-primaries=yes r0']);
   });
 
@@ -132,23 +166,25 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     const standalone = fixture('drbdsetup_84_show_r0.stdout').replace(/^\s*_remote_host \{\n.*\n\s*\}\n/m, '').replace(/^\s*address.*\n/gm, '');
     answer('drbdsetup-84 show r0', { stdout: standalone });
     const d = drbd();
-    await d.devices({ name: r0 });
-    await d.setTwoPrimaries(r0, false);
-    await d.promote(r0);
+    const { target } = await d.resolve({ name: r0 });
+    await d.setTwoPrimaries(target, false);
+    await d.promote(target);
     expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm net-options --allow-two-primaries=no r0', 'drbdsetup-84 primary 0']);
   });
 
   it('picks the named volume\'s minor of a two-volume resource, and leaves its role changes to drbdadm', async () => {
-    execFileSync('mknod', [join(dir, 'drbd2'), 'b', '147', '2']);
+    mknod('drbd2', 147, 2);
     answer('drbdsetup-84 show r1', { stdout: fixture('drbdsetup_show_r1.stdout') });
     const d = drbd();
     const r1 = 'r1' as ResourceName;
-    expect((await d.devices({ name: r1, volume: 1 })).map((x) => x.path)).toEqual([join(dir, 'drbd2')]);
-    execFileSync('mknod', [join(dir, 'drbd1'), 'b', '147', '1']);
-    expect((await d.devices({ name: r1 })).map((x) => x.hex)).toEqual(['93:1', '93:2']);
-    await d.setTwoPrimaries(r1, true);
-    await d.promote(r1);
-    await d.demote(r1);
+    const { target, devices } = await d.resolve({ name: r1, volume: 1 });
+    expect(devices.map((x) => x.path)).toEqual([join(dir, 'drbd2')]);
+    mknod('drbd1', 147, 1);
+    // What the first resolve saw running stands: no second show.
+    expect((await d.resolve({ name: r1 }, target)).devices.map((x) => x.hex)).toEqual(['93:1', '93:2']);
+    await d.setTwoPrimaries(target, true);
+    await d.promote(target);
+    await d.demote(target);
     // 8.4 keeps a role per minor: drbdadm changes every volume's.
     expect(calls).toEqual([
       'drbdsetup-84 show r1',
@@ -159,12 +195,22 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
   });
 });
 
+describe('the devices', () => {
+  it('says which path is not a block device, and how DRBD is started', async () => {
+    answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd5\n` });
+    await expect(drbd(join(dir, 'also-missing')).resolve({ name: r0 })).rejects.toMatchObject({
+      name: 'DrbdError',
+      message: `r0: ${dir}/drbd5 is not a block device here; is DRBD started ('drbdadm up r0')?`,
+    });
+  });
+});
+
 describe('where drbdsetup-84 is not the tool', () => {
   it('uses drbdadm when no drbdsetup-84 is installed', async () => {
     answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
     const d = drbd(join(dir, 'also-missing'));
-    await d.devices({ name: r0 });
-    await d.promote(r0);
+    const { target } = await d.resolve({ name: r0 });
+    await d.promote(target);
     expect(calls).toEqual(['drbdadm sh-dev r0', 'drbdadm primary r0']);
   });
 
@@ -172,8 +218,22 @@ describe('where drbdsetup-84 is not the tool', () => {
     writeFileSync(join(dir, 'proc-drbd'), 'version: 9.2.8 (api:2/proto:86-122)\n');
     answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
     const d = drbd();
-    await d.devices({ name: r0 });
-    await d.promote(r0);
+    const { target } = await d.resolve({ name: r0 });
+    await d.promote(target);
     expect(calls).toEqual(['drbdadm sh-dev r0', 'drbdadm primary r0']);
+  });
+});
+
+describe('the resource as configured', () => {
+  it('answers with the facts of drbdadm dump', async () => {
+    answer('drbdadm dump r0', { stdout: fixture('drbdadm_dump_r0.stdout') });
+    expect(await drbd().config(r0)).toEqual({ peers: ['hostb'], twoPrimaries: false, fencing: undefined });
+    expect(calls).toEqual(['drbdadm dump r0']);
+  });
+
+  it('answers undefined where drbdadm cannot print it', async () => {
+    const utils = join(__dirname, '../../fixtures/drbd-utils-9.22-nomodule/outputs/err-unknown-resource-dump');
+    answer('drbdadm dump nosuch', { exitCode: 1, stderr: readFileSync(`${utils}.stderr`, 'utf8') });
+    expect(await drbd().config('nosuch' as ResourceName)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { DrbdAdminPort } from '../../../src/drbd/drbd';
 import type { ResourceName, ResourceState, Role } from '../../../src/drbd/types';
-import { gatherHostView, type GatherPorts } from '../../../src/host-view/gather';
+import { gatherHost, type GatherPorts } from '../../../src/host-view/gather';
 import type { PvReport } from '../../../src/lvm/types';
 import type { XenstorePort } from '../../../src/xenstore/client';
 
@@ -18,8 +18,8 @@ function ports(role: Role, pv: (device: string) => Promise<PvReport | undefined>
   };
   const drbd = {
     resources: async () => [r0],
-    devices: async () => [dev],
-    dump: async () => undefined,
+    resolve: async () => ({ target: { name: r0 }, devices: [dev] }),
+    config: async () => undefined,
     state: async () => state,
     twoPrimariesRunning: async () => true,
   } as unknown as DrbdAdminPort;
@@ -37,26 +37,26 @@ function ports(role: Role, pv: (device: string) => Promise<PvReport | undefined>
 
 const pvIn = (vgName: string) => async (): Promise<PvReport> => ({ name: '/dev/drbd0', vgName, vgUuid: 'u', size: 1n, vgSize: 1n });
 
-describe('gatherHostView: the drbdlvm SR on a resource', () => {
+describe('gatherHost: the drbdlvm SR on a resource', () => {
   it('names the SR VG found on a Primary resource', async () => {
-    const view = await gatherHostView(ports('Primary', pvIn('VG_XenStorage-3f1c')));
+    const { view } = await gatherHost(ports('Primary', pvIn('VG_XenStorage-3f1c')));
     expect(view.resources[0]?.srVolumeGroup).toBe('VG_XenStorage-3f1c');
   });
 
   it('ignores any other VG on the device', async () => {
-    const view = await gatherHostView(ports('Primary', pvIn('vg_guests')));
+    const { view } = await gatherHost(ports('Primary', pvIn('vg_guests')));
     expect(view.resources[0]?.srVolumeGroup).toBeUndefined();
   });
 
   it('treats a failing pvs (no lvm2, unreadable device) as no SR rather than failing the view', async () => {
-    const view = await gatherHostView(ports('Primary', async () => Promise.reject(new Error("'pvs' failed: exit code 5"))));
+    const { view } = await gatherHost(ports('Primary', async () => Promise.reject(new Error("'pvs' failed: exit code 5"))));
     expect(view.resources[0]).toMatchObject({ name: 'r0', state: { role: 'Primary' } });
     expect(view.resources[0]?.srVolumeGroup).toBeUndefined();
   });
 
   it('does not open a Secondary device (DRBD 8.4 refuses the open)', async () => {
     const p = ports('Secondary', pvIn('VG_XenStorage-3f1c'));
-    const view = await gatherHostView(p);
+    const { view } = await gatherHost(p);
     expect(p.pvCalls).toEqual([]);
     expect(view.resources[0]?.srVolumeGroup).toBeUndefined();
   });

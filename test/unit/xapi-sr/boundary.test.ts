@@ -21,7 +21,7 @@ const noPorts: HandlerContext = { ports: untouched, xapi: untouched, srLock: asy
 function fakePorts(pv: PvReport | undefined, devices: () => Promise<{ path: string; major: number; minor: number; hex: string }[]>) {
   const lines: string[] = [];
   const drbd: DrbdSrPort = {
-    devices,
+    resolve: async (ref) => ({ target: { name: ref.name }, devices: await devices() }),
     state: async () => { throw new Error('unused'); },
     promote: async () => ({ ok: true, argv: ['drbdadm', 'primary', 'r0'] }),
     demote: async () => ({ ok: true, argv: ['drbdadm', 'secondary', 'r0'] }),
@@ -147,7 +147,7 @@ describe('sr_probe', () => {
     const seen: unknown[] = [];
     const { ctx } = fakePorts(undefined, async () => drbd0());
     const ports = ctx.ports();
-    const spy = { ...ports, drbd: { ...ports.drbd, devices: async (ref: { name: ResourceName; volume?: number }) => (seen.push(ref), drbd0()) } };
+    const spy = { ...ports, drbd: { ...ports.drbd, resolve: async (ref: { name: ResourceName; volume?: number }) => (seen.push(ref), { target: { name: ref.name }, devices: await drbd0() }) } };
     await probe({ resource: 'r0', volume: '1' }, { ...noPorts, ports: () => spy });
     expect(seen).toEqual([{ name: 'r0', volume: 1 }]);
   });

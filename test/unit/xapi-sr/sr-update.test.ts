@@ -37,7 +37,7 @@ function context(vgPresent: boolean): HandlerContext {
   const unused = (): never => { throw new Error('unused'); };
   const ports: Ports = {
     lvm,
-    drbd: { devices: async () => [], state: unused, promote: unused, demote: unused },
+    drbd: { resolve: unused, state: unused, promote: unused, demote: unused },
     backend: unused,
     log: { log: () => undefined },
     clock: { now: () => 0, sleep: async () => undefined },

@@ -1,10 +1,10 @@
 // `xen-drbd reconcile [--apply] [--include-unrecorded]`: demotes resources left Primary with no
 // domain using them (libxl skips `remove` when a backend never reaches Closed) and switches off a
 // runtime dual-primary left behind. Prints what it would do unless --apply.
+import type { DrbdTarget } from '../../../drbd/drbd';
 import { changeRole, switchTwoPrimaries, type RoleChange } from '../../../drbd/read-back';
-import type { ResourceName } from '../../../drbd/types';
 import { assessHost, planReconcile } from '../../../host-view/assess';
-import { gatherHostView } from '../../../host-view/gather';
+import { gatherHost } from '../../../host-view/gather';
 import type { HostView } from '../../../host-view/types';
 import { openHost, type Host } from '../host';
 import type { Command } from './index';
@@ -21,7 +21,7 @@ export const reconcile: Command = {
     const apply = args.includes('--apply');
     const host = await openHost();
     try {
-      const view = await gatherHostView(host);
+      const { view, targets } = await gatherHost(host);
       const actions = planReconcile(view, assessHost(view), args.includes('--include-unrecorded'));
       if (actions.length === 0) {
         process.stdout.write('nothing to reconcile\n');
@@ -34,8 +34,10 @@ export const reconcile: Command = {
           process.stdout.write(`would ${what}: ${a.why}\n`);
           continue;
         }
+        // An action needs a state gather read, so gather resolved the resource; else drbdadm does it.
+        const target = targets.get(a.resource) ?? { name: a.resource };
         // Read back: the ledger forgets a promotion only once DRBD shows the resource Secondary.
-        const r = a.kind === 'demote' ? await demote(host, view, a.resource) : await switchTwoPrimaries(host.drbd, a.resource, false);
+        const r = a.kind === 'demote' ? await demote(host, view, target) : await switchTwoPrimaries(host.drbd, target, false);
         if (r.ok) {
           if (a.kind === 'demote') host.ledger.clear(a.resource);
           process.stdout.write(`${what}: done\n`);
@@ -53,7 +55,7 @@ export const reconcile: Command = {
 };
 
 /** The demotion, read back on the volumes the view looked at. */
-function demote(host: Host, view: HostView, name: ResourceName): Promise<RoleChange> {
-  const devices = view.resources.find((r) => r.name === name)?.devices ?? [];
-  return changeRole(host.drbd, name, devices, 'Secondary');
+function demote(host: Host, view: HostView, target: DrbdTarget): Promise<RoleChange> {
+  const devices = view.resources.find((r) => r.name === target.name)?.devices ?? [];
+  return changeRole(host.drbd, target, devices, 'Secondary');
 }

@@ -1,7 +1,7 @@
 // `xen-drbd status [--json]`: every DRBD resource, who uses it, its roles, link and disks, whether
 // dual-primary is on; exit 1 when anything is unsafe.
 import { assessHost } from '../../../host-view/assess';
-import { gatherHostView } from '../../../host-view/gather';
+import { gatherHost } from '../../../host-view/gather';
 import { renderStatus } from '../../../host-view/render';
 import { openHost } from '../host';
 import type { Command } from './index';
@@ -15,7 +15,7 @@ export const status: Command = {
     }
     const host = await openHost();
     try {
-      const view = await gatherHostView(host);
+      const { view } = await gatherHost(host);
       const findings = assessHost(view);
       if (args.includes('--json')) {
         process.stdout.write(`${JSON.stringify({ resources: view.resources, migrationInProgress: view.migrationInProgress, findings }, null, 2)}\n`);

@@ -1,7 +1,6 @@
 // Parsers and classifiers on drbd-utils 9.22's own outputs (captured without a kernel module).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configuredTwoPrimaries, peerNames } from '../../../../src/drbd/drbd';
 import { classifyFailure, meaningfulLines } from '../../../../src/drbd/parse/failure';
 import { parseShDev } from '../../../../src/drbd/parse/sh-dev';
 
@@ -29,17 +28,5 @@ describe('failure classification', () => {
 
   it('drops modinfo noise from what the admin is shown', () => {
     expect(meaningfulLines(out('err-unknown-resource-sh-dev.stderr'))).toBe("'nosuch' not defined in your config (for this host).");
-  });
-});
-
-describe('drbdadm dump', () => {
-  it('names the peer hosts', () => {
-    expect(peerNames(out('dump-r0.stdout'), 'alpha')).toEqual(['bravo']);
-  });
-  it('sees allow-two-primaries configured, and its absence', () => {
-    expect(configuredTwoPrimaries(out('dump-r0.stdout'))).toBe(true);
-    // every captured config allows two primaries; the same dump with it switched off:
-    const off = out('dump-r0.stdout').replace('allow-two-primaries yes;', 'allow-two-primaries no;');
-    expect(configuredTwoPrimaries(off)).toBe(false);
   });
 });

@@ -38,7 +38,7 @@ function ports(state: () => ResourceState, clock: Clock, quirks: Quirks = {}): P
     ['/local/domain/3/name', quirks.incoming ? 'vm1--incoming' : 'vm1'],
   ]);
   const drbd: DrbdPort = {
-    devices: async () => [{ path: '/dev/drbd0', major: 147, minor: 0, hex: '93:0' }],
+    resolve: async () => ({ target: { name: 'r0' as ResourceName }, devices: [{ path: '/dev/drbd0', major: 147, minor: 0, hex: '93:0' }] }),
     state: async () => (promoted ? { ...state(), role: 'Primary' } : state()),
     promote: async () => {
       calls.push('promote');
@@ -56,7 +56,7 @@ function ports(state: () => ResourceState, clock: Clock, quirks: Quirks = {}): P
       return { ok: true, argv: ['drbdadm', 'net-options', `--allow-two-primaries=${on ? 'yes' : 'no'}`, 'r0'] };
     },
     twoPrimariesRunning: async () => twoPrimaries,
-    dump: async () => undefined,
+    config: async () => undefined,
   };
   const ledger = {
     cleared: 0,
@@ -81,7 +81,6 @@ function ports(state: () => ResourceState, clock: Clock, quirks: Quirks = {}): P
     policy: DEFAULT_POLICY,
     lock: async () => ({ release: () => calls.push('unlock') }),
     mounts: () => [],
-    hostname: 'alpha',
   };
 }
 
@@ -150,7 +149,7 @@ describe('runAdd when the promote command is stopped at its time limit', () => {
     p.drbd.promote = async () => (p.calls.push('promote'), { ok: false, error: new DrbdError('did not finish', 'timed-out') });
     // Completed anyway: Primary once the stopped promote ran, until the undo demotes it.
     p.drbd.state = async () => ({ ...healthy, role: completedAnyway && p.calls.includes('promote') && !p.calls.includes('demote') ? 'Primary' : 'Secondary' });
-    p.drbd.dump = async () => 'resource r0 {\n    disk {\n        fencing resource-only;\n    }\n    handlers {\n        fence-peer /x;\n    }\n}\n';
+    p.drbd.config = async () => ({ peers: [], twoPrimaries: false, fencing: { policy: 'resource-only', handler: '/x' } });
     return {
       p: { ...p, ledger: { read: () => undefined, write: (r: unknown) => void records.push(r), clear: () => void (cleared = true) } },
       records,
@@ -174,5 +173,27 @@ describe('runAdd when the promote command is stopped at its time limit', () => {
     expect(outcome).toMatchObject({ ok: false, message: expect.stringMatching(/took longer than this run could wait .* and was undone/) });
     expect(p.calls).toContain('demote');
     expect(cleared()).toBe(true);
+  });
+});
+
+describe('runAdd naming the peer', () => {
+  it('reads the config once, only on a refusal, for the peer\'s name', async () => {
+    const p = ports(() => ({ ...healthy, peerRole: 'Primary' }), fakeClock());
+    let reads = 0;
+    p.drbd.config = async () => (reads++, { peers: ['bravo'], twoPrimaries: false });
+    expect(await runAdd(req, p)).toEqual({
+      ok: false,
+      status: 'error',
+      message: "r0: peer bravo is Primary; refusing to start a second writer. Stop the domain on bravo first, or move it with 'xl migrate'.",
+    });
+    expect(reads).toBe(1);
+  });
+
+  it('reads no config on the way to a promotion', async () => {
+    const p = ports(() => healthy, fakeClock());
+    let reads = 0;
+    p.drbd.config = async () => (reads++, undefined);
+    expect(await runAdd(req, p)).toEqual({ ok: true });
+    expect(reads).toBe(0);
   });
 });

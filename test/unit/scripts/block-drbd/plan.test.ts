@@ -6,6 +6,12 @@ const r0 = 'r0' as ResourceName;
 const normal: AddContext = { ref: { name: r0 }, incomingMigration: false, migrationMode: 'runtime-dual-primary' };
 const incoming: AddContext = { ...normal, incomingMigration: true };
 
+/** The decision with a refusal in words, as add puts it once it has looked the peer's name up. */
+function decide(s: ResourceState, ctx: AddContext, peerName?: string) {
+  const d = planAdd(s, ctx);
+  return d.kind === 'refuse' ? { kind: d.kind, reason: d.reason(peerName) } : d;
+}
+
 function state(role: Role, peerRole: Role, link: Link, disk: DiskState, peerDisk: DiskState, cs: string = link): ResourceState {
   return { name: r0, role, peerRole, link, connectionText: cs, volumes: [{ minor: 0, disk, peerDisk }] };
 }
@@ -28,25 +34,33 @@ describe('planAdd on a normal start', () => {
     ['attaching', state('Secondary', 'Secondary', 'Established', 'Attaching', 'UpToDate', 'Connected'), 'wait'],
     ['bitmap exchange', state('Secondary', 'Secondary', 'Handshake', 'UpToDate', 'UpToDate', 'WFBitMapS'), 'wait'],
   ])('%s → %s', (_name, s, kind) => {
-    expect(planAdd(s, normal).kind).toBe(kind);
+    expect(decide(s, normal).kind).toBe(kind);
   });
 
   it('names the peer and the fix when refusing a second writer', () => {
-    const d = planAdd(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), { ...normal, peerName: 'alpha' });
+    const d = decide(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), normal, 'alpha');
     expect(d).toEqual({
       kind: 'refuse',
       reason: "r0: peer alpha is Primary; refusing to start a second writer. Stop the domain on alpha first, or move it with 'xl migrate'.",
     });
   });
 
+  it('says the peer and the other host when the peer has no known name', () => {
+    const d = decide(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), normal);
+    expect(d).toEqual({
+      kind: 'refuse',
+      reason: "r0: the peer is Primary; refusing to start a second writer. Stop the domain on the other host first, or move it with 'xl migrate'.",
+    });
+  });
+
   it('warns that a domain on a resyncing disk depends on the link', () => {
-    const d = planAdd(state('Secondary', 'Secondary', 'SyncTarget', 'Inconsistent', 'UpToDate'), normal);
+    const d = decide(state('Secondary', 'Secondary', 'SyncTarget', 'Inconsistent', 'UpToDate'), normal);
     expect(d).toMatchObject({ kind: 'promote', dualPrimary: false, warnings: [expect.stringContaining('depends on the replication link')] });
   });
 
   it('refuses when a resource has no volume up', () => {
     const s: ResourceState = { ...state('Unknown', 'Unknown', 'StandAlone', 'DUnknown', 'DUnknown', 'Unconfigured'), volumes: [] };
-    expect(planAdd(s, normal)).toMatchObject({ kind: 'refuse', reason: expect.stringContaining("'drbdadm up r0'") });
+    expect(decide(s, normal)).toMatchObject({ kind: 'refuse', reason: expect.stringContaining("'drbdadm up r0'") });
   });
 
   it('judges every volume: one Outdated volume without a peer blocks the promote', () => {
@@ -57,13 +71,13 @@ describe('planAdd on a normal start', () => {
         { minor: 11, disk: 'Outdated', peerDisk: 'DUnknown' },
       ],
     };
-    expect(planAdd(s, normal)).toMatchObject({ kind: 'wait', reason: expect.stringContaining('UpToDate,Outdated') });
+    expect(decide(s, normal)).toMatchObject({ kind: 'wait', reason: expect.stringContaining('UpToDate,Outdated') });
   });
 });
 
 describe('planAdd on the destination of xl migrate', () => {
   it('promotes with dual-primary when connected, both UpToDate and the source Primary', () => {
-    expect(planAdd(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), incoming)).toEqual({
+    expect(decide(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), incoming)).toEqual({
       kind: 'promote',
       dualPrimary: true,
       warnings: [],
@@ -75,7 +89,7 @@ describe('planAdd on the destination of xl migrate', () => {
     ['resyncing', state('Secondary', 'Primary', 'SyncTarget', 'Inconsistent', 'UpToDate'), /local disk is Inconsistent/],
     ['source not Primary', state('Secondary', 'Secondary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), /the peer is Secondary, not Primary/],
   ])('refuses when %s, and says the domain keeps running on the source', (_n, s, why) => {
-    const d = planAdd(s, incoming);
+    const d = decide(s, incoming);
     expect(d.kind).toBe('refuse');
     expect(d.kind === 'refuse' && d.reason).toMatch(why);
     expect(d.kind === 'refuse' && d.reason).toMatch(/keeps running on the source/);
@@ -86,7 +100,7 @@ describe('planAdd under each migration mode', () => {
   const sourcePrimary = state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected');
 
   it('require-configured promotes without a runtime switch when the config allows two primaries', () => {
-    expect(planAdd(sourcePrimary, { ...incoming, migrationMode: 'require-configured', twoPrimariesConfigured: true })).toEqual({
+    expect(decide(sourcePrimary, { ...incoming, migrationMode: 'require-configured', twoPrimariesConfigured: true })).toEqual({
       kind: 'promote',
       dualPrimary: false,
       warnings: [],
@@ -94,18 +108,18 @@ describe('planAdd under each migration mode', () => {
   });
 
   it('require-configured refuses a resource that is single-primary in its config', () => {
-    const d = planAdd(sourcePrimary, { ...incoming, migrationMode: 'require-configured', twoPrimariesConfigured: false });
+    const d = decide(sourcePrimary, { ...incoming, migrationMode: 'require-configured', twoPrimariesConfigured: false });
     expect(d).toMatchObject({ kind: 'refuse', reason: expect.stringContaining('forbids switching it on at run time') });
   });
 
   it('refuse mode refuses every incoming migration', () => {
-    expect(planAdd(sourcePrimary, { ...incoming, migrationMode: 'refuse' })).toMatchObject({
+    expect(decide(sourcePrimary, { ...incoming, migrationMode: 'refuse' })).toMatchObject({
       kind: 'refuse',
       reason: expect.stringContaining('live migration of DRBD-backed domains is disabled'),
     });
   });
 
   it('a permanently dual-primary resource is still refused for a normal start while the peer is Primary', () => {
-    expect(planAdd(sourcePrimary, { ...normal, twoPrimariesConfigured: true }).kind).toBe('refuse');
+    expect(decide(sourcePrimary, { ...normal, twoPrimariesConfigured: true }).kind).toBe('refuse');
   });
 });

@@ -71,9 +71,9 @@ export function harness(world: World, sim: XapiSim): Harness {
   const logs: string[] = [];
   let slept = 0;
   const drbd: DrbdSrPort = {
-    devices: async (ref) => {
+    resolve: async (ref) => {
       if (world.drbd === undefined) throw new DrbdError(`${ref.name}: cannot resolve the DRBD device: '${ref.name}' not defined in your config (for this host).`, 'not-defined');
-      return [DEVICE];
+      return { target: { name: ref.name }, devices: [DEVICE] };
     },
     state: async () => world.drbd as ResourceState,
     promote: async () => {
