@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { DRIVER_INFO } from '../../src/xapi-sr/driver-info';
 import { decodeMethodResponse } from '../../src/xapi-sr/xmlrpc-decode';
 import { encodeMethodCall, encodeResponse } from '../../src/xapi-sr/xmlrpc-encode';
+import { seamEnv } from '../support/seams';
 
 const ROOT = join(__dirname, '../..');
 const BIN = join(ROOT, 'dist/DrbdlvmSR');
@@ -102,7 +103,7 @@ describe('DrbdlvmSR sr_probe through the real DRBD adapter', () => {
     const state = join(dir, 'state.json');
     writeFileSync(state, JSON.stringify({ procDrbd: join(dir, 'proc-drbd'), resources: {} }));
     const params = { host_ref: 'OpaqueRef:h', command: 'sr_probe', args: [], device_config: { resource: 'r0' }, session_ref: 'OpaqueRef:s', sr_sm_config: {} };
-    const r = driver([encodeMethodCall('sr_probe', [params], 'xapi')], { XEN_DRBD_PATH_PREFIX: SIM_BIN, DRBD_SIM_STATE: state });
+    const r = driver([encodeMethodCall('sr_probe', [params], 'xapi')], { ...seamEnv({ pathPrefix: SIM_BIN }), DRBD_SIM_STATE: state });
     expect(r.code).toBe(0);
     expect(await decodeMethodResponse(r.stdout)).toEqual({
       kind: 'fault',
