@@ -10,7 +10,7 @@ import { basename, join, relative } from 'node:path';
 import ts from 'typescript';
 
 /** Every folder of recorded sets, relative to the repository root. */
-export const RECORDED_DIRS = [
+const RECORDED_DIRS = [
   'test/fixtures/drbd84',
   'test/fixtures/drbd-utils-9.22-nomodule/outputs',
   'test/fixtures/drbd9',
@@ -18,6 +18,9 @@ export const RECORDED_DIRS = [
   'test/fixtures/xl',
   'test/unit/lvm/fixtures/lvm2-2.03.16',
 ];
+
+/** The inputs a capture used (its configs), not recorded answers. */
+const INPUT_DIRS = ['test/fixtures/drbd-utils-9.22-nomodule/config'];
 
 /** What describes a folder of sets rather than being one. */
 const NOT_A_SET = new Set(['README.md', 'INDEX.tsv']);
@@ -72,3 +75,14 @@ export function unreadSets(root: string, dirs: readonly string[] = RECORDED_DIRS
       .map(([stem]) => relative(root, join(root, dir, stem))),
   );
 }
+
+/** Folders under a `fixtures` folder that hold data files but are neither checked above nor inputs (scripts do not count). */
+export function uncheckedFixtureFolders(root: string, dir = 'test'): string[] {
+  const entries = readdirSync(join(root, dir), { withFileTypes: true });
+  const data = entries.filter((e) => !e.isDirectory() && !NOT_A_SET.has(e.name) && !e.name.endsWith('.sh'));
+  const inFixtures = dir.split('/').includes('fixtures');
+  const here = inFixtures && data.length > 0 && !RECORDED_DIRS.includes(dir) && !INPUT_DIRS.some((d) => dir === d || dir.startsWith(`${d}/`)) ? [dir] : [];
+  const below = entries.filter((e) => e.isDirectory() && e.name !== 'node_modules' && join(dir, e.name) !== 'test/lab');
+  return [...here, ...below.flatMap((e) => uncheckedFixtureFolders(root, join(dir, e.name)))];
+}
+

@@ -3,12 +3,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { unreadSets } from '../../support/recorded-sets';
+import { uncheckedFixtureFolders, unreadSets } from '../../support/recorded-sets';
 
 const REPO = resolve(__dirname, '../../..');
 
 test('no recorded set in this repository goes unread', () => {
   expect(unreadSets(REPO)).toEqual([]);
+});
+
+test('every fixtures folder holding data is checked (or holds the inputs of a capture)', () => {
+  expect(uncheckedFixtureFolders(REPO)).toEqual([]);
 });
 
 describe('what counts as read', () => {
@@ -41,6 +45,13 @@ describe('what counts as read', () => {
 
   test('a set is read when a literal or a one-placeholder template in test code names it', () => {
     expect(unreadSets(root, ['test/rec'])).toEqual(['test/rec/in-comment', 'test/rec/in-lab', 'test/rec/unread']);
+  });
+
+  test('a new folder of fixtures is noticed, scripts and READMEs aside', () => {
+    write('test/fixtures/tools/fetch.sh');
+    write('test/fixtures/tools/README.md');
+    write('test/unit/x/fixtures/v1/answer.stdout');
+    expect(uncheckedFixtureFolders(root)).toEqual(['test/unit/x/fixtures/v1']);
   });
 
   test('a lone sample file is a set of its own', () => {
