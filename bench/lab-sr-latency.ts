@@ -25,6 +25,7 @@ import { R0, createResource } from '../test/lab/lib/drbd';
 import { DIST_DIR, Lab, REPO_ROOT, type Host } from '../test/lab/lib/lab';
 import { LAB_LVM_CONFIG, LabSrPool, XAPI_PATH, configureLvm, parseSpan, type DriverSpan, type TimedCall } from '../test/lab/lib/sr-lab';
 import { SrPool, driverParams, faultText, outcome, type CallOptions, type DriverPool, type HostName, type Step, type Vdi } from '../test/support/sr-pool';
+import { seamEnv } from '../test/support/seams';
 import { addVm, srCreate, vdiCreate, vmShutdown, vmStart } from '../test/support/sr-sequencer';
 
 const option = (name: string, dflt: number): number => {
@@ -111,7 +112,7 @@ class NativePool implements DriverPool {
   async call(h: HostName, command: string, o: CallOptions = {}): Promise<Step> {
     const file = path.join(this.dir, `timings-${this.timedCalls.length}`);
     const xml = encodeMethodCall(command, [driverParams(this.sim, h, command, o)], 'xapi');
-    const { wallMs, stdout, stderr, code } = await timedSpawn(path.join(DIST_DIR, 'DrbdlvmSR'), [xml], this.pool.env(h, { DRBDLVM_TIMINGS: file }));
+    const { wallMs, stdout, stderr, code } = await timedSpawn(path.join(DIST_DIR, 'DrbdlvmSR'), [xml], this.pool.env(h, seamEnv({ timings: file })));
     this.pool.syncPeers();
     if (code !== 0 || stderr !== '') throw new Error(`DrbdlvmSR ${command} on ${h}: exit ${code}, stderr ${stderr}`);
     // No file: the call started no process and made no XenAPI call (vdi_epoch_begin).

@@ -1,10 +1,12 @@
 // `npm run package`: dist/pkg/xen-drbd_<version>_all.deb (dpkg-deb) for Debian dom0s and
 // xen-drbd-<version>-1.noarch.rpm (rpmbuild) for XCP-ng/XenServer, each staged from the install
 // plan (src/install/plan.ts) that `xen-drbd install` also follows. Tools run from argv arrays.
+// A package whose tool is not installed is left out with a word on what to install (a Debian
+// machine often has no rpmbuild); the run fails only when it built nothing.
 // Usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm] [--dist DIR]
 // (--dist: package a copy of the built executables, e.g. the lab's snapshot of dist/.)
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -133,10 +135,30 @@ function buildRpm(origin: Origin, work: string, out: string): string {
   return join(out, name);
 }
 
-function parseArgs(argv: readonly string[]): { out: string; only?: 'deb' | 'rpm'; dist: string } {
+type Kind = 'deb' | 'rpm';
+
+/** Each package: the tool that builds it, where to get that tool, and the build. */
+const PACKAGES: Record<Kind, { tool: string; install: string; build: (origin: Origin, work: string, out: string) => string }> = {
+  deb: { tool: 'dpkg-deb', install: 'Debian: apt-get install dpkg; Fedora/RHEL: dnf install dpkg', build: buildDeb },
+  rpm: { tool: 'rpmbuild', install: 'Debian: apt-get install rpm; Fedora/RHEL: dnf install rpm-build', build: buildRpm },
+};
+
+function onPath(tool: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => {
+    if (dir === '') return false;
+    try {
+      accessSync(join(dir, tool), constants.X_OK);
+      return statSync(join(dir, tool)).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+function parseArgs(argv: readonly string[]): { out: string; only?: Kind; dist: string } {
   let out = join(REPO, 'dist', 'pkg');
   let dist = join(REPO, 'dist');
-  let only: 'deb' | 'rpm' | undefined;
+  let only: Kind | undefined;
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--out' && value !== undefined) out = resolve(value);
@@ -152,11 +174,21 @@ function main(): void {
   const origin = originFor(dist, REPO, process.env);
   const missing = [...new Set([...missingSources(installPlan('debian'), origin), ...missingSources(installPlan('xcp-ng'), origin)])];
   if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: run \`npm run build\` first`);
+  const wanted: Kind[] = only === undefined ? ['deb', 'rpm'] : [only];
+  const buildable = wanted.filter((kind) => {
+    const { tool, install } = PACKAGES[kind];
+    if (onPath(tool)) return true;
+    process.stderr.write(`package: ${kind} not built: ${tool} not found (${install})\n`);
+    return false;
+  });
+  if (buildable.length === 0) throw new Error(only === undefined ? 'nothing built' : `${only} not built`);
   mkdirSync(out, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'xen-drbd-package-'));
   try {
-    const built = [...(only !== 'rpm' ? [buildDeb(origin, work, out)] : []), ...(only !== 'deb' ? [buildRpm(origin, work, out)] : [])];
-    for (const p of built) process.stdout.write(`${relative(process.cwd(), p)} (${statSync(p).size} bytes)\n`);
+    for (const kind of buildable) {
+      const p = PACKAGES[kind].build(origin, work, out);
+      process.stdout.write(`${relative(process.cwd(), p)} (${statSync(p).size} bytes)\n`);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

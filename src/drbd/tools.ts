@@ -1,5 +1,6 @@
-// Where DRBD's tools and device nodes are on a host. The variables exist for tests, which run the
-// built executables against a DRBD stand-in; libxl and xapi set none of them.
+// Where DRBD's tools and device nodes are on a host. Tests move them to a DRBD stand-in through
+// test seams (src/test-seams.ts); libxl and xapi set none.
+import { testSeams } from '../test-seams';
 
 export interface DrbdTools {
   /** Candidates for 8.4's drbdsetup, in order: drbd-utils 9 keeps it where its drbdadm hands off to. */
@@ -11,8 +12,9 @@ export interface DrbdTools {
 export const DRBD_TOOLS: DrbdTools = { drbdsetup84: ['/lib/drbd/drbdsetup-84', '/usr/lib/drbd/drbdsetup-84'], devDir: '/dev' };
 
 export function drbdToolsFrom(env: NodeJS.ProcessEnv): DrbdTools {
+  const seams = testSeams(env);
   return {
-    drbdsetup84: env.XEN_DRBD_DRBDSETUP84 === undefined ? DRBD_TOOLS.drbdsetup84 : [env.XEN_DRBD_DRBDSETUP84],
-    devDir: env.XEN_DRBD_DEV_DIR ?? DRBD_TOOLS.devDir,
+    drbdsetup84: seams.drbdsetup84 === undefined ? DRBD_TOOLS.drbdsetup84 : [seams.drbdsetup84],
+    devDir: seams.devDir ?? DRBD_TOOLS.devDir,
   };
 }

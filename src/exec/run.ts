@@ -8,6 +8,7 @@
 // and even when the child cannot die: a drbdsetup blocked in the kernel (D state) only dies once
 // the handler returns.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { testSeams } from '../test-seams';
 
 export type Argv = readonly [string, ...string[]];
 
@@ -53,15 +54,19 @@ const CHILD_ENV = {
   LC_ALL: 'C',
 };
 
+/** A child's environment: ours, with the fixed PATH (after a test's stand-in tools, see test-seams.ts) and C locale. */
+export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const prefix = testSeams(env).pathPrefix;
+  return { ...env, ...CHILD_ENV, ...(prefix === undefined ? {} : { PATH: `${prefix}:${CHILD_ENV.PATH}` }) };
+}
+
 export type Runner = (argv: Argv, options: RunOptions) => Promise<CommandResult>;
 
 export const runCommand: Runner = (argv, options) =>
   new Promise((resolve) => {
     const started = Date.now();
     const [file, ...args] = argv;
-    const env = { ...process.env, ...CHILD_ENV };
-    // Tests put fake tools first on PATH; honour a PATH prefix the caller set explicitly.
-    if (process.env.XEN_DRBD_PATH_PREFIX) env.PATH = `${process.env.XEN_DRBD_PATH_PREFIX}:${env.PATH}`;
+    const env = childEnv(process.env); // an unsafe test seam throws: the run rejects, nothing is started
     const stdin = options.stdin === undefined ? 'ignore' : 'pipe';
     const child = spawn(file, args, {
       env,

@@ -1,6 +1,7 @@
-// Host paths a hotplug run touches. Each can be moved by an environment variable so the contract
-// tests can run the real executable against a scratch directory; libxl sets none of them.
+// Host paths a hotplug run touches. The contract tests move each into a scratch directory through
+// a test seam (src/test-seams.ts); libxl sets none.
 import { drbdToolsFrom, type DrbdTools } from '../drbd/tools';
+import { testSeams } from '../test-seams';
 export interface HostPaths {
   readonly lockDir: string;
   readonly hotplugLog: string;
@@ -13,13 +14,14 @@ export interface HostPaths {
 }
 
 export function hostPaths(env: NodeJS.ProcessEnv): HostPaths {
+  const seams = testSeams(env);
   return {
-    lockDir: env.XEN_HOTPLUG_LOCK_DIR ?? '/var/run/xen-hotplug',
-    hotplugLog: env.XEN_HOTPLUG_LOG ?? '/var/log/xen/xen-hotplug.log',
-    ledgerDir: env.XEN_DRBD_LEDGER_DIR ?? '/run/xen-drbd/promoted',
-    procDrbd: env.XEN_DRBD_PROC_DRBD ?? '/proc/drbd',
+    lockDir: seams.hotplugLockDir ?? '/var/run/xen-hotplug',
+    hotplugLog: seams.hotplugLog ?? '/var/log/xen/xen-hotplug.log',
+    ledgerDir: seams.ledgerDir ?? '/run/xen-drbd/promoted',
+    procDrbd: seams.procDrbd ?? '/proc/drbd',
     procMounts: '/proc/self/mounts',
-    policy: env.XEN_DRBD_POLICY ?? '/etc/xen/xen-drbd.json',
+    policy: seams.policy ?? '/etc/xen/xen-drbd.json',
     drbdTools: drbdToolsFrom(env),
   };
 }

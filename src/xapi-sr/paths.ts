@@ -1,7 +1,8 @@
 // Host paths the driver touches. xapi runs it with PATH and ORIGINATOR only (docs/smapi.md §1), so in
-// production every one is its default; the variables exist so the contract tests can run the built
-// driver against a scratch directory and the XenAPI simulator, as src/hotplug/paths.ts does.
+// production every one is its default; the contract tests move them to a scratch directory and the
+// XenAPI simulator through test seams (src/test-seams.ts), as src/hotplug/paths.ts does.
 import { drbdToolsFrom, type DrbdTools } from '../drbd/tools';
+import { testSeams } from '../test-seams';
 import { XAPI_SOCKET } from './xapi-rpc';
 
 export interface SmPaths {
@@ -15,11 +16,12 @@ export interface SmPaths {
 }
 
 export function smPaths(env: NodeJS.ProcessEnv): SmPaths {
+  const seams = testSeams(env);
   return {
-    xapiSocket: env.XEN_DRBD_XAPI_SOCKET ?? XAPI_SOCKET,
-    procDrbd: env.XEN_DRBD_PROC_DRBD ?? '/proc/drbd',
+    xapiSocket: seams.xapiSocket ?? XAPI_SOCKET,
+    procDrbd: seams.procDrbd ?? '/proc/drbd',
     drbdTools: drbdToolsFrom(env),
-    lockDir: env.XEN_DRBD_SM_LOCK_DIR ?? '/var/lock/sm',
-    backendDir: env.XEN_DRBD_SM_BACKEND_DIR ?? '/dev/sm/backend',
+    lockDir: seams.smLockDir ?? '/var/lock/sm',
+    backendDir: seams.smBackendDir ?? '/dev/sm/backend',
   };
 }

@@ -1,16 +1,15 @@
-// DRBDLVM_TIMINGS=<file>, for benchmarks (bench/lab-sr-latency.ts): the driver appends one line per
-// child process and per XenAPI call it makes, so that a call's wall time splits into what it waited
-// for and what it computed itself. Unset, as xapi runs the driver (PATH and ORIGINATOR only), the
-// runner and the caller are used unwrapped.
+// DRBDLVM_TIMINGS=<file>, a test seam (src/test-seams.ts) for benchmarks (bench/lab-sr-latency.ts):
+// the driver appends one line per child process and per XenAPI call it makes, so that a call's wall
+// time splits into what it waited for and what it computed itself. Unset, as xapi runs the driver
+// (PATH and ORIGINATOR only), the runner and the caller are used unwrapped.
 // A line: `<kind>\t<what>\t<start ms>\t<duration ms>`, kind `child` (what: argv[0] and argv[1]) or
 // `xapi` (what: the method). The start is on the process's own clock (ms since it started), so that
 // overlapping spans (XenAPI calls made in parallel) can be merged rather than added up.
 import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Runner } from '../exec/run';
+import { testSeams } from '../test-seams';
 import type { XapiCall } from './xapi-rpc';
-
-export const TIMINGS_ENV = 'DRBDLVM_TIMINGS';
 
 export interface Timings {
   runner(run: Runner): Runner;
@@ -20,8 +19,8 @@ export interface Timings {
 const off: Timings = { runner: (run) => run, xapi: (call) => call };
 
 export function timingsFrom(env: NodeJS.ProcessEnv): Timings {
-  const file = env[TIMINGS_ENV];
-  if (!file) return off;
+  const file = testSeams(env).timings;
+  if (file === undefined) return off;
   const record = (kind: 'child' | 'xapi', what: string, start: number): void => {
     const ms = performance.now() - start;
     try {

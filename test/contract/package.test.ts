@@ -2,9 +2,9 @@
 // dpkg-deb and lintian for the .deb, rpm/rpm2cpio/cpio for the .rpm. Both must hold exactly the
 // install plan's files, byte for byte, and `xen-drbd install --destdir` must lay down the same.
 // lintian and rpmbuild are skipped only when missing outside CI; under CI=true (.ci/run installs
-// them) a missing tool fails.
+// them) a missing tool fails. Without rpmbuild the script builds the .deb alone and says so.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blockDrbdPage } from '../../src/help/block-drbd';
@@ -31,7 +31,18 @@ function ok(argv: readonly string[], opts: { input?: Buffer | string; cwd?: stri
 const present = (name: string) => tool([name, '--version']).error === undefined;
 const hasLintian = present('lintian');
 const hasRpm = present('rpmbuild') && present('rpm') && present('cpio');
-const describeIf = (available: boolean, name: string, fn: () => void) => (available || CI ? describe(name, fn) : describe.skip(name, fn));
+/** describe() for tests that need a tool: skipped locally without it, failing under CI (where .ci/run installs it). */
+function describeIf(available: boolean, needs: string, name: string, fn: () => void): void {
+  if (available) describe(name, fn);
+  else if (CI) {
+    describe(name, () => {
+      test(`needs ${needs}`, () => {
+        throw new Error(`${needs}: not installed here (.ci/run installs it)`);
+      });
+    });
+  }
+  else describe.skip(name, fn);
+}
 
 const scratch: string[] = [];
 function scratchDir(prefix: string): string {
@@ -47,14 +58,42 @@ const out = scratchDir('pkg');
 const deb = join(out, `xen-drbd_${VERSION}_all.deb`);
 const rpm = join(out, `xen-drbd-${VERSION}-1.noarch.rpm`);
 
+function packageScript(args: readonly string[], env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
+  return tool([join(REPO_ROOT, 'node_modules/.bin/tsx'), join(REPO_ROOT, 'scripts/package.ts'), ...args], { cwd: REPO_ROOT, env: { ...env, SOURCE_DATE_EPOCH: EPOCH } });
+}
+
 beforeAll(() => {
-  const only = hasRpm || CI ? [] : ['--only', 'deb'];
-  const r = tool([join(REPO_ROOT, 'node_modules/.bin/tsx'), join(REPO_ROOT, 'scripts/package.ts'), '--out', out, ...only], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH },
-  });
+  const r = packageScript(['--out', out]);
   if (r.status !== 0) throw new Error(`scripts/package.ts failed (exit ${r.status}): ${r.stderr}`);
 }, 180_000);
+
+describe('npm run package on a machine without rpmbuild', () => {
+  // A PATH with only what the .deb needs (dpkg-deb and the tar it runs) and node.
+  const bin = scratchDir('no-rpmbuild');
+  const pkgOut = scratchDir('pkg-deb-only');
+  const env = { ...process.env, PATH: bin };
+  beforeAll(() => {
+    for (const name of ['dpkg-deb', 'tar']) symlinkSync(ok(['sh', '-c', `command -v ${name}`]).trim(), join(bin, name));
+    symlinkSync(process.execPath, join(bin, 'node'));
+  });
+
+  test('builds the .deb, says the .rpm was not built and how to get rpmbuild, and exits 0', () => {
+    const r = packageScript(['--out', pkgOut], env);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 0,
+      stderr: 'package: rpm not built: rpmbuild not found (Debian: apt-get install rpm; Fedora/RHEL: dnf install rpm-build)\n',
+    });
+    expect(readdirSync(pkgOut)).toEqual([`xen-drbd_${VERSION}_all.deb`]);
+  }, 120_000);
+
+  test('asked for the .rpm alone, it builds nothing and fails', () => {
+    const r = packageScript(['--out', pkgOut, '--only', 'rpm'], env);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 1,
+      stderr: 'package: rpm not built: rpmbuild not found (Debian: apt-get install rpm; Fedora/RHEL: dnf install rpm-build)\npackage: rpm not built\n',
+    });
+  });
+});
 
 /** What a root holds below `dir`: path -> "mode" or "-> target", files and links only. */
 function tree(root: string, dir = ''): Record<string, string> {
@@ -215,7 +254,7 @@ describe('the .deb', () => {
     });
   });
 
-  describeIf(hasLintian, 'lintian', () => {
+  describeIf(hasLintian, 'lintian', 'lintian', () => {
     test('reports nothing, pedantic and experimental tags included (overrides aside)', () => {
       const r = tool(['lintian', '--pedantic', '--display-info', '--display-experimental', '--fail-on', 'error,warning,info,pedantic,experimental', deb]);
       expect(r.error).toBeUndefined();
@@ -231,7 +270,7 @@ describe('the .deb', () => {
   });
 });
 
-describeIf(hasRpm, 'the .rpm', () => {
+describeIf(hasRpm, 'rpmbuild, rpm and cpio', 'the .rpm', () => {
   const q = (fmt: string, ...flags: string[]) => ok(['rpm', '-qp', ...flags, '--qf', fmt, rpm]);
 
   test('noarch, version from package.json, gzip payload (rpm 4.11 on XCP-ng reads no zstd)', () => {

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { cleanHost, faultyHost, PEER_AUTO_LIST, writeTree, type Tree } from '../support/check-host';
 import { DEBIAN_CACHE, describeDebian } from '../support/debian';
 import { REPO_ROOT, runBuilt, type BuiltRun } from '../support/run-built';
+import { seamEnv } from '../support/seams';
 
 function xenDrbd(...args: string[]): BuiltRun {
-  return runBuilt('xen-drbd', args, { XEN_DRBD_PATH_PREFIX: join(DEBIAN_CACHE, 'sbin') });
+  return runBuilt('xen-drbd', args, seamEnv({ pathPrefix: join(DEBIAN_CACHE, 'sbin') }));
 }
 
 // Beside the tree, not in it: the snapshots compare trees file by file.

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { seamEnv } from './seams';
 import { TestXenstored } from './xenstored';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -130,15 +131,17 @@ export class HotplugHost {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       XENSTORED_PATH: this.xenstored.socketPath,
-      XEN_DRBD_PATH_PREFIX: SIM_BIN,
       DRBD_SIM_STATE: this.statePath,
-      XEN_DRBD_DRBDSETUP84: this.options.drbdsetup84 === false ? join(this.dir, 'drbdsetup-84') : DRBDSETUP84,
-      XEN_DRBD_DEV_DIR: join(this.dir, 'dev'),
-      XEN_DRBD_PROC_DRBD: join(this.dir, 'proc-drbd'),
-      XEN_HOTPLUG_LOCK_DIR: join(this.dir, 'xen-hotplug'),
-      XEN_HOTPLUG_LOG: join(this.dir, 'log', 'xen-hotplug.log'),
-      XEN_DRBD_LEDGER_DIR: join(this.dir, 'promoted'),
-      XEN_DRBD_POLICY: this.policyPath,
+      ...seamEnv({
+        pathPrefix: SIM_BIN,
+        drbdsetup84: this.options.drbdsetup84 === false ? join(this.dir, 'drbdsetup-84') : DRBDSETUP84,
+        devDir: join(this.dir, 'dev'),
+        procDrbd: join(this.dir, 'proc-drbd'),
+        hotplugLockDir: join(this.dir, 'xen-hotplug'),
+        hotplugLog: join(this.dir, 'log', 'xen-hotplug.log'),
+        ledgerDir: join(this.dir, 'promoted'),
+        policy: this.policyPath,
+      }),
       XENBUS_TYPE: 'vbd',
       XENBUS_BASE_PATH: 'backend',
     };

@@ -13,6 +13,7 @@ import { decodeMethodResponse, type MethodResponse } from '../../src/xapi-sr/xml
 import { encodeMethodCall } from '../../src/xapi-sr/xmlrpc-encode';
 import type { XmlRpcValue } from '../../src/xapi-sr/xmlrpc-value';
 import { REPO_ROOT } from './run-built';
+import { seamEnv } from './seams';
 import { emptyDb, startXapiSim, type SimDb, type XapiSim } from './xapi-sim';
 
 const BIN = join(REPO_ROOT, 'dist', 'DrbdlvmSR');
@@ -198,16 +199,18 @@ export class SrPool implements DriverPool {
     return {
       PATH: NODE_DIR === '/usr/bin' ? XAPI_PATH : `${NODE_DIR}:${XAPI_PATH}`,
       ORIGINATOR: 'SM',
-      XEN_DRBD_PATH_PREFIX: `${DRBD_BIN}:${LVM_BIN}`,
       DRBD_SIM_STATE: join(this.dir, h, 'drbd.json'),
-      XEN_DRBD_PROC_DRBD: join(this.dir, h, 'proc-drbd'),
-      // drbdadm does everything here, as where no drbdsetup-84 is installed (the lab runs both tools).
-      XEN_DRBD_DRBDSETUP84: join(this.dir, 'no-drbdsetup-84'),
       LVM_SIM_STATE: this.lvmState,
       LVM_SIM_HOST: h,
-      XEN_DRBD_XAPI_SOCKET: this.sim.socketPath,
-      XEN_DRBD_SM_LOCK_DIR: join(this.dir, h, 'lock'),
-      XEN_DRBD_SM_BACKEND_DIR: join(this.dir, h, 'sm-backend'),
+      ...seamEnv({
+        pathPrefix: `${DRBD_BIN}:${LVM_BIN}`,
+        procDrbd: join(this.dir, h, 'proc-drbd'),
+        // drbdadm does everything here, as where no drbdsetup-84 is installed (the lab runs both tools).
+        drbdsetup84: join(this.dir, 'no-drbdsetup-84'),
+        xapiSocket: this.sim.socketPath,
+        smLockDir: join(this.dir, h, 'lock'),
+        smBackendDir: join(this.dir, h, 'sm-backend'),
+      }),
       ...extra,
     };
   }

@@ -3,6 +3,7 @@
 // XenAPI simulator in the runner (test/support/xapi-sim.ts, also on a TCP port). Each dom0 reaches
 // it at the driver's default /var/lib/xcp/xapi: a socat bridge to 10.0.2.100:80, which qemu's
 // guestfwd (LabOptions.xapiPort) forwards to the simulator, since restrict=on blocks anything else.
+import { SEAMS_SWITCH } from '../../../src/test-seams';
 import { decodeMethodResponse } from '../../../src/xapi-sr/xmlrpc-decode';
 import { encodeMethodCall } from '../../../src/xapi-sr/xmlrpc-encode';
 import { SR_UUID, driverParams, faultText, outcome, outcomes, poolDb, type CallOptions, type DriverPool, type HostName, type Step, type Vdi } from '../../support/sr-pool';
@@ -137,7 +138,7 @@ export class LabSrPool implements DriverPool {
       this.timed
         ? // Timed in the same bash, around the driver process only: $EPOCHREALTIME starts nothing.
           'f=$(mktemp /tmp/sm-call.XXXXXX) && cat > "$f" && x=$(cat "$f") && rm -f "$f" && t=$(mktemp /tmp/sm-timings.XXXXXX) || exit 1; ' +
-          `t0=\${EPOCHREALTIME/./}; env -i PATH=${XAPI_PATH} ORIGINATOR=SM DRBDLVM_TIMINGS="$t" /lab/dist/DrbdlvmSR "$x" </dev/null; rc=$?; t1=\${EPOCHREALTIME/./}; ` +
+          `t0=\${EPOCHREALTIME/./}; env -i PATH=${XAPI_PATH} ORIGINATOR=SM ${SEAMS_SWITCH}=1 DRBDLVM_TIMINGS="$t" /lab/dist/DrbdlvmSR "$x" </dev/null; rc=$?; t1=\${EPOCHREALTIME/./}; ` +
           `printf '\\n${TIMING_MARK} %s\\n' $((t1 - t0)); cat "$t"; rm -f "$t"; exit $rc`
         : 'f=$(mktemp /tmp/sm-call.XXXXXX) && cat > "$f" && ' +
           `env -i PATH=${XAPI_PATH} ORIGINATOR=SM /lab/dist/DrbdlvmSR "$(cat "$f")" </dev/null; rc=$?; rm -f "$f"; exit $rc`,

@@ -1,4 +1,5 @@
 import { smPaths } from '../../../src/xapi-sr/paths';
+import { seamEnv } from '../../support/seams';
 
 describe('smPaths', () => {
   it("is stock sm's and xapi's places when nothing is set (xapi passes only PATH and ORIGINATOR)", () => {
@@ -13,10 +14,7 @@ describe('smPaths', () => {
 
   it('moves each for the contract tests', () => {
     expect(
-      smPaths({
-        XEN_DRBD_XAPI_SOCKET: '/t/x', XEN_DRBD_PROC_DRBD: '/t/p', XEN_DRBD_SM_LOCK_DIR: '/t/l', XEN_DRBD_SM_BACKEND_DIR: '/t/b',
-        XEN_DRBD_DRBDSETUP84: '/t/s', XEN_DRBD_DEV_DIR: '/t/d',
-      }),
+      smPaths(seamEnv({ xapiSocket: '/t/x', procDrbd: '/t/p', smLockDir: '/t/l', smBackendDir: '/t/b', drbdsetup84: '/t/s', devDir: '/t/d' })),
     ).toEqual({
       xapiSocket: '/t/x', procDrbd: '/t/p', drbdTools: { drbdsetup84: ['/t/s'], devDir: '/t/d' }, lockDir: '/t/l', backendDir: '/t/b',
     });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCommand } from '../../../src/exec/run';
 import { timingsFrom } from '../../../src/xapi-sr/timings';
 import { XapiFailure, type XapiCall } from '../../../src/xapi-sr/xapi-rpc';
+import { seamEnv } from '../../support/seams';
 
 const scratch = () => join(mkdtempSync(join(tmpdir(), 'sr-timings-')), 'timings');
 
@@ -24,7 +25,7 @@ function lines(file: string): [string, string, number, number][] {
 describe('timingsFrom', () => {
   it('leaves the runner and the XenAPI caller unwrapped when DRBDLVM_TIMINGS is unset or empty', () => {
     const call: XapiCall = async () => null;
-    for (const env of [{}, { DRBDLVM_TIMINGS: '' }]) {
+    for (const env of [{}, seamEnv({ timings: '' })]) {
       const t = timingsFrom(env);
       expect(t.runner(runCommand)).toBe(runCommand);
       expect(t.xapi(call)).toBe(call);
@@ -33,7 +34,7 @@ describe('timingsFrom', () => {
 
   it('appends one line per child process, argv[0] and argv[1], whatever its outcome, and passes the result through', async () => {
     const file = scratch();
-    const run = timingsFrom({ DRBDLVM_TIMINGS: file }).runner(runCommand);
+    const run = timingsFrom(seamEnv({ timings: file })).runner(runCommand);
     expect((await run(['true'], { timeoutMs: 10_000 })).exitCode).toBe(0);
     const failed = await run(['sh', '-c', 'echo out; exit 3'], { timeoutMs: 10_000 });
     expect({ exitCode: failed.exitCode, stdout: failed.stdout }).toEqual({ exitCode: 3, stdout: 'out\n' });
@@ -53,7 +54,7 @@ describe('timingsFrom', () => {
       if (method === 'VDI.get_sm_config') throw new XapiFailure(method, ['HANDLE_INVALID', String(params[0])]);
       return `name of ${String(params[0])}`;
     };
-    const call = timingsFrom({ DRBDLVM_TIMINGS: file }).xapi(inner);
+    const call = timingsFrom(seamEnv({ timings: file })).xapi(inner);
     expect(await call('host.get_name_label', 'OpaqueRef:h')).toBe('name of OpaqueRef:h');
     await expect(call('VDI.get_sm_config', 'OpaqueRef:v')).rejects.toMatchObject({ code: 'HANDLE_INVALID' });
     expect(lines(file).map(([kind, what]) => [kind, what])).toEqual([
@@ -64,7 +65,7 @@ describe('timingsFrom', () => {
 
   it('still answers when the file cannot be written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sr-timings-'));
-    const run = timingsFrom({ DRBDLVM_TIMINGS: dir }).runner(runCommand);
+    const run = timingsFrom(seamEnv({ timings: dir })).runner(runCommand);
     expect((await run(['true'], { timeoutMs: 10_000 })).exitCode).toBe(0);
   });
 });

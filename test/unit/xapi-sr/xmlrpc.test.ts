@@ -124,6 +124,15 @@ describe('encodeResponse / encodeFault print what CPython xmlrpc.client.dumps pr
     });
     const attach = await decodeMethodResponse(fixture('response-vdi-attach.python.xml'));
     expect(attach.kind === 'result' && (attach.value as Record<string, unknown>).o_direct).toBe(true);
+    expect(await decodeMethodResponse(fixture('response-vdi-info.python.xml'))).toEqual({
+      kind: 'result',
+      value: { location: 'f37ef400-7016-4af6-99bb-baa5fa06f0fc', uuid: 'f37ef400-7016-4af6-99bb-baa5fa06f0fc' },
+    });
+    // sr_probe's answer is XML inside a string: escaped once, newline and UTF-8 kept.
+    expect(await decodeMethodResponse(fixture('response-probe.python.xml'))).toEqual({
+      kind: 'result',
+      value: '<?xml version="1.0" ?>\n<SRlist><SR><UUID>3b2f…</UUID><Devlist>/dev/drbd0</Devlist><size>107369988096</size></SR></SRlist>',
+    });
   });
 
   it('replaces characters XML 1.0 cannot carry instead of printing an unparsable response', async () => {

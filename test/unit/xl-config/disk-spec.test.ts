@@ -202,6 +202,45 @@ describe('disk specs confirmed against libxl', () => {
   });
 });
 
+// Blanks and newlines, each result from Debian's xl 4.17.5 (libxlutil's xlu_disk_parse, run on the
+// same input). libxl skips blanks (space, tab, newline) only before a parameter: a positional value
+// or a key's value runs to the next comma, so what follows the last one is part of it and
+// `/srv/xen/a,raw,xvda,rw\n` is refused (access "rw\n"), while a trailing comma, or target=, whose
+// value stops at a newline, leaves the newline to be skipped. A carriage return is no blank.
+const BLANKS: readonly Vector[] = [
+  { args: ['/srv/xen/a,raw,xvda,rw\n'], error: E('unknown value for access', '/srv/xen/a,raw,xvda,rw\n', 'rw\n') },
+  { args: ['/srv/xen/a,raw,xvda,rw\r\n'], error: E('unknown value for access', '/srv/xen/a,raw,xvda,rw\r\n', 'rw\r\n') },
+  { args: ['/srv/xen/a,raw,xvda,rw '], error: E('unknown value for access', '/srv/xen/a,raw,xvda,rw ', 'rw ') },
+  { args: ['/srv/xen/a,raw,xvda,rw\t'], error: E('unknown value for access', '/srv/xen/a,raw,xvda,rw\t', 'rw\t') },
+  { args: ['/srv/xen/a,raw,xvda,rw,\n'], fields: { pdev_path: '/srv/xen/a', vdev: 'xvda', format: 'raw', readwrite: 1 } },
+  { args: ['/srv/xen/a,raw,xvda,rw,\t\n '], fields: { pdev_path: '/srv/xen/a', vdev: 'xvda', format: 'raw', readwrite: 1 } },
+  { args: ['/srv/xen/a,raw,xvda\n'], fields: { pdev_path: '/srv/xen/a', vdev: 'xvda\n', format: 'raw', readwrite: 1 } },
+  { args: ['/srv/xen/a,raw,xvda, \n'], fields: { pdev_path: '/srv/xen/a', vdev: 'xvda', format: 'raw', readwrite: 1 } },
+  { args: ['\n/srv/xen/a,raw,xvda,rw'], fields: { pdev_path: '/srv/xen/a', vdev: 'xvda', format: 'raw', readwrite: 1 } },
+  { args: ['\r/srv/xen/a,raw,xvda,rw'], fields: { pdev_path: '\r/srv/xen/a', vdev: 'xvda', format: 'raw', readwrite: 1 } },
+  { args: ['/srv/xen/a, raw, xvda, rw'], fields: { pdev_path: '/srv/xen/a', vdev: 'xvda', format: 'raw', readwrite: 1 } },
+  { args: ['/srv/xen/a,raw ,xvda,rw'], error: E('unknown value for format', '/srv/xen/a,raw ,xvda,rw', 'raw ') },
+  { args: ['drbd:r0,xvda,w\n'], error: E('unknown value for access', 'drbd:r0,xvda,w\n', 'w\n') },
+  { args: ['drbd:r0,xvda,w,\n'], fields: { pdev_path: 'r0', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 } },
+  { args: ['drbd:r0\n,xvda,w'], error: E('unknown value for format', 'drbd:r0\n,xvda,w', 'xvda') },
+  { args: ['drbd:\nr0,xvda,w'], error: E('unknown deprecated disk prefix', 'drbd:\nr0,xvda,w', 'drbd:') },
+  { args: ['vdev=xvda,target=/a\n'], fields: { pdev_path: '/a', vdev: 'xvda', format: 'raw', readwrite: 1 } },
+  { args: ['vdev=xvda,target=/a\nb'], error: E('unknown value for format', 'vdev=xvda,target=/a\nb', 'b') },
+  { args: ['vdev=xvda,access=rw\n,target=/a'], error: E('unknown value for access', 'vdev=xvda,access=rw\n,target=/a', 'rw\n') },
+  { args: ['target=/a,vdev=xvda\n'], error: E('no vdev specified', 'target=/a,vdev=xvda\n') },
+  { args: ['/x,,hdc,cdrom,\n'], fields: { pdev_path: '/x', vdev: 'hdc', format: 'raw', removable: 1, is_cdrom: 1 } },
+  { args: ['/x,,xvda,w,discard\n'], error: E('too many positional parameters', '/x,,xvda,w,discard\n', 'discard\n') },
+  { args: [' \n '], error: E('no vdev specified', ' \n ') },
+  { args: ['drbd:r0', 'xvda', 'w\n'], error: E('unknown value for access', 'w\n', 'w\n') },
+  { args: ['vdev=xvda', 'target=r0\n'], fields: { pdev_path: 'r0', vdev: 'xvda', format: 'raw', readwrite: 1 } },
+];
+
+describe('blanks and newlines as xl 4.17 reads them', () => {
+  test.each(BLANKS.map((v) => [JSON.stringify(v.args), v] as const))('%s', (_, v) => {
+    expect(run(v.args)).toEqual(v.fields ?? v.error);
+  });
+});
+
 describe('DiskSpec fields', () => {
   test('drbd: gives the typed disk block-drbd will receive', () => {
     const r = parseDiskSpec('drbd:r0,xvda,w');

@@ -129,6 +129,17 @@ describe('disk errors inside a config', () => {
     });
   });
 
+  // As Debian's xl 4.17.5 reads it: the string's \n is a newline, and it is part of the access value.
+  test("a '\\n' escape after the last positional is refused as xl refuses it", () => {
+    const r = parseConfig("disk = [ '/srv/xen/a,raw,xvda,rw\\n' ]\n", 'vm.cfg');
+    if (!r.ok) throw new Error('parse failed');
+    expect(configDisks(r.config)).toMatchObject({
+      ok: false,
+      spec: '/srv/xen/a,raw,xvda,rw\n',
+      messages: ["vm.cfg: config parsing error in disk specification: unknown value for access: near `rw\n' in `/srv/xen/a,raw,xvda,rw\n'"],
+    });
+  });
+
   test('a single-value disk setting is warned about and yields no disks', () => {
     const r = parseConfig("disk = 'drbd:r0,xvda,w'\n", 'vm.cfg');
     if (!r.ok) throw new Error('parse failed');

@@ -18,6 +18,7 @@ describe('parseProcDrbd', () => {
     ['proc_drbd_standalone', 'StandAlone', 'StandAlone', 'Secondary', 'Unknown', 'UpToDate', 'DUnknown'],
     ['proc_drbd_outdated_standalone', 'StandAlone', 'StandAlone', 'Secondary', 'Unknown', 'Outdated', 'DUnknown'],
     ['proc_drbd_outdated_wfconnection', 'WFConnection', 'Connecting', 'Secondary', 'Unknown', 'Outdated', 'DUnknown'],
+    ['proc_drbd_diskless_connected', 'Connected', 'Established', 'Secondary', 'Secondary', 'Diskless', 'UpToDate'],
   ])('%s: cs %s', (name, cs, link, role, peerRole, disk, peerDisk) => {
     const proc = parseProcDrbd(fixture(name));
     expect(proc.version).toEqual({ major: 8, minor: 4, patch: 11 });

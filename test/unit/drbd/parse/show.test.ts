@@ -1,9 +1,11 @@
-// 8.4's `drbdsetup show`, recorded in the lab (test/fixtures/drbd84).
+// 8.4's `drbdsetup show` and `drbdadm sh-resources`, recorded in the lab (test/fixtures/drbd84),
+// and drbd-utils 9.22's sh-resources.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRunningResource, requireShowOf, twoPrimariesRunning } from '../../../../src/drbd/parse/show';
+import { parseRunningResource, parseShResources, requireShowOf, twoPrimariesRunning } from '../../../../src/drbd/parse/show';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../../fixtures/drbd84', name), 'utf8');
+const utils = (name: string) => readFileSync(join(__dirname, '../../../fixtures/drbd-utils-9.22-nomodule/outputs', name), 'utf8');
 
 describe('drbdsetup show (8.4)', () => {
   it.each(['drbdsetup_84_show_r0.stdout', 'drbdsetup_show_r0.stdout', 'drbdsetup_show_r0_allow_two_primaries.stdout', 'drbdsetup_show_r0_slow_resync.stdout'])(
@@ -49,5 +51,13 @@ describe('drbdsetup show (8.4)', () => {
     expect(() => parseRunningResource(r1, '1')).toThrow('drbdsetup show 1: expected resource 1 alone, got r1');
     expect(() => twoPrimariesRunning(r1, 'r0')).toThrow(/got r1/);
     expect(() => twoPrimariesRunning('', 'r0')).toThrow(/got no resource/);
+  });
+});
+
+describe('drbdadm sh-resources', () => {
+  it('lists the resources whether drbdadm-84 separates them by spaces or drbdadm 9 by lines', () => {
+    expect(fixture('drbdadm_sh_resources.stdout')).toBe('r0 r1\n');
+    expect(parseShResources(fixture('drbdadm_sh_resources.stdout'))).toEqual(['r0', 'r1']);
+    expect(parseShResources(utils('sh-resources.stdout'))).toEqual(['r0', 'r1']);
   });
 });

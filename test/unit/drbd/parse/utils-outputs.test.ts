@@ -22,6 +22,8 @@ describe('failure classification', () => {
     ['err-unknown-resource-role.stderr', 'not-defined'],
     ['nomodule-primary-r0.stderr', 'no-module'],
     ['nomodule-role-r0.stderr', 'no-module'],
+    // DRBD 9's state read (drbdsetup status --json): drbdsetup's own words, not drbdadm's.
+    ['nomodule-drbdsetup-status-json-r0.stderr', 'no-module'],
   ])('%s → %s', (file, kind) => {
     expect(classifyFailure(out(file))).toBe(kind);
   });
