@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseTarget } from '../../../src/scripts/block-drbd/target';
+import { parseTarget } from '../../../src/drbd/target';
 import { parseDeviceConfig } from '../../../src/xapi-sr/device-config';
 import { SrError } from '../../../src/xapi-sr/errors';
 

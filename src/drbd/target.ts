@@ -1,8 +1,8 @@
 // The backend's `params` → which resource (and volume) the disk names. Validated before any
 // command runs: the name reaches drbdadm's argv, so nothing but one resource's name gets through
 // (src/drbd/resource-name.ts).
-import { checkResourceName } from '../../drbd/resource-name';
-import type { ResourceRef } from '../../drbd/types';
+import { checkResourceName } from './resource-name';
+import type { ResourceRef } from './types';
 
 const VOLUME = /^(0|[1-9][0-9]{0,4})$/;
 

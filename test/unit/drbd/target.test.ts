@@ -1,4 +1,4 @@
-import { parseTarget } from '../../../../src/scripts/block-drbd/target';
+import { parseTarget } from '../../../src/drbd/target';
 
 describe('parseTarget', () => {
   it.each([
