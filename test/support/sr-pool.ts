@@ -9,9 +9,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { decodeMethodResponse, type MethodResponse } from '../../src/xapi-sr/xmlrpc-decode';
-import { encodeMethodCall } from '../../src/xapi-sr/xmlrpc-encode';
-import type { XmlRpcValue } from '../../src/xapi-sr/xmlrpc-value';
+import { decodeMethodResponse, type MethodResponse } from '../../src/drbdlvm-sr/xmlrpc-decode';
+import { encodeMethodCall } from '../../src/drbdlvm-sr/xmlrpc-encode';
+import type { XmlRpcValue } from '../../src/drbdlvm-sr/xmlrpc-value';
 import { REPO_ROOT } from './run-built';
 import { emptyDb, startXapiSim, type SimDb, type XapiSim } from './xapi-sim';
 

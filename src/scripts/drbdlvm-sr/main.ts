@@ -1,21 +1,21 @@
 // /opt/xensource/sm/DrbdlvmSR: xapi runs it with the XML-RPC methodCall as argv[1] and reads the
 // methodResponse from stdout (docs/smapi.md §1). This file only wires the real ports; the contract
-// lives in src/xapi-sr/boundary.ts. Exit status is 0 even for faults: that is the contract.
+// lives in src/drbdlvm-sr/boundary.ts. Exit status is 0 even for faults: that is the contract.
 import { Drbd } from '../../drbd/drbd';
 import { Deadline, systemClock } from '../../exec/deadline';
 import { runCommand } from '../../exec/run';
 import { Lvm } from '../../lvm/lvm';
-import { blkback } from '../../xapi-sr/backends/blkback';
-import { Tapdisk } from '../../xapi-sr/backends/tapdisk';
-import { answer } from '../../xapi-sr/boundary';
-import type { HandlerContext } from '../../xapi-sr/context';
-import { SmLog } from '../../xapi-sr/log';
-import { smPaths } from '../../xapi-sr/paths';
-import type { Ports } from '../../xapi-sr/ports';
-import { takeSrLock } from '../../xapi-sr/sr-lock';
-import { timingsFrom } from '../../xapi-sr/timings';
-import { Xapi } from '../../xapi-sr/xapi';
-import { xapiCaller } from '../../xapi-sr/xapi-rpc';
+import { blkback } from '../../drbdlvm-sr/backends/blkback';
+import { Tapdisk } from '../../drbdlvm-sr/backends/tapdisk';
+import { answer } from '../../drbdlvm-sr/boundary';
+import type { HandlerContext } from '../../drbdlvm-sr/context';
+import { SmLog } from '../../drbdlvm-sr/log';
+import { smPaths } from '../../drbdlvm-sr/paths';
+import type { Ports } from '../../drbdlvm-sr/ports';
+import { takeSrLock } from '../../drbdlvm-sr/sr-lock';
+import { timingsFrom } from '../../drbdlvm-sr/timings';
+import { Xapi } from '../../drbdlvm-sr/xapi';
+import { xapiCaller } from '../../drbdlvm-sr/xapi-rpc';
 
 // xapi sets no timeout (a hung driver hangs the operation); ours bounds every DRBD wait.
 const BUDGET_MS = 10 * 60_000;

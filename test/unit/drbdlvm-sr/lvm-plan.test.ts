@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLvs, parsePvs, parseVgs } from '../../../src/lvm/parse/report-json';
 import type { VgReport } from '../../../src/lvm/types';
-import { SrError } from '../../../src/xapi-sr/errors';
-import { parseUuid } from '../../../src/xapi-sr/layout';
+import { SrError } from '../../../src/drbdlvm-sr/errors';
+import { parseUuid } from '../../../src/drbdlvm-sr/layout';
 import {
   planSrCreate,
   planSrDelete,
@@ -15,7 +15,7 @@ import {
   planVdiResize,
   scanDiff,
   scanVg,
-} from '../../../src/xapi-sr/lvm-plan';
+} from '../../../src/drbdlvm-sr/lvm-plan';
 
 // Reports from real lvm2 output (test/unit/lvm/fixtures).
 const CAP = join(__dirname, '../lvm/fixtures/lvm2-2.03.16');

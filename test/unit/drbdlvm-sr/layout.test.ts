@@ -1,5 +1,5 @@
-import { SrError } from '../../../src/xapi-sr/errors';
-import { lvName, lvPath, parseSize, parseUuid, vdiUuidOfLv, vgName } from '../../../src/xapi-sr/layout';
+import { SrError } from '../../../src/drbdlvm-sr/errors';
+import { lvName, lvPath, parseSize, parseUuid, vdiUuidOfLv, vgName } from '../../../src/drbdlvm-sr/layout';
 
 const SR = parseUuid('3b2f4c1e-7a55-8c1d-0e7f-2a9b6c4d8e11', 'sr_uuid');
 const VDI = parseUuid('f37ef400-7016-4af6-99bb-baa5fa06f0fc', 'vdi_uuid');

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../src/exec/run';
-import { timingsFrom } from '../../../src/xapi-sr/timings';
-import { XapiFailure, type XapiCall } from '../../../src/xapi-sr/xapi-rpc';
+import { timingsFrom } from '../../../src/drbdlvm-sr/timings';
+import { XapiFailure, type XapiCall } from '../../../src/drbdlvm-sr/xapi-rpc';
 
 const scratch = () => join(mkdtempSync(join(tmpdir(), 'sr-timings-')), 'timings');
 

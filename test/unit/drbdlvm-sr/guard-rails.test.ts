@@ -9,7 +9,7 @@ import {
   type ActivateInput,
   type VdiView,
   type VmView,
-} from '../../../src/xapi-sr/guard-rails';
+} from '../../../src/drbdlvm-sr/guard-rails';
 import { drbdState } from './drbd-state';
 
 const A = 'OpaqueRef:host-a';

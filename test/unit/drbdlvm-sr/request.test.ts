@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SrError } from '../../../src/xapi-sr/errors';
-import { toSmRequest } from '../../../src/xapi-sr/request';
-import { decodeMethodCall } from '../../../src/xapi-sr/xmlrpc-decode';
+import { SrError } from '../../../src/drbdlvm-sr/errors';
+import { toSmRequest } from '../../../src/drbdlvm-sr/request';
+import { decodeMethodCall } from '../../../src/drbdlvm-sr/xmlrpc-decode';
 
 const FIX = join(__dirname, '../../fixtures/xapi');
 const request = async (name: string) => toSmRequest(await decodeMethodCall(readFileSync(join(FIX, name), 'utf8')));

@@ -1,7 +1,7 @@
 // The XapiPort against the XenAPI simulator, over a real Unix socket.
-import { decideActivate, hostKey } from '../../../src/xapi-sr/guard-rails';
-import { Xapi } from '../../../src/xapi-sr/xapi';
-import { XapiFailure, xapiCaller } from '../../../src/xapi-sr/xapi-rpc';
+import { decideActivate, hostKey } from '../../../src/drbdlvm-sr/guard-rails';
+import { Xapi } from '../../../src/drbdlvm-sr/xapi';
+import { XapiFailure, xapiCaller } from '../../../src/drbdlvm-sr/xapi-rpc';
 import { emptyDb, NULL_REF, startXapiSim, type XapiSim } from '../../support/xapi-sim';
 import { drbdState } from './drbd-state';
 

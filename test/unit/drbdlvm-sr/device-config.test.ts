@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseTarget } from '../../../src/drbd/target';
-import { parseDeviceConfig } from '../../../src/xapi-sr/device-config';
-import { SrError } from '../../../src/xapi-sr/errors';
+import { parseDeviceConfig } from '../../../src/drbdlvm-sr/device-config';
+import { SrError } from '../../../src/drbdlvm-sr/errors';
 
 function fault(dc: Record<string, string>): [number, string] | 'ok' {
   try {

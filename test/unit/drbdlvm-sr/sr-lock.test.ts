@@ -5,9 +5,9 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sym
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../src/exec/run';
-import { SrError } from '../../../src/xapi-sr/errors';
-import { parseUuid } from '../../../src/xapi-sr/layout';
-import { srLockPath, takeSrLock } from '../../../src/xapi-sr/sr-lock';
+import { SrError } from '../../../src/drbdlvm-sr/errors';
+import { parseUuid } from '../../../src/drbdlvm-sr/layout';
+import { srLockPath, takeSrLock } from '../../../src/drbdlvm-sr/sr-lock';
 
 const SR = parseUuid('3b2f4c1e-7a55-8c1d-0e7f-2a9b6c4d8e11', 'sr');
 

@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandResult, Runner } from '../../../../src/exec/run';
-import { blkback } from '../../../../src/xapi-sr/backends/blkback';
-import { parseCreated, parseTapList, tapArgv } from '../../../../src/xapi-sr/backends/tap-ctl';
-import { Tapdisk } from '../../../../src/xapi-sr/backends/tapdisk';
-import { parseUuid } from '../../../../src/xapi-sr/layout';
+import { blkback } from '../../../../src/drbdlvm-sr/backends/blkback';
+import { parseCreated, parseTapList, tapArgv } from '../../../../src/drbdlvm-sr/backends/tap-ctl';
+import { Tapdisk } from '../../../../src/drbdlvm-sr/backends/tapdisk';
+import { parseUuid } from '../../../../src/drbdlvm-sr/layout';
 
 const SR = parseUuid('3b2f4c1e-7a55-8c1d-0e7f-2a9b6c4d8e11', 'sr');
 const VDI = parseUuid('f37ef400-7016-4af6-99bb-baa5fa06f0fc', 'vdi');

@@ -1,7 +1,7 @@
 // The PBD's device-config → the typed SR configuration, or a fault naming the key. Shape checked by
 // the ajv validator compiled from device-config.schema.json; the resource name follows the one rule
 // of src/drbd/resource-name.ts because it reaches drbdadm's argv (the schema's pattern says the same:
-// test/unit/xapi-sr/device-config.test.ts holds the two side by side).
+// test/unit/drbdlvm-sr/device-config.test.ts holds the two side by side).
 import { NAME_SHAPE_RULE, checkResourceName } from '../drbd/resource-name';
 import type { ResourceRef } from '../drbd/types';
 import { srError } from './errors';

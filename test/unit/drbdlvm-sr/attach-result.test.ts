@@ -1,6 +1,6 @@
-import { attachResult } from '../../../src/xapi-sr/attach-result';
-import { decodeMethodResponse } from '../../../src/xapi-sr/xmlrpc-decode';
-import { encodeResponse } from '../../../src/xapi-sr/xmlrpc-encode';
+import { attachResult } from '../../../src/drbdlvm-sr/attach-result';
+import { decodeMethodResponse } from '../../../src/drbdlvm-sr/xmlrpc-decode';
+import { encodeResponse } from '../../../src/drbdlvm-sr/xmlrpc-encode';
 
 const SR = '3b2f4c1e-7a55-8c1d-0e7f-2a9b6c4d8e11';
 const VDI = 'f37ef400-7016-4af6-99bb-baa5fa06f0fc';

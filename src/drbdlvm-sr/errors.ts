@@ -3,7 +3,7 @@
 // by xapi itself to SR_DEVICE_IN_USE, VDI_IN_USE, Not_implemented_in_backend, SR_NOT_EMPTY and
 // VDI_MISSING; every other code reaches the user as SR_BACKEND_FAILURE_<code>. 5100 and up are
 // ours (XCP-ng's own drivers use 5000-5011). A code never changes once shipped: the test
-// test/unit/xapi-sr/errors.test.ts pins every one.
+// test/unit/drbdlvm-sr/errors.test.ts pins every one.
 
 export const SR_ERRORS = {
   InvalidArg: { code: 1, description: 'Invalid argument' },

@@ -1,4 +1,4 @@
-import { SR_ERRORS, SrError, faultString, srError } from '../../../src/xapi-sr/errors';
+import { SR_ERRORS, SrError, faultString, srError } from '../../../src/drbdlvm-sr/errors';
 
 // Shipped codes never change: admins search for SR_BACKEND_FAILURE_<code>, and xapi gives 16, 24,
 // 38, 39 and 144 their own meaning. Adding a name is fine; changing a line here is not.

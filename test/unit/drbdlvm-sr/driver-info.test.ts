@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CAPABILITIES, DRIVER_INFO, DRIVER_VERSION } from '../../../src/xapi-sr/driver-info';
+import { CAPABILITIES, DRIVER_INFO, DRIVER_VERSION } from '../../../src/drbdlvm-sr/driver-info';
 
 describe('sr_get_driver_info', () => {
   it('has every key xapi requires, as strings (docs/smapi.md §9)', () => {
@@ -26,7 +26,7 @@ describe('sr_get_driver_info', () => {
   });
 
   it('lists the device-config keys the schema accepts from admins', () => {
-    const schema = JSON.parse(readFileSync(join(__dirname, '../../../src/xapi-sr/device-config.schema.json'), 'utf8'));
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../../src/drbdlvm-sr/device-config.schema.json'), 'utf8'));
     const keys = (DRIVER_INFO.configuration as Array<{ key: string }>).map((c) => c.key);
     expect(keys).toEqual(Object.keys(schema.properties).filter((k) => k !== 'SRmaster'));
   });

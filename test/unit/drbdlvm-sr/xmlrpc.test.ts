@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeMethodCall, decodeMethodResponse, XmlRpcDecodeError } from '../../../src/xapi-sr/xmlrpc-decode';
-import { encodeFault, encodeMethodCall, encodeResponse } from '../../../src/xapi-sr/xmlrpc-encode';
-import { XmlRpcDateTime } from '../../../src/xapi-sr/xmlrpc-value';
+import { decodeMethodCall, decodeMethodResponse, XmlRpcDecodeError } from '../../../src/drbdlvm-sr/xmlrpc-decode';
+import { encodeFault, encodeMethodCall, encodeResponse } from '../../../src/drbdlvm-sr/xmlrpc-encode';
+import { XmlRpcDateTime } from '../../../src/drbdlvm-sr/xmlrpc-value';
 
 const FIX = join(__dirname, '../../fixtures/xapi');
 const fixture = (name: string): string => readFileSync(join(FIX, name), 'utf8');

@@ -1,4 +1,4 @@
-import { smPaths } from '../../../src/xapi-sr/paths';
+import { smPaths } from '../../../src/drbdlvm-sr/paths';
 
 describe('smPaths', () => {
   it("is stock sm's and xapi's places when nothing is set (xapi passes only PATH and ORIGINATOR)", () => {

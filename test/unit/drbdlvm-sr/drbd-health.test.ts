@@ -1,5 +1,5 @@
 import type { DiskState, Link } from '../../../src/drbd/types';
-import { attachHealth, localHealth, peerHealth, settling } from '../../../src/xapi-sr/drbd-health';
+import { attachHealth, localHealth, peerHealth, settling } from '../../../src/drbdlvm-sr/drbd-health';
 import { drbdState } from './drbd-state';
 
 const verdict = (h: ReturnType<typeof peerHealth>): string => (h.ok ? 'ok' : h.error);
