@@ -4,7 +4,7 @@
 // entry and its `host_<ref>` keys are stale (stock sm leaks the lock: xapi-project/sm#803).
 import { Deadline } from '../../exec/deadline';
 import type { HandlerContext } from '../context';
-import { LOCK_KEY, staleOwnLock } from '../activation-lock';
+import { LOCK_KEY, staleOwnLock } from '../activation-lock-entry';
 import { attachHealth, settling } from '../drbd-health';
 import { staleActivations } from '../guard-rails';
 import type { SmRequest } from '../request';

@@ -9,7 +9,7 @@ import { srError } from '../errors';
 import { lvPath } from '../layout';
 import { planVdiActivate } from '../lvm-plan';
 import type { SmRequest } from '../request';
-import { claimActivationLock } from './activation-lock';
+import { claimActivationLock } from './claim-activation-lock';
 import { ensurePrimary, hostLabel, observeDrbd, runPlan, vdiCall } from './common';
 
 export async function vdiActivate(req: SmRequest, ctx: HandlerContext): Promise<null> {

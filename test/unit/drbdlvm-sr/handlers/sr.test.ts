@@ -1,6 +1,6 @@
 // The SR commands as sequences over the ports: which host changes happen, in which order, and
 // which refusals come first. LVM reports are real lvm2 captures; xapi is the XenAPI simulator.
-import { LOCK_KEY, lockValue } from '../../../../src/drbdlvm-sr/activation-lock';
+import { LOCK_KEY, lockValue } from '../../../../src/drbdlvm-sr/activation-lock-entry';
 import type { XapiSim } from '../../../support/xapi-sim';
 import { drbdState } from '../drbd-state';
 import { CAPTURED, HIDDEN_UUID, HOST_A, HOST_B, SR_REF, VDI_UUID, VG, harness, healthyWorld, send, srParams, type World, startPoolSim } from './fakes';

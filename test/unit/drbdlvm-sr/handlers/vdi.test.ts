@@ -1,6 +1,6 @@
 // The VDI commands as sequences over the ports, with xapi's records in the XenAPI simulator:
 // creation, deletion, attach/detach, resize and the guard rail in vdi_activate.
-import { LOCK_KEY, lockValue } from '../../../../src/drbdlvm-sr/activation-lock';
+import { LOCK_KEY, lockValue } from '../../../../src/drbdlvm-sr/activation-lock-entry';
 import { NULL_REF, type XapiSim } from '../../../support/xapi-sim';
 import { drbdState } from '../drbd-state';
 import { CAPTURED, HOST_A, HOST_B, SR_REF, SR_UUID, VDI_UUID, VG, harness, healthyWorld, send, srParams, vdiParams, startPoolSim } from './fakes';

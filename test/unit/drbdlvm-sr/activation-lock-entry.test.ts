@@ -1,4 +1,4 @@
-import { LOCK_KEY, describeHeldLock, lockValue, ownedBy, parseLockValue, staleOwnLock } from '../../../src/drbdlvm-sr/activation-lock';
+import { LOCK_KEY, describeHeldLock, lockValue, ownedBy, parseLockValue, staleOwnLock } from '../../../src/drbdlvm-sr/activation-lock-entry';
 
 const A = 'OpaqueRef:host-a';
 const B = 'OpaqueRef:host-b';

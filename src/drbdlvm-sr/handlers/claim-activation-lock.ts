@@ -1,6 +1,6 @@
-// Taking and releasing the SR-wide activation lock in xapi (../activation-lock.ts holds its format).
+// Taking and releasing the SR-wide activation lock in xapi (../activation-lock-entry.ts holds its format).
 // Called under the per-SR host lock, which is what makes an entry of this host's own a leftover.
-import { LOCK_KEY, describeHeldLock, lockValue, ownedBy, parseLockValue } from '../activation-lock';
+import { LOCK_KEY, describeHeldLock, lockValue, ownedBy, parseLockValue } from '../activation-lock-entry';
 import { srError } from '../errors';
 import type { Log, XapiPort } from '../ports';
 import { hostLabel } from './common';
