@@ -2,25 +2,17 @@
 // (dom0 routes local2 to /var/log/SMlog). Never stdout (xapi parses all of it) and not stderr
 // (xapi appends that to fault parameters). Collected and sent once, at the end of the call.
 import type { Runner } from '../exec/run';
-import type { Log } from './ports';
-
-type Level = Parameters<Log['log']>[0];
+import { BufferedSyslog, type Level, type Log } from '../log/buffered-syslog';
 
 export class SmLog implements Log {
-  readonly lines: Array<{ level: Level; message: string }> = [];
+  private readonly syslog = new BufferedSyslog();
 
   log(level: Level, message: string): void {
-    this.lines.push({ level, message });
+    this.syslog.add(level, message);
   }
 
   async flush(run: Runner): Promise<void> {
-    for (const level of [...new Set(this.lines.map((l) => l.level))]) {
-      const body = this.lines.filter((l) => l.level === level).map((l) => `[${process.pid}] ${l.message.replace(/\n/g, ' ')}`).join('\n');
-      try {
-        await run(['logger', '-p', `local2.${level}`, '-t', 'SM'], { timeoutMs: 2000, stdin: `${body}\n` });
-      } catch {
-        // Losing a log line must never change the answer to xapi.
-      }
-    }
+    // Losing a log line must never change the answer to xapi: a failed logger run is skipped.
+    await this.syslog.flush(run, { facility: 'local2', tag: 'SM', format: (m) => `[${process.pid}] ${m.replace(/\n/g, ' ')}`, keepGoing: true });
   }
 }

@@ -5,6 +5,7 @@ import type { BlockDevice } from '../drbd/device';
 import type { ActionResult, DrbdTarget, Resolved } from '../drbd/drbd';
 import type { Clock } from '../exec/deadline';
 import type { ResourceName, ResourceRef, ResourceState } from '../drbd/types';
+import type { Log } from '../log/buffered-syslog';
 import type { LvmPort } from '../lvm/lvm';
 import type { BackendKind } from './device-config';
 import type { VdiView, VmView } from './guard-rails';
@@ -68,10 +69,6 @@ export interface BlockBackendPort {
   open(srUuid: Uuid, vdiUuid: Uuid, lvPath: string, writable: boolean): Promise<void>;
   /** vdi_deactivate, before the LV goes down. */
   close(srUuid: Uuid, vdiUuid: Uuid, lvPath: string): Promise<void>;
-}
-
-export interface Log {
-  log(level: 'debug' | 'info' | 'warning' | 'err', message: string): void;
 }
 
 export interface Ports {

@@ -2,7 +2,8 @@
 // Called under the per-SR host lock, which is what makes an entry of this host's own a leftover.
 import { LOCK_KEY, describeHeldLock, lockValue, ownedBy, parseLockValue } from '../activation-lock-entry';
 import { srError } from '../errors';
-import type { Log, XapiPort } from '../ports';
+import type { Log } from '../../log/buffered-syslog';
+import type { XapiPort } from '../ports';
 import { hostLabel } from './common';
 
 export interface HeldActivationLock {
