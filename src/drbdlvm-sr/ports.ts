@@ -1,10 +1,8 @@
 // What the handlers need from the host and from xapi, passed in from main.ts so every handler is
 // testable without either. Adapters satisfy these structurally (src/drbd/drbd.ts's Drbd is a
 // DrbdSrPort; src/lvm/lvm.ts's Lvm is the LvmPort).
-import type { BlockDevice } from '../drbd/device';
-import type { ActionResult, DrbdTarget, Resolved } from '../drbd/drbd';
+import type { DrbdPort } from '../drbd/drbd';
 import type { Clock } from '../exec/deadline';
-import type { ResourceName, ResourceRef, ResourceState } from '../drbd/types';
 import type { Log } from '../log/buffered-syslog';
 import type { LvmPort } from '../lvm/lvm';
 import type { BackendKind } from './device-config';
@@ -14,14 +12,11 @@ import type { StringMap } from './request';
 
 export type { LvmPort };
 
-/** The DRBD operations the SR driver uses: a subset of DrbdPort. */
-export interface DrbdSrPort {
-  /** Throws DrbdError when the resource is not configured on this host (a third pool host). */
-  resolve(ref: ResourceRef, known?: DrbdTarget): Promise<Resolved>;
-  state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState>;
-  promote(target: DrbdTarget): Promise<ActionResult>;
-  demote(target: DrbdTarget): Promise<ActionResult>;
-}
+/**
+ * The DRBD operations the SR driver uses, as DrbdPort declares them. resolve throws DrbdError when
+ * the resource is not configured on this host (a third pool host).
+ */
+export type DrbdSrPort = Pick<DrbdPort, 'resolve' | 'state' | 'promote' | 'demote'>;
 
 /** VDI.db_introduce's arguments that vary (docs/smapi.md §7); the rest are fixed by the driver. */
 export interface IntroduceVdi {
