@@ -16,6 +16,7 @@ import { takeSrLock } from '../../drbdlvm-sr/sr-lock';
 import { timingsFrom } from '../../drbdlvm-sr/timings';
 import { Xapi } from '../../drbdlvm-sr/xapi';
 import { xapiCaller } from '../../drbdlvm-sr/xapi-rpc';
+import { encodeFault } from '../../drbdlvm-sr/xmlrpc-encode';
 
 // xapi sets no timeout (a hung driver hangs the operation); ours bounds every DRBD wait.
 const BUDGET_MS = 10 * 60_000;
@@ -57,8 +58,9 @@ function emit(text: string): void {
 // answer() catches everything; this is the last resort if building the fault itself failed, or if a
 // promise was rejected with nobody awaiting it (a bug, but xapi still gets a fault, not a dead driver).
 function lastResort(e: unknown): void {
+  // [&<>] become spaces, as they always have here; the encoder escapes what else XML forbids.
   const msg = String((e as Error)?.message ?? e).replace(/[&<>]/g, ' ');
-  emit(`<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>1200</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>${msg}</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n`);
+  emit(encodeFault({ faultCode: 1200, faultString: msg }));
 }
 
 process.on('unhandledRejection', lastResort);
