@@ -2,7 +2,7 @@
 // lab's real DRBD 8.4 + LVM, in xapi's call orders (test/support/sr-sequencer.ts) against the XenAPI
 // simulator, set up as scenario 17 does. Each call is timed inside dom0 by the bash that starts the
 // driver ($EPOCHREALTIME around the process only, test/lab/lib/sr-lab.ts), and the driver records its
-// own child processes and XenAPI calls (DRBDLVM_TIMINGS, src/xapi-sr/timings.ts). Node's start-up is
+// own child processes and XenAPI calls (DRBDLVM_TIMINGS, src/drbdlvm-sr/timings.ts). Node's start-up is
 // timed the same way, through the driver's exec chain (`env -i PATH=… /usr/bin/env node -e 0`; the
 // driver's shebang is `#!/usr/bin/env node`). So a call's wall time splits into child processes,
 // XenAPI calls, Node start-up and our code (the rest, bundle loading included).
@@ -19,8 +19,8 @@ import * as fs from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { encodeMethodCall } from '../src/xapi-sr/xmlrpc-encode';
-import { decodeMethodResponse } from '../src/xapi-sr/xmlrpc-decode';
+import { encodeMethodCall } from '../src/drbdlvm-sr/xmlrpc-encode';
+import { decodeMethodResponse } from '../src/drbdlvm-sr/xmlrpc-decode';
 import { R0, createResource } from '../test/lab/lib/drbd';
 import { DIST_DIR, Lab, REPO_ROOT, type Host } from '../test/lab/lib/lab';
 import { LAB_LVM_CONFIG, LabSrPool, XAPI_PATH, configureLvm, parseSpan, type DriverSpan, type TimedCall } from '../test/lab/lib/sr-lab';
@@ -344,7 +344,7 @@ function report(date: string, samples: Sample[], nodeStart: Map<string, number[]
     '- Lab: two hosts (Xen 4.17, Debian 12 dom0, qemu TCG, 1 vCPU each), r0 160 MiB with allow-two-primaries, the SR attached on both (Primary/Primary), set up as scenario 17; the driver run as xapi runs it (`env -i PATH=… ORIGINATOR=SM /lab/dist/DrbdlvmSR <methodCall>`), xapi being the simulator in the runner (reached through socat and qemu\'s guestfwd).',
     '- Native: the same rounds on this machine with test/support/sr-pool.ts (the stand-ins for drbdadm and lvm are Node scripts: their time is in "children" and is excluded below), the XenAPI simulator on a Unix socket in the bench process.',
     `- A round: sr_get_driver_info on A; vdi_create + vdi_delete of a 4 MiB VDI on A (the master); a VM start (vdi_epoch_begin, vdi_attach, vdi_activate) and shutdown (vdi_deactivate, vdi_detach, vdi_epoch_end) on A, and on B in the first ${ROUNDS_B} rounds; the SR holds one VDI during the starts. ${ROUNDS} rounds.`,
-    '- wall: the driver process, timed by the bash that starts it in dom0 (`$EPOCHREALTIME`, no extra process; natively: from spawn to close in the bench). children: the time the driver spent in its child processes (lvm, drbdsetup, flock, logger, ...), XenAPI: in XenAPI calls not overlapping a child, both recorded by the driver itself (`DRBDLVM_TIMINGS`, src/xapi-sr/timings.ts: one line per child process and XenAPI call, on the driver\'s clock, from just before spawning to the result). Node start-up: `env -i PATH=… /usr/bin/env node -e 0`, the driver\'s exec chain, timed the same way. our code = wall − children − XenAPI − Node start-up median per process.',
+    '- wall: the driver process, timed by the bash that starts it in dom0 (`$EPOCHREALTIME`, no extra process; natively: from spawn to close in the bench). children: the time the driver spent in its child processes (lvm, drbdsetup, flock, logger, ...), XenAPI: in XenAPI calls not overlapping a child, both recorded by the driver itself (`DRBDLVM_TIMINGS`, src/drbdlvm-sr/timings.ts: one line per child process and XenAPI call, on the driver\'s clock, from just before spawning to the result). Node start-up: `env -i PATH=… /usr/bin/env node -e 0`, the driver\'s exec chain, timed the same way. our code = wall − children − XenAPI − Node start-up median per process.',
     ...notes.map((n) => `- ${n}`),
     '',
     '## Verdict',

@@ -9,7 +9,7 @@ const standalone = require('ajv/dist/standalone').default;
 const src = path.join(__dirname, '..', 'src');
 const VALIDATORS = [
   { schema: 'policy/policy.schema.json', target: 'policy/validate-policy.generated.ts' },
-  { schema: 'xapi-sr/device-config.schema.json', target: 'xapi-sr/validate-device-config.generated.ts' },
+  { schema: 'drbdlvm-sr/device-config.schema.json', target: 'drbdlvm-sr/validate-device-config.generated.ts' },
 ];
 
 let stale = 0;

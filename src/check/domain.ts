@@ -1,6 +1,6 @@
 // A domain config read the way the checks need it: its name, how it boots, and its DRBD disks,
 // each with the place it is written. Pure: text in, record out; xl's own parsers do the reading.
-import { parseTarget } from '../scripts/block-drbd/target';
+import { parseTarget } from '../drbd/target';
 import type { ResourceRef } from '../drbd/types';
 import { getList, getString, lookup, parseConfig, parseDiskSpec, type XlConfig } from '../xl-config';
 

@@ -1,6 +1,6 @@
 // drbdlvm(8): the XAPI SR type. device-config keys and capabilities come from the driver's own
 // table, so the page cannot drift from what sr_get_driver_info answers.
-import { CAPABILITIES, CONFIGURATION } from '../xapi-sr/driver-info';
+import { CAPABILITIES, CONFIGURATION } from '../drbdlvm-sr/driver-info';
 import type { HelpPage } from './page';
 
 export const drbdlvmPage: HelpPage = {

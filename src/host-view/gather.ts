@@ -6,7 +6,7 @@ import type { ResourceName } from '../drbd/types';
 import type { Ledger } from '../hotplug/ledger';
 import type { Dom0Mount } from '../hotplug/sharing';
 import type { LvmPort } from '../lvm/lvm';
-import { VG_PREFIX } from '../xapi-sr/layout';
+import { VG_PREFIX } from '../drbdlvm-sr/layout';
 import { listBackends } from '../xenstore/backends';
 import type { XenstorePort } from '../xenstore/client';
 import type { DiskUser, HostView, ResourceView } from './types';

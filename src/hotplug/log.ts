@@ -6,16 +6,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Runner } from '../exec/run';
 import { appendNoFollow } from '../fs/no-follow';
-
-export type Level = 'debug' | 'info' | 'notice' | 'warning' | 'err';
-const SEVERITY: Record<Level, number> = { debug: 0, info: 1, notice: 2, warning: 3, err: 4 };
-
-export interface Log {
-  log(level: Level, message: string): void;
-}
+import { BufferedSyslog, type Level, type Log } from '../log/buffered-syslog';
 
 export class HotplugLog implements Log {
-  private readonly lines: Array<{ level: Level; message: string }> = [];
+  private readonly syslog = new BufferedSyslog();
   private fileUsable = true;
 
   constructor(
@@ -24,17 +18,13 @@ export class HotplugLog implements Log {
   ) {}
 
   log(level: Level, message: string): void {
-    this.lines.push({ level, message });
+    this.syslog.add(level, message);
     this.append(`${new Date().toISOString()} ${this.tag}[${process.pid}]: ${level}: ${message.replace(/\n/g, ' ')}\n`);
   }
 
   /** Sends the lines at or above `least` to syslog. */
   async flushSyslog(run: Runner, least: Level): Promise<void> {
-    const levels = [...new Set(this.lines.map((l) => l.level))].filter((l) => SEVERITY[l] >= SEVERITY[least]);
-    for (const level of levels) {
-      const body = this.lines.filter((l) => l.level === level).map((l) => l.message.replace(/\n/g, ' ')).join('\n');
-      await run(['logger', '-p', `daemon.${level}`, '-t', this.tag], { timeoutMs: 2000, stdin: `${body}\n` });
-    }
+    await this.syslog.flush(run, { facility: 'daemon', tag: this.tag, format: (m) => m.replace(/\n/g, ' '), least });
   }
 
   // Appended as root: a link planted at the log's path is not followed (Xen's `exec 2>>` would).

@@ -1,5 +1,6 @@
 // Who else uses the device: the sharing rules of Xen's stock `block` script (block-common.sh
 // check_sharing), mode-aware, which the old block-drbd had dropped. Pure.
+import type { BlockBackend } from '../xenstore/backends';
 
 /** `w`, `r`, or `!` (the `w!`/`r!` modes that skip the check), as canonicalise_mode does. */
 export type SharingMode = 'w' | 'r' | '!';
@@ -7,17 +8,6 @@ export type SharingMode = 'w' | 'r' | '!';
 export function canonicaliseMode(mode: string): SharingMode {
   if (!mode.includes('w')) return mode.includes('!') ? '!' : 'r';
   return mode.includes('!') ? '!' : 'w';
-}
-
-export interface OtherBackend {
-  readonly path: string;
-  /** Hex `major:minor` as written by its hotplug script; undefined while it has none. */
-  readonly physicalDevice?: string;
-  readonly mode: string;
-  /** The frontend's `/local/domain/<id>/vm`, to recognise the same VM (localhost migration). */
-  readonly vm?: string;
-  /** libxl writes `online`=0 when it starts taking the device away. */
-  readonly online: boolean;
 }
 
 export interface Dom0Mount {
@@ -29,7 +19,7 @@ export type SharingConflict = { readonly kind: 'local'; readonly message: string
 
 export function findSharingConflict(
   mine: { readonly device: string; readonly path: string; readonly mode: string; readonly vm?: string },
-  others: readonly OtherBackend[],
+  others: readonly BlockBackend[],
   mounts: readonly Dom0Mount[],
 ): SharingConflict | undefined {
   const mode = canonicaliseMode(mine.mode);

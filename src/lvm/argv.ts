@@ -47,7 +47,7 @@ export const lvmArgv = {
   /**
    * A thick LV, created inactive on the master: activation belongs to the host that runs the VM.
    * `-an` rules out zeroing and signature wiping (both need the LV active), so `-Zn -Wn`. New VDIs
-   * are not zeroed at all, as stock LVMSR's thick LVs are not (src/xapi-sr/handlers/vdi-create.ts).
+   * are not zeroed at all, as stock LVMSR's thick LVs are not (src/drbdlvm-sr/handlers/vdi-create.ts).
    */
   lvcreate: (r: LvRef, size: bigint, tags: readonly string[] = []): Argv => [
     'lvcreate', ...WRITE, '-an', '-Zn', '-Wn', '-n', r.lv, '-L', bytes(size), ...tags.flatMap((t) => ['--addtag', t]), r.vg,

@@ -2,16 +2,16 @@
 // error that names the file and the field, never a silent fallback.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { entryUnderRoot, underRoot } from '../fs/inside-root';
+import type { Level } from '../log/buffered-syslog';
 import validate from './validate-policy.generated';
 
 export type MigrationMode = 'runtime-dual-primary' | 'require-configured' | 'refuse';
-export type LogLevelName = 'debug' | 'info' | 'notice' | 'warning' | 'err';
 
 export interface Policy {
   readonly migrationMode: MigrationMode;
   readonly budgetSeconds: number;
   readonly promotableWaitSeconds: number;
-  readonly logLevel: LogLevelName;
+  readonly logLevel: Level;
 }
 
 export const DEFAULT_POLICY: Policy = {

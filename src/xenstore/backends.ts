@@ -1,11 +1,21 @@
 // The block backends of this domain (`backend/vbd/<domid>/<devid>`) and what the sharing check and
 // the demote reference count need to know of each.
-import type { OtherBackend } from '../hotplug/sharing';
 import type { XenstorePort } from './client';
 
-export async function listBackends(xs: XenstorePort, basePath: string, type: string): Promise<OtherBackend[]> {
+export interface BlockBackend {
+  readonly path: string;
+  /** Hex `major:minor` as written by its hotplug script; undefined while it has none. */
+  readonly physicalDevice?: string;
+  readonly mode: string;
+  /** The frontend's `/local/domain/<id>/vm`, to recognise the same VM (localhost migration). */
+  readonly vm?: string;
+  /** libxl writes `online`=0 when it starts taking the device away. */
+  readonly online: boolean;
+}
+
+export async function listBackends(xs: XenstorePort, basePath: string, type: string): Promise<BlockBackend[]> {
   const root = `${basePath}/${type}`;
-  const out: OtherBackend[] = [];
+  const out: BlockBackend[] = [];
   for (const domid of await xs.list(root)) {
     for (const devid of await xs.list(`${root}/${domid}`)) {
       const path = `${root}/${domid}/${devid}`;

@@ -1,6 +1,7 @@
 // The disks of a parsed xl.cfg, read the way xl's parse_config_data reads `disk`
 // (xen-project/xen tools/xl/xl_parse.c): list items in order, each through the disk spec parser.
-import { parseDiskSpec, type DiskSpec } from './disk-spec';
+import { parseDiskSpec } from './disk-spec';
+import type { DiskSpec } from './disk-types';
 import type { Position } from './lexer';
 import { getList, type XlConfig } from './settings';
 

@@ -1,7 +1,7 @@
 // DiskSpec → the JSON libxl prints for a libxl_device_disk (libxl_device_disk_to_json, as shown
 // by `xl -N block-attach`): IDL field order, fields at their default left out, enums as lower-case
 // names, defbools as "True"/"False", and yajl's pretty-printing byte for byte.
-import type { Defbool, DiskSpec } from './disk-spec';
+import type { Defbool, DiskSpec } from './disk-types';
 
 export type LibxlJsonValue = string | number | boolean;
 

@@ -1,6 +1,6 @@
 // The rules of libxl's disk spec scanner (xen-project/xen tools/libs/util/libxlu_disk_l.l), in
 // libxl's order, with the actions they run on the disk being built.
-import type { DiskFormat, DiskSpec } from './disk-spec';
+import type { DiskFormat, DiskSpec } from './disk-types';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type Disk = Mutable<DiskSpec>;

@@ -4,7 +4,7 @@
 // sequences, faults and xapi records across whole operations and across hosts, through the real
 // process boundary, flock and DRBD/LVM adapters; not real LVM, DRBD, blkback or tapdisk (the lab's).
 // Build first (`npm run build`).
-import { LOCK_KEY } from '../../src/xapi-sr/activation-lock';
+import { LOCK_KEY } from '../../src/drbdlvm-sr/activation-lock-entry';
 import { HOST_REF, SR_UUID, faultText, outcome, outcomes } from '../support/sr-pool';
 import { addVm, crash, reboot, vmMigrate, vmMigrateFinish, vmMigrateStart, vmShutdown, vmStart } from '../support/sr-sequencer';
 import { newVdi, pool, poolWithSr, usePool } from '../support/sr-pool-fixture';

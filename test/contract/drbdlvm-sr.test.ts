@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DRIVER_INFO } from '../../src/xapi-sr/driver-info';
-import { decodeMethodResponse } from '../../src/xapi-sr/xmlrpc-decode';
-import { encodeMethodCall, encodeResponse } from '../../src/xapi-sr/xmlrpc-encode';
+import { DRIVER_INFO } from '../../src/drbdlvm-sr/driver-info';
+import { decodeMethodResponse } from '../../src/drbdlvm-sr/xmlrpc-decode';
+import { encodeMethodCall, encodeResponse } from '../../src/drbdlvm-sr/xmlrpc-encode';
 import { seamEnv } from '../support/seams';
 
 const ROOT = join(__dirname, '../..');

@@ -8,9 +8,9 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { decodeMethodCall } from '../../src/xapi-sr/xmlrpc-decode';
-import { encodeResponse } from '../../src/xapi-sr/xmlrpc-encode';
-import { XmlRpcDateTime, isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../src/xapi-sr/xmlrpc-value';
+import { decodeMethodCall } from '../../src/drbdlvm-sr/xmlrpc-decode';
+import { encodeResponse } from '../../src/drbdlvm-sr/xmlrpc-encode';
+import { XmlRpcDateTime, isStruct, type XmlRpcStruct, type XmlRpcValue } from '../../src/drbdlvm-sr/xmlrpc-value';
 
 export const NULL_REF = 'OpaqueRef:NULL';
 

@@ -109,7 +109,7 @@ describe('docs citations in this repository', () => {
   const docs = repositoryDocs();
 
   it('scans the sources and finds the citations', () => {
-    expect(sources.some((s) => s.path === 'src/xapi-sr/boundary.ts')).toBe(true);
+    expect(sources.some((s) => s.path === 'src/drbdlvm-sr/boundary.ts')).toBe(true);
     const cited = sources.flatMap((s) => [...s.text.matchAll(CITATION)]);
     expect(cited.length).toBeGreaterThan(30);
   });

@@ -5,8 +5,8 @@ import { drbdToolsFrom } from '../../src/drbd/tools';
 import { childEnv, runCommand } from '../../src/exec/run';
 import { hostPaths } from '../../src/hotplug/paths';
 import { SEAMS_SWITCH, TEST_SEAMS, testSeams, UnsafeTestSeam, type SeamName } from '../../src/test-seams';
-import { smPaths } from '../../src/xapi-sr/paths';
-import { timingsFrom } from '../../src/xapi-sr/timings';
+import { smPaths } from '../../src/drbdlvm-sr/paths';
+import { timingsFrom } from '../../src/drbdlvm-sr/timings';
 import { seamEnv } from '../support/seams';
 
 const FIXED_PATH = '/usr/sbin:/sbin:/usr/bin:/bin:/usr/local/sbin:/usr/local/bin';

@@ -11,7 +11,7 @@ import { XenstoreError, XenstoreUnavailable } from '../../xenstore/client';
 import type { HotplugRequest } from './contract';
 import { planAdd, type AddContext, type AddDecision } from './plan';
 import { POLL_MS, failed, success, type Outcome, type Ports } from './ports';
-import { parseTarget } from './target';
+import { parseTarget } from '../../drbd/target';
 
 /** Everything add learned about the disk before deciding. */
 interface Disk {

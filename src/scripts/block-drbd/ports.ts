@@ -4,7 +4,7 @@ import type { DrbdPort } from '../../drbd/drbd';
 import type { Deadline } from '../../exec/deadline';
 import type { Ledger } from '../../hotplug/ledger';
 import type { HeldLock } from '../../hotplug/lock';
-import type { Log } from '../../hotplug/log';
+import type { Log } from '../../log/buffered-syslog';
 import type { Dom0Mount } from '../../hotplug/sharing';
 import type { Policy } from '../../policy/policy';
 import type { XenstorePort } from '../../xenstore/client';

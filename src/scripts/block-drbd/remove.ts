@@ -6,7 +6,7 @@ import { changeRole, switchTwoPrimaries } from '../../drbd/read-back';
 import { listBackends, readFrontend, sameBackend } from '../../xenstore/backends';
 import type { HotplugRequest } from './contract';
 import { POLL_MS, failed, success, type Outcome, type Ports } from './ports';
-import { parseTarget } from './target';
+import { parseTarget } from '../../drbd/target';
 
 export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome> {
   const be = req.backendPath;

@@ -1,21 +1,22 @@
 // /opt/xensource/sm/DrbdlvmSR: xapi runs it with the XML-RPC methodCall as argv[1] and reads the
 // methodResponse from stdout (docs/smapi.md §1). This file only wires the real ports; the contract
-// lives in src/xapi-sr/boundary.ts. Exit status is 0 even for faults: that is the contract.
+// lives in src/drbdlvm-sr/boundary.ts. Exit status is 0 even for faults: that is the contract.
 import { Drbd } from '../../drbd/drbd';
 import { Deadline, systemClock } from '../../exec/deadline';
 import { runCommand } from '../../exec/run';
 import { Lvm } from '../../lvm/lvm';
-import { blkback } from '../../xapi-sr/backends/blkback';
-import { Tapdisk } from '../../xapi-sr/backends/tapdisk';
-import { answer } from '../../xapi-sr/boundary';
-import type { HandlerContext } from '../../xapi-sr/context';
-import { SmLog } from '../../xapi-sr/log';
-import { smPaths } from '../../xapi-sr/paths';
-import type { Ports } from '../../xapi-sr/ports';
-import { takeSrLock } from '../../xapi-sr/sr-lock';
-import { timingsFrom } from '../../xapi-sr/timings';
-import { Xapi } from '../../xapi-sr/xapi';
-import { xapiCaller } from '../../xapi-sr/xapi-rpc';
+import { blkback } from '../../drbdlvm-sr/backends/blkback';
+import { Tapdisk } from '../../drbdlvm-sr/backends/tapdisk';
+import { answer } from '../../drbdlvm-sr/boundary';
+import type { HandlerContext } from '../../drbdlvm-sr/context';
+import { SmLog } from '../../drbdlvm-sr/log';
+import { smPaths } from '../../drbdlvm-sr/paths';
+import type { Ports } from '../../drbdlvm-sr/ports';
+import { takeSrLock } from '../../drbdlvm-sr/sr-lock';
+import { timingsFrom } from '../../drbdlvm-sr/timings';
+import { Xapi } from '../../drbdlvm-sr/xapi';
+import { xapiCaller } from '../../drbdlvm-sr/xapi-rpc';
+import { encodeFault } from '../../drbdlvm-sr/xmlrpc-encode';
 
 // xapi sets no timeout (a hung driver hangs the operation); ours bounds every DRBD wait.
 const BUDGET_MS = 10 * 60_000;
@@ -57,8 +58,9 @@ function emit(text: string): void {
 // answer() catches everything; this is the last resort if building the fault itself failed, or if a
 // promise was rejected with nobody awaiting it (a bug, but xapi still gets a fault, not a dead driver).
 function lastResort(e: unknown): void {
+  // [&<>] become spaces, as they always have here; the encoder escapes what else XML forbids.
   const msg = String((e as Error)?.message ?? e).replace(/[&<>]/g, ' ');
-  emit(`<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>1200</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>${msg}</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n`);
+  emit(encodeFault({ faultCode: 1200, faultString: msg }));
 }
 
 process.on('unhandledRejection', lastResort);

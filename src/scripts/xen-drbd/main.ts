@@ -2,7 +2,8 @@
 // `help COMMAND` and `COMMAND --help` print the command's entry of xen-drbd(8) (src/help).
 import { commandHelp } from '../../help/xen-drbd';
 import { usageText } from '../../help/text';
-import { commands, type Command } from './commands';
+import { commands } from './commands';
+import type { Command } from './commands/command';
 import { install, uninstall } from './commands/install';
 
 const table: Record<string, Command> = { ...commands, install, uninstall };

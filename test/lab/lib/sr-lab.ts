@@ -4,8 +4,8 @@
 // it at the driver's default /var/lib/xcp/xapi: a socat bridge to 10.0.2.100:80, which qemu's
 // guestfwd (LabOptions.xapiPort) forwards to the simulator, since restrict=on blocks anything else.
 import { SEAMS_SWITCH } from '../../../src/test-seams';
-import { decodeMethodResponse } from '../../../src/xapi-sr/xmlrpc-decode';
-import { encodeMethodCall } from '../../../src/xapi-sr/xmlrpc-encode';
+import { decodeMethodResponse } from '../../../src/drbdlvm-sr/xmlrpc-decode';
+import { encodeMethodCall } from '../../../src/drbdlvm-sr/xmlrpc-encode';
 import { SR_UUID, driverParams, faultText, outcome, outcomes, poolDb, type CallOptions, type DriverPool, type HostName, type Step, type Vdi } from '../../support/sr-pool';
 import { addVm, vdiCreate, vmStart } from '../../support/sr-sequencer';
 import { startXapiSim, type XapiSim } from '../../support/xapi-sim';
@@ -52,7 +52,7 @@ export async function configureLvm(h: Host): Promise<string[]> {
   return (await h.sh('lvmconfig devices/global_filter devices/obtain_device_list_from_udev activation/udev_sync activation/udev_rules')).trim().split('\n');
 }
 
-/** One span the driver recorded under DRBDLVM_TIMINGS (src/xapi-sr/timings.ts). */
+/** One span the driver recorded under DRBDLVM_TIMINGS (src/drbdlvm-sr/timings.ts). */
 export interface DriverSpan {
   readonly kind: 'child' | 'xapi';
   /** argv[0..1] of a child process, the method of a XenAPI call. */
@@ -163,7 +163,7 @@ export class LabSrPool implements DriverPool {
   }
 }
 
-/** One DRBDLVM_TIMINGS line (src/xapi-sr/timings.ts). */
+/** One DRBDLVM_TIMINGS line (src/drbdlvm-sr/timings.ts). */
 export function parseSpan(line: string): DriverSpan {
   const [kind, what, start, ms] = line.split('\t');
   if ((kind !== 'child' && kind !== 'xapi') || what === undefined || !Number.isFinite(Number(start)) || !Number.isFinite(Number(ms))) {

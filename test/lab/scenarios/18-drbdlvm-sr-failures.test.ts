@@ -9,7 +9,7 @@
 //   recovery the 5103 text gives, then XenMotion works (B, left Secondary by the recovery, is
 //   promoted by its vdi_attach) and B reads what A wrote.
 // No domU: a VM's disk is its LV, written and read with dd in dom0.
-import { LOCK_KEY } from '../../../src/xapi-sr/activation-lock';
+import { LOCK_KEY } from '../../../src/drbdlvm-sr/activation-lock-entry';
 import { waitUpToDate } from '../lib/drbd';
 import { stepLog } from '../lib/scenario';
 import { SR_VG, lvs, sha256Of, startDriverCall, useSrLab } from '../lib/sr-lab';

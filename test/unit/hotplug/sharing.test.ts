@@ -1,7 +1,8 @@
-import { canonicaliseMode, findSharingConflict, type OtherBackend } from '../../../src/hotplug/sharing';
+import { canonicaliseMode, findSharingConflict } from '../../../src/hotplug/sharing';
+import type { BlockBackend } from '../../../src/xenstore/backends';
 
 const mine = { device: '93:0', path: '/dev/drbd0', mode: 'w', vm: '/vm/a' };
-const other = (o: Partial<OtherBackend>): OtherBackend => ({ path: 'backend/vbd/4/768', physicalDevice: '93:0', mode: 'w', vm: '/vm/b', online: true, ...o });
+const other = (o: Partial<BlockBackend>): BlockBackend => ({ path: 'backend/vbd/4/768', physicalDevice: '93:0', mode: 'w', vm: '/vm/b', online: true, ...o });
 
 describe('canonicaliseMode', () => {
   it.each([

@@ -6,7 +6,7 @@ import { observeBoot } from '../../../boot-order/observe';
 import { planBootOrder } from '../../../boot-order/plan';
 import { runCommand, succeeded, type Argv } from '../../../exec/run';
 import { existsSync } from 'node:fs';
-import type { Command } from './index';
+import type { Command } from './command';
 
 const USAGE = 'usage: xen-drbd boot-order --check | --apply | --undo [--root DIR]\n';
 

@@ -5,7 +5,7 @@ import { runChecks } from '../../../check/check';
 import { exitCode, renderFindings } from '../../../check/findings';
 import { gatherInputs } from '../../../check/gather';
 import { runCommand } from '../../../exec/run';
-import type { Command } from './index';
+import type { Command } from './command';
 
 const USAGE = 'usage: xen-drbd check [CONFIG...] [--json] [--peer-auto-list FILE] [--root DIR] [--hostname NAME]\n';
 

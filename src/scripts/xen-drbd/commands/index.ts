@@ -5,11 +5,7 @@ import { parseConfigCommand } from './parse-config';
 import { parseDisk } from './parse-disk';
 import { reconcile } from './reconcile';
 import { status } from './status';
-
-export interface Command {
-  readonly summary: string;
-  run(args: readonly string[]): Promise<number>;
-}
+import type { Command } from './command';
 
 export const commands: Record<string, Command> = {
   'parse-disk': parseDisk,

@@ -8,7 +8,7 @@ import { missingSources, originFor } from '../../../install/content';
 import { installPlan, type Layout } from '../../../install/plan';
 import { describeStep, installSteps, uninstallSteps, type Step } from '../../../install/steps';
 import { XEN_DRBD_COMMANDS } from '../../../help/xen-drbd';
-import type { Command } from './index';
+import type { Command } from './command';
 
 const INSTALL_USAGE = `usage: ${XEN_DRBD_COMMANDS.install.term}\n`;
 const UNINSTALL_USAGE = `usage: ${XEN_DRBD_COMMANDS.uninstall.term}\n`;

@@ -16,7 +16,7 @@ import {
   type Value,
 } from '../../../xl-config';
 import { stdinLines } from './stdin-lines';
-import type { Command } from './index';
+import type { Command } from './command';
 
 const USAGE = 'usage: xen-drbd parse-config FILE [--json] | parse-config --batch < FILES\n';
 

@@ -4,7 +4,7 @@
 // corpus costs one Node start (2.5 s in the lab's dom0) instead of one per spec.
 import { diskToLibxlJson, formatBlockAttachDryRun, formatLibxlJson, parseDiskSpec } from '../../../xl-config';
 import { stdinLines } from './stdin-lines';
-import type { Command } from './index';
+import type { Command } from './command';
 
 const USAGE = 'usage: xen-drbd parse-disk SPEC... [--json] | parse-disk --batch < SPECS\n';
 

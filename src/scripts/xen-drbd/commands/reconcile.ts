@@ -7,7 +7,7 @@ import { assessHost, planReconcile } from '../../../host-view/assess';
 import { gatherHost } from '../../../host-view/gather';
 import type { HostView } from '../../../host-view/types';
 import { openHost, type Host } from '../host';
-import type { Command } from './index';
+import type { Command } from './command';
 
 const FLAGS = new Set(['--apply', '--include-unrecorded']);
 

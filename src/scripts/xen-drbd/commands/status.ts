@@ -4,7 +4,7 @@ import { assessHost } from '../../../host-view/assess';
 import { gatherHost } from '../../../host-view/gather';
 import { renderStatus } from '../../../host-view/render';
 import { openHost } from '../host';
-import type { Command } from './index';
+import type { Command } from './command';
 
 export const status: Command = {
   summary: 'show every DRBD resource, the domains using it and its state (--json); exit 1 if unsafe',
