@@ -10,6 +10,10 @@ import { consoleOf, journalOnDisk, journalProblems, lastTick, rolesWith, twoPrim
 const NAME = 'migration-loop';
 const MIGRATIONS = Number(process.env.LAB_MIGRATIONS || 10);
 const lab = useLab(NAME);
+// A hang guard, not a speed check: every step inside is bounded on its own (xl migrate 240 s, each
+// wait 150 s); one move took 100-216 s on a loaded 2-core machine, where the suite's 15 min default
+// stopped the loop at its seventh move.
+const GUARD_MS = (MIGRATIONS * 300 + 300) * 1000;
 
 describe(`${MIGRATIONS} live migrations with continuous writes`, () => {
   test('every move keeps one writer and the data', async () => {
@@ -50,5 +54,5 @@ describe(`${MIGRATIONS} live migrations with continuous writes`, () => {
     expect(journalProblems(ja.lines, final)).toEqual([]);
     expect(jb.sha256).toBe(ja.sha256);
     expect(await twoPrimariesOn([A, B], 'r0')).toBe(false);
-  });
+  }, GUARD_MS);
 });
