@@ -25,7 +25,7 @@ function run(argv: readonly string[]): string {
     return execFileSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new Error(`${argv.join(' ')} failed: ${err.stderr?.trim() || err.message}`);
+    throw new Error(`${argv.join(' ')} failed: ${err.stderr?.trim() || err.message}`, { cause: e });
   }
 }
 

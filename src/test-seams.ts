@@ -44,6 +44,7 @@ export class UnsafeTestSeam extends Error {
 }
 
 // Absolute, and nothing a terminal, a log line or a PATH list could misread.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const SAFE_PATH = /^\/[^\x00-\x1f\x7f]*$/;
 
 /** The seams set in `env`, checked; none at all without SEAMS_SWITCH=1. An empty variable is unset. */

@@ -7,7 +7,7 @@
 // run waiting. The wait ends at the deadline (plus the kill grace) whether or not the pipes close
 // and even when the child cannot die: a drbdsetup blocked in the kernel (D state) only dies once
 // the handler returns.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { testSeams } from '../test-seams';
 
 export type Argv = readonly [string, ...string[]];

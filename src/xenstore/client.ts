@@ -114,7 +114,7 @@ export class XenstoreClient implements XenstorePort {
     try {
       bytes = encodeMessage({ type, reqId, txId: 0, payload });
     } catch (e) {
-      throw new RangeError(`xenstore ${op}: ${(e as Error).message}`);
+      throw new RangeError(`xenstore ${op}: ${(e as Error).message}`, { cause: e });
     }
     const waitMs = this.waitMs();
     let timer: NodeJS.Timeout | undefined;

@@ -56,6 +56,7 @@ export function formatBlockAttachDryRun(disk: DiskSpec): string {
 // upper-case hex (JSON.stringify would write lower case), everything else verbatim.
 function yajlString(s: string): string {
   const short: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  // eslint-disable-next-line no-control-regex -- JSON must escape every control character
   const body = s.replace(/["\\\u0000-\u001f]/g, (c) => short[c] ?? `\\u00${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return `"${body}"`;
 }

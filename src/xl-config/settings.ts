@@ -104,6 +104,7 @@ function renderAtom(atom: AtomValue): string {
   if (atom.kind === 'number') return atom.text;
   // Only the escapes libxl decodes; it has no working numeric escape, so other control
   // characters are written as they are.
+  // eslint-disable-next-line no-control-regex -- \a (BEL) is one of libxl's escapes
   const escaped = atom.text.replace(/["\\\x07\b\f\n\r\t\v]/g, (c) => `\\${ESCAPE_LETTER[c] ?? c}`);
   return `"${escaped}"`;
 }

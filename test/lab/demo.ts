@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     await rep.step('r0 Primary on A while the guest runs', async () => {
       const roleA = await role(A, 'r0');
       facts['role A while running'] = roleA;
-      let keys = '';
+      let keys: string;
       try {
         const k = await vbdBackendKeys(A, 'demo');
         const first = Object.values(k)[0] ?? {};
@@ -93,7 +93,7 @@ async function main(): Promise<number> {
       if (two.A || two.B) throw new Error(`allow-two-primaries already on (A ${two.A}, B ${two.B})`);
       return `A ${ra}, B ${rb}; allow-two-primaries off on both`;
     }, (s) => s);
-    await rep.log('  (the guest keeps re-reading its disk; now moving it while it runs)');
+    rep.log('  (the guest keeps re-reading its disk; now moving it while it runs)');
     await A.run('rm -f /var/log/xen/console/guest-demo*.log');
     await rep.step('xl migrate demo B → A (live)', async () => {
       const m = await xlMigrate(B, A, 'demo');

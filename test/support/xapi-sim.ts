@@ -234,7 +234,7 @@ export async function startXapiSim(db: SimDb = emptyDb(), o: { tcpPort?: number 
       Promise.all(
         [server, tcp].map((srv) =>
           srv === undefined
-            ? undefined
+            ? Promise.resolve()
             : new Promise<void>((resolve) => {
                 srv.closeAllConnections();
                 srv.close(() => resolve());

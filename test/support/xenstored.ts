@@ -3,7 +3,7 @@
 // No hypervisor runs here, so neither real daemon can (see docs/toolchain.md §3); the
 // real Debian xenstore-* clients talk to this one through XENSTORED_PATH.
 import { createServer, type Server, type Socket } from 'node:net';
-import { MessageDecoder, XsType, encodeMessage, nulTerminated, splitNul } from '../../src/xenstore/wire';
+import { MessageDecoder, XsType, encodeMessage, nulTerminated } from '../../src/xenstore/wire';
 
 const HOME = '/local/domain/0';
 

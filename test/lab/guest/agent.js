@@ -23,7 +23,7 @@ function run(req, res, body) {
   let spec;
   try {
     spec = JSON.parse(body);
-  } catch (e) {
+  } catch {
     res.writeHead(400).end('bad json');
     return;
   }
@@ -44,7 +44,7 @@ function run(req, res, body) {
     timedOut = true;
     try {
       process.kill(-child.pid, 'SIGKILL');
-    } catch (e) {
+    } catch {
       /* already gone */
     }
   }, Number(spec.timeoutMs || 60000));

@@ -96,6 +96,7 @@ function lvRef(ref) {
   return { found, vgName, lvName, lv };
 }
 
+/* eslint-disable no-fallthrough -- no case falls through: each ends in exit(), which is process.exit() */
 switch (tool) {
   case 'pvs': {
     const dev = pos[0];
@@ -205,3 +206,4 @@ switch (tool) {
   default:
     exit(3, '', `  lvm-sim: ${tool} is not part of the stand-in\n`);
 }
+/* eslint-enable no-fallthrough */
