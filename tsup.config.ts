@@ -6,7 +6,7 @@ export default defineConfig({
   entry: {
     'block-drbd': 'src/scripts/block-drbd/main.ts',
     'xen-drbd': 'src/scripts/xen-drbd/main.ts',
-    'DrbdlvmSR': 'src/scripts/drbdlvm-sr/main.ts',
+    DrbdlvmSR: 'src/scripts/drbdlvm-sr/main.ts',
   },
   outDir: 'dist',
   format: ['cjs'],

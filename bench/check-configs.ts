@@ -70,9 +70,13 @@ vnc         = 0
 function dumpXml(resources: number): string {
   const res = (i: number) => {
     const volumes = [0, 1]
-      .map((v) => `            <volume vnr="${v}">\n                <device minor="${2 * i + v}">/dev/drbd${2 * i + v}</device>\n                <disk>/dev/vg0/vm${i}-${v}</disk>\n                <meta-disk>internal</meta-disk>\n            </volume>`)
+      .map(
+        (v) =>
+          `            <volume vnr="${v}">\n                <device minor="${2 * i + v}">/dev/drbd${2 * i + v}</device>\n                <disk>/dev/vg0/vm${i}-${v}</disk>\n                <meta-disk>internal</meta-disk>\n            </volume>`,
+      )
       .join('\n');
-    const host = (name: string, ip: string) => `        <host name="${name}">\n${volumes}\n            <address family="ipv4" port="${7000 + i}">${ip}</address>\n        </host>`;
+    const host = (name: string, ip: string) =>
+      `        <host name="${name}">\n${volumes}\n            <address family="ipv4" port="${7000 + i}">${ip}</address>\n        </host>`;
     return `    <resource name="r${i}" conf-file-line="/etc/drbd.d/r${i}.res:1">\n${host('alpha', '10.0.0.1')}\n${host('bravo', '10.0.0.2')}\n        <connection>\n            <host name="alpha"><address family="ipv4" port="${7000 + i}">10.0.0.1</address></host>\n            <host name="bravo"><address family="ipv4" port="${7000 + i}">10.0.0.2</address></host>\n        </connection>\n    </resource>`;
   };
   const common = `    <common>\n        <section name="net">\n            <option name="protocol" value="C"/>\n            <option name="fencing" value="resource-and-stonith"/>\n            <option name="verify-alg" value="crc32c"/>\n        </section>\n        <section name="handlers">\n            <option name="split-brain" value="/usr/lib/drbd/notify-split-brain.sh root"/>\n            <option name="fence-peer" value="/usr/lib/drbd/crm-fence-peer.9.sh"/>\n        </section>\n    </common>`;
@@ -92,7 +96,10 @@ async function once(texts: readonly string[], xml: string): Promise<{ ms: number
     schedules: [{ path: '/etc/cron.d/drbd-verify', text: '42 0 * * 0 root /sbin/drbdadm verify all\n' }],
     boot: {
       systemd: false,
-      drbdInit: { path: '/etc/init.d/drbd', text: '### BEGIN INIT INFO\n# X-Start-Before: xendomains\n# X-Stop-After: xendomains\n### END INIT INFO\n' },
+      drbdInit: {
+        path: '/etc/init.d/drbd',
+        text: '### BEGIN INIT INFO\n# X-Start-Before: xendomains\n# X-Stop-After: xendomains\n### END INIT INFO\n',
+      },
       xendomainsInit: undefined,
       xendomainsUnit: undefined,
       dropIn: undefined,

@@ -203,7 +203,8 @@ function parseRound(variant: Variant, guests: number, index: number, out: string
     const w = rest.split(' ');
     if (k === 'create_guest') perGuestCreate.push({ i: Number(w[0]), rc: Number(w[1]), ms: Number(w[2]) / 1000 });
     else if (k === 'destroy_guest') perGuestDestroy.push({ i: Number(w[0]), rc: Number(w[1]), ms: Number(w[2]) / 1000 });
-    else if (k === 'create_err' || k === 'destroy_err') errors.push(`${k === 'create_err' ? 'xl create' : 'xl destroy'} cs${w[0]}: ${w.slice(1).join(' ')}`);
+    else if (k === 'create_err' || k === 'destroy_err')
+      errors.push(`${k === 'create_err' ? 'xl create' : 'xl destroy'} cs${w[0]}: ${w.slice(1).join(' ')}`);
     else kv[k] = w;
   }
   const num = (k: string, i = 0) => (kv[k]?.[i] !== undefined && kv[k]![i] !== '' ? Number(kv[k]![i]) : NaN);
@@ -249,15 +250,29 @@ async function main(): Promise<number> {
   const notes: string[] = [];
   let lab: Lab | undefined;
   try {
-    lab = await Lab.start({ script: 'dist', log, payloadBytes: 64 * 1024, memMiB: { A: HOST_MEM }, dom0MemMiB: { A: DOM0_MEM }, dom0Vcpus: { A: DOM0_VCPUS } });
+    lab = await Lab.start({
+      script: 'dist',
+      log,
+      payloadBytes: 64 * 1024,
+      memMiB: { A: HOST_MEM },
+      dom0MemMiB: { A: DOM0_MEM },
+      dom0Vcpus: { A: DOM0_VCPUS },
+    });
     const { A, B } = lab.hosts;
 
     // ---- 16 resources r0..r15 (minor i, port 7789+i, 4 MiB loop file), both hosts.
-    const specs: ResourceSpec[] = Array.from({ length: N }, (_, i) => ({ name: `r${i}`, port: 7789 + i, volumes: [{ minor: i, sizeMiB: RES_MIB }] }));
+    const specs: ResourceSpec[] = Array.from({ length: N }, (_, i) => ({
+      name: `r${i}`,
+      port: 7789 + i,
+      volumes: [{ minor: i, sizeMiB: RES_MIB }],
+    }));
     const disks: Record<string, string[][]> = {};
     await Promise.all(
       [A, B].map(async (h) => {
-        const out = await h.sh(`mkdir -p /var/lib/lab && for i in $(seq 0 ${N - 1}); do f=/var/lib/lab/r$i-0.img; truncate -s ${RES_MIB}M $f && losetup --find --show $f || exit 1; done`, { timeoutMs: 120_000 });
+        const out = await h.sh(
+          `mkdir -p /var/lib/lab && for i in $(seq 0 ${N - 1}); do f=/var/lib/lab/r$i-0.img; truncate -s ${RES_MIB}M $f && losetup --find --show $f || exit 1; done`,
+          { timeoutMs: 120_000 },
+        );
         const devs = out.split('\n').filter(Boolean);
         if (devs.length !== N) throw new Error(`host ${h.name}: ${devs.length} loop devices: ${out}`);
         disks[h.name] = devs.map((d) => [d]);
@@ -266,18 +281,28 @@ async function main(): Promise<number> {
     await Promise.all(
       [A, B].map(async (h) => {
         const files = specs
-          .map((s, i) => `cat > /etc/drbd.d/${s.name}.res <<'EOF_RES'\n${resourceConfig(s, { A: disks.A![i]!, B: disks.B![i]! }, [A, B])}EOF_RES\n`)
+          .map(
+            (s, i) =>
+              `cat > /etc/drbd.d/${s.name}.res <<'EOF_RES'\n${resourceConfig(s, { A: disks.A![i]!, B: disks.B![i]! }, [A, B])}EOF_RES\n`,
+          )
           .join('');
-        await h.sh(`${files}for i in $(seq 0 ${N - 1}); do drbdadm create-md --force r$i >/dev/null 2>&1 && drbdadm up r$i || exit 1; done`, { timeoutMs: 600_000, job: true });
+        await h.sh(
+          `${files}for i in $(seq 0 ${N - 1}); do drbdadm create-md --force r$i >/dev/null 2>&1 && drbdadm up r$i || exit 1; done`,
+          { timeoutMs: 600_000, job: true },
+        );
       }),
     );
     const countIn = (re: RegExp) => (r: { stdout: string }) => (r.stdout.match(re) ?? []).length >= N;
     await Promise.all([A, B].map((h) => h.waitFor('cat /proc/drbd', countIn(/cs:Connected/g), 180_000, `${N} resources connected`)));
     // Initial sync as the lab's createResource does it (full sync from A; 4 MiB each is quick).
     await A.sh(`for i in $(seq 0 ${N - 1}); do drbdadm primary --force r$i || exit 1; done`, { timeoutMs: 300_000, job: true });
-    await Promise.all([A, B].map((h) => h.waitFor('cat /proc/drbd', countIn(/ds:UpToDate\/UpToDate/g), 300_000, `${N} resources UpToDate/UpToDate`)));
+    await Promise.all(
+      [A, B].map((h) => h.waitFor('cat /proc/drbd', countIn(/ds:UpToDate\/UpToDate/g), 300_000, `${N} resources UpToDate/UpToDate`)),
+    );
     await A.sh(`for i in $(seq 0 ${N - 1}); do drbdadm secondary r$i || exit 1; done`, { timeoutMs: 300_000, job: true });
-    await Promise.all([A, B].map((h) => h.waitFor('cat /proc/drbd', countIn(/ro:Secondary\/Secondary/g), 60_000, `${N} resources Secondary/Secondary`)));
+    await Promise.all(
+      [A, B].map((h) => h.waitFor('cat /proc/drbd', countIn(/ro:Secondary\/Secondary/g), 60_000, `${N} resources Secondary/Secondary`)),
+    );
     log(`${N} resources connected, UpToDate, Secondary/Secondary on both hosts`);
 
     // ---- guest configs and the round script.
@@ -309,8 +334,11 @@ async function main(): Promise<number> {
       if (r.kv.backend_keys) log(`  backend keys: ${r.kv.backend_keys.join(' ')}`);
       for (const e of r.errors) log(`  ${e}`);
       if (!r.ok) {
-        problems.push(`${v} ${index === 0 ? 'single' : `round ${index}`}: not clean (create ok ${r.createOk}/${guests}, Primary ${r.primary}, domains ${r.domains}, up ${r.up}, Secondary after destroy ${r.secondary}/${N}, OOM ${r.oom}, rc=${res.code}${res.timedOut ? ' timed out' : ''})${r.errors.length ? ': ' + r.errors.slice(0, 3).join(' | ') : ''}`);
-        if (!res.stdout.includes('RES memmin_kb')) problems.push(`round output incomplete: ${res.stdout.slice(-400)} ${res.stderr.slice(-400)}`);
+        problems.push(
+          `${v} ${index === 0 ? 'single' : `round ${index}`}: not clean (create ok ${r.createOk}/${guests}, Primary ${r.primary}, domains ${r.domains}, up ${r.up}, Secondary after destroy ${r.secondary}/${N}, OOM ${r.oom}, rc=${res.code}${res.timedOut ? ' timed out' : ''})${r.errors.length ? ': ' + r.errors.slice(0, 3).join(' | ') : ''}`,
+        );
+        if (!res.stdout.includes('RES memmin_kb'))
+          problems.push(`round output incomplete: ${res.stdout.slice(-400)} ${res.stderr.slice(-400)}`);
         const c = await A.run(`${DIR}/cleanup.sh`, { timeoutMs: 300_000, job: true });
         log(`  cleanup: ${c.stdout.trim()} of ${N} Secondary`);
       }
@@ -366,9 +394,18 @@ async function main(): Promise<number> {
     );
   }
   const rat = (k: 'createMs' | 'destroyMs' | 'secondaryMs' | 'upMs') => (Number.isFinite(ratio(k)) ? ratio(k).toFixed(2) + '×' : '—');
-  rowsSummary.push(`| ratio ours / bash | ${rat('createMs')} | ${fmt(median(perGuest(okMany('dist'))) / median(perGuest(okMany('debian'))), 2)}× | ${PAUSED ? '—' : rat('upMs')} | ${rat('destroyMs')} | ${rat('secondaryMs')} | | |`);
+  rowsSummary.push(
+    `| ratio ours / bash | ${rat('createMs')} | ${fmt(median(perGuest(okMany('dist'))) / median(perGuest(okMany('debian'))), 2)}× | ${PAUSED ? '—' : rat('upMs')} | ${rat('destroyMs')} | ${rat('secondaryMs')} | | |`,
+  );
   const singleRows = VARIANTS.map(
-    (v) => `| ${LABEL[v]} | ${single(v).map((r) => fmt(r.createMs)).join(', ')} | ${single(v).map((r) => fmt(r.destroyMs)).join(', ')} | ${single(v).map((r) => fmt(r.secondaryMs)).join(', ')} | ${single(v).filter((r) => r.ok).length} of ${single(v).length} |`,
+    (v) =>
+      `| ${LABEL[v]} | ${single(v)
+        .map((r) => fmt(r.createMs))
+        .join(', ')} | ${single(v)
+        .map((r) => fmt(r.destroyMs))
+        .join(', ')} | ${single(v)
+        .map((r) => fmt(r.secondaryMs))
+        .join(', ')} | ${single(v).filter((r) => r.ok).length} of ${single(v).length} |`,
   );
   const sampleRows = rounds
     .filter((r) => r.guests === N)
@@ -383,11 +420,15 @@ async function main(): Promise<number> {
     `- Date: ${date}`,
     `- Command: ${cmd}`,
     `- Where: dom0 of lab host A (Xen 4.17, Debian 12 dom0 with ${DOM0_MEM} MiB, DRBD 8.4.11, qemu TCG, **${DOM0_VCPUS} vCPU${DOM0_VCPUS === 1 ? '' : 's'}** shared by dom0 and every guest` +
-      (DOM0_VCPUS === 1 ? '' : ` (qemu \`-smp ${DOM0_VCPUS}\`, one host thread each; Xen \`dom0_max_vcpus=${DOM0_VCPUS}\`; host B keeps 1; the runner has ${os.cpus().length} cores for both hosts)`) +
+      (DOM0_VCPUS === 1
+        ? ''
+        : ` (qemu \`-smp ${DOM0_VCPUS}\`, one host thread each; Xen \`dom0_max_vcpus=${DOM0_VCPUS}\`; host B keeps 1; the runner has ${os.cpus().length} cores for both hosts)`) +
       `), host A's qemu with ${HOST_MEM} MiB. ` +
       `${N} resources r0..r${N - 1} (${RES_MIB} MiB each, protocol C) connected to host B, UpToDate/UpToDate, Secondary/Secondary before every round.`,
     `- Guests: ${N} PVH domUs, ${GUEST_MEM} MiB, 1 vCPU, Debian's 6.1 kernel + the lab's busybox initramfs (they boot, find xvda, idle); guest csI's only disk is on rI. ` +
-      (PAUSED ? 'Created paused (`xl create -p`): built and their disks attached (hotplug `add`), never run.' : 'Started normally (not paused): later creates run while the first guests boot.'),
+      (PAUSED
+        ? 'Created paused (`xl create -p`): built and their disks attached (hotplug `add`), never run.'
+        : 'Started normally (not paused): later creates run while the first guests boot.'),
     `- Disks: ours \`${diskSpec('dist', 0).replace('0', 'I')}\` (/etc/xen/scripts/block-drbd → dist/block-drbd, installed by the .deb); Debian's \`${diskSpec('debian', 0).replace(/0$/, 'I')}\` (LINBIT's script from drbd-utils 9.22). Same host, same resources, same guests.`,
     `- A round (one bash script in dom0, one agent request, timed with bash \`$EPOCHREALTIME\`): the ${N} \`xl create\` started as background jobs of one shell, \`wait\`: **create** = first start to last return; then all ${N} resources must be Primary and all ${N} domains exist` +
       (PAUSED ? '' : '; **up** = from the first start until every guest console shows its disk') +
@@ -395,7 +436,7 @@ async function main(): Promise<number> {
     ...notes.map((n) => `- ${n}`),
     "- Why dom0 has more than the lab's 1024 MiB here: every `xl create` holds the guest kernel image in its own memory while it builds the domain " +
       "(Debian's 6.1 kernel, a 58 MiB segment; the OOM killer reported xl processes with 40-90 MiB anon RSS). In a first try with the lab's 1024 MiB dom0 " +
-      '(~540 MiB available), 16 `xl create` at once ran dom0 out of memory: with our script 11 xl processes were OOM-killed (rc 137) and 2 `add`s were killed by libxl\'s 40 s hotplug timeout ' +
+      "(~540 MiB available), 16 `xl create` at once ran dom0 out of memory: with our script 11 xl processes were OOM-killed (rc 137) and 2 `add`s were killed by libxl's 40 s hotplug timeout " +
       "(3 of 16 guests started); the following round with Debian's script OOM-killed xl processes the same way and then the lab's agent. Mostly the toolstack's own memory, whichever script runs the disks.",
     '',
     `## Medians (ms) over the clean rounds`,
@@ -405,7 +446,14 @@ async function main(): Promise<number> {
     ...rowsSummary,
     '',
     ...(SINGLE
-      ? ['Context: one guest alone, same round script (ms, each sample):', '', '| script | create | destroy | Secondary | clean |', '|---|---|---|---|---:|', ...singleRows, '']
+      ? [
+          'Context: one guest alone, same round script (ms, each sample):',
+          '',
+          '| script | create | destroy | Secondary | clean |',
+          '|---|---|---|---|---:|',
+          ...singleRows,
+          '',
+        ]
       : []),
     '## Samples',
     '',
@@ -414,7 +462,13 @@ async function main(): Promise<number> {
     ...sampleRows,
     '',
     ...(failures.length || problems.length
-      ? ['## Failures and problems', '', ...problems.map((p) => `- ${p}`), ...failures.flatMap((r) => r.errors.map((e) => `- ${r.variant} ${r.index === 0 ? 'single' : `round ${r.index}`}: ${e}`)), '']
+      ? [
+          '## Failures and problems',
+          '',
+          ...problems.map((p) => `- ${p}`),
+          ...failures.flatMap((r) => r.errors.map((e) => `- ${r.variant} ${r.index === 0 ? 'single' : `round ${r.index}`}: ${e}`)),
+          '',
+        ]
       : ['No failures: every round created all guests, promoted all resources and demoted them again.', '']),
   ].join('\n');
   fs.mkdirSync(path.dirname(OUT), { recursive: true });

@@ -112,7 +112,15 @@ function parse(out: string): Sample[] {
   const res: Sample[] = [];
   for (const l of out.split('\n')) {
     const m = /^RES (\S+) (\S+) (\d+) (\d+)(?: (\S+))?(?: (\S+))?/.exec(l);
-    if (m) res.push({ variant: m[1]!.replace(/_/g, ' '), op: m[2]!, ms: Number(m[3]) / 1000, rc: Number(m[4]), role: m[5] ?? '', extra: m[6] ?? '' });
+    if (m)
+      res.push({
+        variant: m[1]!.replace(/_/g, ' '),
+        op: m[2]!,
+        ms: Number(m[3]) / 1000,
+        rc: Number(m[4]),
+        role: m[5] ?? '',
+        extra: m[6] ?? '',
+      });
   }
   return res;
 }
@@ -133,7 +141,9 @@ async function main(): Promise<number> {
     await A.sh(`cat > ${DIR}/plain.sh && chmod 755 ${DIR}/plain.sh`, { stdin: PLAIN_SH });
     const nodeVersion = (await A.sh('node --version')).trim();
     const shebang = (await A.sh('head -n 1 /etc/xen/scripts/block-drbd')).trim();
-    notes.push(`dom0 node ${nodeVersion}; dist/block-drbd shebang \`${shebang}\`; Debian's script: /etc/xen/scripts/block-drbd.debian (bash)`);
+    notes.push(
+      `dom0 node ${nodeVersion}; dist/block-drbd shebang \`${shebang}\`; Debian's script: /etc/xen/scripts/block-drbd.debian (bash)`,
+    );
 
     // Runs rounds (one [variant, script] each) in one dom0 job and checks every one of them.
     const rounds = async (list: [string, string][]): Promise<void> => {
@@ -157,10 +167,13 @@ async function main(): Promise<number> {
         if (p !== want) problems.push(`${v}: round ran ${p}, not ${want}`);
       }
       if (ran.length !== list.length) problems.push(`${ran.length} RAN lines for ${list.length} rounds`);
-      if (got.length !== 2 * list.length) problems.push(`job output incomplete (rc=${r.code}): ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`);
+      if (got.length !== 2 * list.length)
+        problems.push(`job output incomplete (rc=${r.code}): ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`);
       for (let i = 0; i + 1 < got.length; i += 2) {
         const [a, b] = [got[i]!, got[i + 1]!];
-        log(`  ${a.variant.padEnd(22)} add ${a.ms.toFixed(0).padStart(5)} ms rc=${a.rc} ${a.role} ${a.extra} | remove ${b.ms.toFixed(0).padStart(5)} ms rc=${b.rc} ${b.role}`);
+        log(
+          `  ${a.variant.padEnd(22)} add ${a.ms.toFixed(0).padStart(5)} ms rc=${a.rc} ${a.role} ${a.extra} | remove ${b.ms.toFixed(0).padStart(5)} ms rc=${b.rc} ${b.role}`,
+        );
       }
     };
 
@@ -209,9 +222,14 @@ async function main(): Promise<number> {
     if (snap.code === 0) {
       notes.push(`snapshot blob built in dom0 with ${nodeVersion}: ${snap.stdout.trim().split(/\s+/)[4]} bytes`);
       wrappers.push(['node --snapshot-blob', `exec node --snapshot-blob ${DIR}/block-drbd.blob "$@"`]);
-      wrappers.push(['node --snapshot-blob --single-threaded', `exec node --single-threaded --snapshot-blob ${DIR}/block-drbd-st.blob "$@"`]);
+      wrappers.push([
+        'node --snapshot-blob --single-threaded',
+        `exec node --single-threaded --snapshot-blob ${DIR}/block-drbd-st.blob "$@"`,
+      ]);
     } else {
-      notes.push(`snapshot: \`node --build-snapshot\` failed in dom0 (rc=${snap.code}): ${(snap.stderr || snap.stdout).trim().split('\n').slice(0, 3).join(' | ')}`);
+      notes.push(
+        `snapshot: \`node --build-snapshot\` failed in dom0 (rc=${snap.code}): ${(snap.stderr || snap.stdout).trim().split('\n').slice(0, 3).join(' | ')}`,
+      );
     }
     for (const [name, body] of wrappers) {
       const file = `${DIR}/w-${name.replace(/[^a-z0-9]+/gi, '-')}`;
@@ -242,7 +260,11 @@ async function main(): Promise<number> {
   const rows: string[][] = [];
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '—');
   const ratio = (x: number, b: number) => (Number.isFinite(x) && Number.isFinite(b) ? (x / b).toFixed(2) + '×' : '—');
-  for (const v of ['debian', 'dist', ...new Set(samples.map((s) => s.variant).filter((v) => !['debian', 'dist', '/bin/true', 'node -e 0'].includes(v)))]) {
+  for (const v of [
+    'debian',
+    'dist',
+    ...new Set(samples.map((s) => s.variant).filter((v) => !['debian', 'dist', '/bin/true', 'node -e 0'].includes(v))),
+  ]) {
     const label = v === 'debian' ? "Debian's bash block-drbd" : v === 'dist' ? 'dist/block-drbd (ours)' : `ours via ${v}`;
     rows.push([`${label} add`, fmt(med(v, 'add')), ratio(med(v, 'add'), bashAdd), String(count(v, 'add'))]);
     rows.push([`${label} remove`, fmt(med(v, 'remove')), ratio(med(v, 'remove'), bashRem), String(count(v, 'remove'))]);
@@ -256,12 +278,14 @@ async function main(): Promise<number> {
   ];
   const table = formatTable('block-drbd add/remove in lab dom0 A (median wall ms, TCG)', ['what', 'median ms', 'ratio to bash', 'n'], rows);
   const md = [
-    '# block-drbd add/remove: ours vs Debian\'s bash script, in the Xen lab',
+    "# block-drbd add/remove: ours vs Debian's bash script, in the Xen lab",
     '',
     `- Date: ${date}`,
     '- Command: `npm run bench:lab` (= `npm run build && tsx bench/lab-hotplug.ts`)' +
       (ROUNDS !== 20 || LEVER_ROUNDS !== 10 ? ` with BENCH_ROUNDS=${ROUNDS} BENCH_LEVER_ROUNDS=${LEVER_ROUNDS}` : '') +
-      (process.env.LAB_DIST_DIR ? `; run as \`LAB_DIST_DIR=${process.env.LAB_DIST_DIR} npx tsx bench/lab-hotplug.ts\` on a copy of dist/ from \`npm run build\`` : ''),
+      (process.env.LAB_DIST_DIR
+        ? `; run as \`LAB_DIST_DIR=${process.env.LAB_DIST_DIR} npx tsx bench/lab-hotplug.ts\` on a copy of dist/ from \`npm run build\``
+        : ''),
     `- Where: dom0 of lab host A (Xen 4.17, Debian 12 dom0, DRBD 8.4, qemu TCG, 1 vCPU), resource r0 connected to host B, both UpToDate.`,
     '- How: fake backend dir `backend/vbd/99/51712` written with xenstore-write (keys as libxl writes them, `type=phy`), then',
     '  `XENBUS_PATH=backend/vbd/99/51712 XENBUS_TYPE=vbd XENBUS_BASE_PATH=backend <script> add`, timed in dom0 with bash `$EPOCHREALTIME`,',

@@ -36,15 +36,21 @@ const median = (xs: number[]) => {
 
 /** One timed migration; returns the pause and the whole command's time, in ms. */
 async function migrate(from: Host, to: Host, name: string): Promise<{ pauseMs: number; totalMs: number }> {
-  await to.sh(`nohup socat TCP-LISTEN:8002,bind=${to.replIp},reuseaddr EXEC:'xl migrate-receive' >>/var/log/lab/migrate-receive.log 2>&1 & sleep 1`);
+  await to.sh(
+    `nohup socat TCP-LISTEN:8002,bind=${to.replIp},reuseaddr EXEC:'xl migrate-receive' >>/var/log/lab/migrate-receive.log 2>&1 & sleep 1`,
+  );
   const transport = shq(`socat - TCP:${to.replIp}:8002`);
   const cmd =
     `set -o pipefail; xl -vvv migrate -s '' ${name} ${transport} 2>&1 | ` +
     `while IFS= read -r l; do printf '%s %s\\n' "\${EPOCHREALTIME/./}" "$l"; done > /tmp/migrate.out; rc=$?; ` +
     `grep -E 'suspend|migration sender|Saving domain' /tmp/migrate.out; exit $rc`;
   const r = await from.run(cmd, { job: true, timeoutMs: 300_000 });
-  if (r.code !== 0) throw new Error(`xl migrate ${from.name}→${to.name} failed rc=${r.code}: ${r.stdout.split('\n').slice(-4).join(' | ')}`);
-  const lines = r.stdout.split('\n').map((l) => /^(\d+) (.*)$/.exec(l)).filter((m): m is RegExpExecArray => !!m);
+  if (r.code !== 0)
+    throw new Error(`xl migrate ${from.name}→${to.name} failed rc=${r.code}: ${r.stdout.split('\n').slice(-4).join(' | ')}`);
+  const lines = r.stdout
+    .split('\n')
+    .map((l) => /^(\d+) (.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => !!m);
   const first = lines[0];
   const suspend = lines.find((m) => SUSPEND_RE.test(m[2]!));
   const started = lines.find((m) => STARTED_RE.test(m[2]!));
@@ -111,7 +117,8 @@ async function main(): Promise<number> {
     '# Live-migration downtime: `drbd:` (ours) vs `phy:` with dual-primary by hand, in the Xen lab',
     '',
     `- Date: ${date}`,
-    '- Command: `npm run bench:migration` (= `npm run build && tsx bench/lab-migration-downtime.ts`)' + (PER_VARIANT !== 10 ? ` with BENCH_MIGRATIONS=${PER_VARIANT}` : ''),
+    '- Command: `npm run bench:migration` (= `npm run build && tsx bench/lab-migration-downtime.ts`)' +
+      (PER_VARIANT !== 10 ? ` with BENCH_MIGRATIONS=${PER_VARIANT}` : ''),
     '- Where: two lab hosts (Xen 4.17, Debian 12 dom0, DRBD 8.4, qemu TCG, 1 vCPU each), PVH guest with 128 MiB, idle, r0 single-primary in its config.',
     '- Pause: on the source, from libxl\'s suspend request to "Target reports successful startup" (timestamps from `xl -vvv migrate` output, source clock only).',
     '- `phy:` setup: allow-two-primaries switched on and both hosts Primary for the whole block (what an admin does by hand for the stock `block` script).',
@@ -119,7 +126,7 @@ async function main(): Promise<number> {
     '| disk | median pause ms | median migrate ms | n |',
     '|---|---:|---:|---:|',
     row('drbd', '`drbd:r0` (dist/block-drbd: checks, runtime dual-primary, promote)'),
-    row('phy', '`phy:/dev/drbd0` (Xen\'s `block`, already Primary)'),
+    row('phy', "`phy:/dev/drbd0` (Xen's `block`, already Primary)"),
     '',
     `- Ratio of medians (pause): ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '—'} (target ≤ 1.25×): ${ratio <= 1.25 ? 'MET' : 'NOT MET'}`,
     '',

@@ -24,7 +24,17 @@ import { decodeMethodResponse } from '../src/drbdlvm-sr/xmlrpc-decode';
 import { R0, createResource } from '../test/lab/lib/drbd';
 import { DIST_DIR, Lab, REPO_ROOT, type Host } from '../test/lab/lib/lab';
 import { LAB_LVM_CONFIG, LabSrPool, XAPI_PATH, configureLvm, parseSpan, type DriverSpan, type TimedCall } from '../test/lab/lib/sr-lab';
-import { SrPool, driverParams, faultText, outcome, type CallOptions, type DriverPool, type HostName, type Step, type Vdi } from '../test/support/sr-pool';
+import {
+  SrPool,
+  driverParams,
+  faultText,
+  outcome,
+  type CallOptions,
+  type DriverPool,
+  type HostName,
+  type Step,
+  type Vdi,
+} from '../test/support/sr-pool';
 import { seamEnv } from '../test/support/seams';
 import { addVm, srCreate, vdiCreate, vmShutdown, vmStart } from '../test/support/sr-sequencer';
 
@@ -88,9 +98,16 @@ function sample(where: Where, round: number, c: TimedCall): Sample {
   const children = c.spans.filter((s) => s.kind === 'child');
   const childMs = covered(children);
   return {
-    where, round, host: c.host, command: c.command, wallMs: c.wallMs, childMs,
+    where,
+    round,
+    host: c.host,
+    command: c.command,
+    wallMs: c.wallMs,
+    childMs,
     xapiMs: covered(c.spans) - childMs,
-    nChild: children.length, nXapi: c.spans.length - children.length, spans: c.spans,
+    nChild: children.length,
+    nXapi: c.spans.length - children.length,
+    spans: c.spans,
   };
 }
 
@@ -112,17 +129,30 @@ class NativePool implements DriverPool {
   async call(h: HostName, command: string, o: CallOptions = {}): Promise<Step> {
     const file = path.join(this.dir, `timings-${this.timedCalls.length}`);
     const xml = encodeMethodCall(command, [driverParams(this.sim, h, command, o)], 'xapi');
-    const { wallMs, stdout, stderr, code } = await timedSpawn(path.join(DIST_DIR, 'DrbdlvmSR'), [xml], this.pool.env(h, seamEnv({ timings: file })));
+    const { wallMs, stdout, stderr, code } = await timedSpawn(
+      path.join(DIST_DIR, 'DrbdlvmSR'),
+      [xml],
+      this.pool.env(h, seamEnv({ timings: file })),
+    );
     this.pool.syncPeers();
     if (code !== 0 || stderr !== '') throw new Error(`DrbdlvmSR ${command} on ${h}: exit ${code}, stderr ${stderr}`);
     // No file: the call started no process and made no XenAPI call (vdi_epoch_begin).
-    const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
+    const lines = fs.existsSync(file)
+      ? fs
+          .readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+      : [];
     this.timedCalls.push({ host: h, command, wallMs, spans: lines.map(parseSpan) });
     return { host: h, command, response: await decodeMethodResponse(stdout) };
   }
 }
 
-function timedSpawn(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ wallMs: number; stdout: string; stderr: string; code: number | null }> {
+function timedSpawn(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ wallMs: number; stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -169,7 +199,8 @@ async function nodeStartLab(h: Host, n: number): Promise<number[]> {
     { job: true, timeoutMs: n * 60_000 },
   );
   const got = [...r.stdout.matchAll(/^NODE (\d+) (\d+)$/gm)];
-  if (got.length !== n || got.some((m) => m[2] !== '0')) throw new Error(`node -e 0 on ${h.name}: ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`);
+  if (got.length !== n || got.some((m) => m[2] !== '0'))
+    throw new Error(`node -e 0 on ${h.name}: ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`);
   return got.map((m) => Number(m[1]) / 1000);
 }
 
@@ -190,10 +221,14 @@ async function native(samples: Sample[], nodeStart: Map<string, number[]>): Prom
     const np = new NativePool(pool, dir);
     nodeStart.set('native A', await nodeStartNative(pool.env('A'), ROUNDS));
     let from = 0;
-    await rounds(np, (round) => {
-      samples.push(...np.timedCalls.slice(from).map((c) => sample('native', round, c)));
-      from = np.timedCalls.length;
-    }, 'native');
+    await rounds(
+      np,
+      (round) => {
+        samples.push(...np.timedCalls.slice(from).map((c) => sample('native', round, c)));
+        from = np.timedCalls.length;
+      },
+      'native',
+    );
     return (await timedSpawn('/usr/bin/env', ['node', '--version'], pool.env('A'))).stdout.trim();
   } finally {
     await pool.stop();
@@ -214,18 +249,25 @@ async function lab(samples: Sample[], nodeStart: Map<string, number[]>, notes: s
       if (config.join('\n') !== LAB_LVM_CONFIG.join('\n')) throw new Error(`lvm.conf on ${h.name}: ${config.join(' ')}`);
     }
     const { A, B } = l.hosts;
-    notes.push(`dom0 node ${(await A.sh('node --version')).trim()}, lvm ${(await A.sh("lvm version | sed -n 's/^ *LVM version: *//p'")).trim()}, ${(await A.sh("sed -n 's/^version: //p' /proc/drbd")).trim()}`);
+    notes.push(
+      `dom0 node ${(await A.sh('node --version')).trim()}, lvm ${(await A.sh("lvm version | sed -n 's/^ *LVM version: *//p'")).trim()}, ${(await A.sh("sed -n 's/^version: //p' /proc/drbd")).trim()}`,
+    );
     nodeStart.set('lab A', await nodeStartLab(A, ROUNDS));
     log(`lab A: node start-up median ${median(nodeStart.get('lab A')!).toFixed(0)} ms`);
     if (ROUNDS_B > 0) nodeStart.set('lab B', await nodeStartLab(B, ROUNDS_B));
     let from = 0;
-    await rounds(pool, (round) => {
-      samples.push(...pool.timedCalls.slice(from).map((c) => sample('lab', round, c)));
-      from = pool.timedCalls.length;
-    }, 'lab');
+    await rounds(
+      pool,
+      (round) => {
+        samples.push(...pool.timedCalls.slice(from).map((c) => sample('lab', round, c)));
+        from = pool.timedCalls.length;
+      },
+      'lab',
+    );
   } finally {
     if (l) {
-      for (const h of Object.values(l.hosts)) if (h.alive) fs.writeFileSync(path.join(l.runDir, `host${h.name}.SMlog`), (await h.run('cat /var/log/SMlog')).stdout);
+      for (const h of Object.values(l.hosts))
+        if (h.alive) fs.writeFileSync(path.join(l.runDir, `host${h.name}.SMlog`), (await h.run('cat /var/log/SMlog')).stdout);
       await l.stop();
     }
     await pool.stop();
@@ -249,7 +291,9 @@ interface Combined {
 
 function combine(samples: Sample[], where: Where, host: HostName, commands: string[]): Combined[] {
   const byRound = new Map<number, Sample[]>();
-  for (const s of samples) if (s.where === where && s.host === host && s.round >= 0 && commands.includes(s.command)) byRound.set(s.round, [...(byRound.get(s.round) ?? []), s]);
+  for (const s of samples)
+    if (s.where === where && s.host === host && s.round >= 0 && commands.includes(s.command))
+      byRound.set(s.round, [...(byRound.get(s.round) ?? []), s]);
   return [...byRound.values()]
     .filter((ss) => ss.length === commands.length)
     .map((ss) => ({
@@ -305,7 +349,13 @@ function breakdown(samples: Sample[], where: Where, command: string): string {
     .join(', ');
 }
 
-function report(date: string, samples: Sample[], nodeStart: Map<string, number[]>, notes: string[], problems: string[]): { md: string; verdict: string[] } {
+function report(
+  date: string,
+  samples: Sample[],
+  nodeStart: Map<string, number[]>,
+  notes: string[],
+  problems: string[],
+): { md: string; verdict: string[] } {
   const nodeMed = (k: string) => median(nodeStart.get(k) ?? []);
   const table = (where: Where, host: HostName): string[] => {
     const nodeMs = nodeMed(`${where} ${host}`) || nodeMed(`${where} A`);
@@ -335,16 +385,20 @@ function report(date: string, samples: Sample[], nodeStart: Map<string, number[]
     `Lab, qemu TCG: ${f0(lab.outside[0]!)} ms (p90 ${f0(lab.outside[1]!)}): NOT MET as absolute wall time, nor can it be: two driver processes, each paying Node's start-up of ${f0(lab.nodeMs)} ms under TCG; XenAPI calls ${f0(lab.xapi)} ms (${f0(lab.nXapi)} calls, each through socat and qemu's guestfwd to the simulator); our code ${f0(lab.ours[0]!)} ms (p90 ${f0(lab.ours[1]!)}) for both calls together (bundle loading included, TCG-slow as well).`,
     `Under TCG "our code" is a small difference of large numbers: Node's start-up alone spreads from ${f0(Math.min(...(nodeStart.get('lab A') ?? [])))} to ${f0(Math.max(...(nodeStart.get('lab A') ?? [])))} ms on A; read it to a few hundred ms.`,
   ];
-  const nodeRows = [...nodeStart.entries()].map(([k, v]) => `| ${k} | ${v.length} | ${f0(median(v))} | ${f0(p90(v))} | ${v.map(f0).join(' ')} |`);
+  const nodeRows = [...nodeStart.entries()].map(
+    ([k, v]) => `| ${k} | ${v.length} | ${f0(median(v))} | ${f0(p90(v))} | ${v.map(f0).join(' ')} |`,
+  );
   const md = [
     '# DrbdlvmSR per-command latency in the Xen lab (issue #6)',
     '',
     `- Date: ${date}`,
-    '- Command: `npm run bench:sr` (= `npm run build && tsx bench/lab-sr-latency.ts`)' + (ROUNDS !== 20 || ROUNDS_B !== 10 ? ` with \`-- --rounds=${ROUNDS} --rounds-b=${ROUNDS_B}\`` : '') + (process.env.LAB_DIST_DIR ? ', executables pinned with LAB_DIST_DIR (a copy of that build)' : ''),
-    '- Lab: two hosts (Xen 4.17, Debian 12 dom0, qemu TCG, 1 vCPU each), r0 160 MiB with allow-two-primaries, the SR attached on both (Primary/Primary), set up as scenario 17; the driver run as xapi runs it (`env -i PATH=… ORIGINATOR=SM /lab/dist/DrbdlvmSR <methodCall>`), xapi being the simulator in the runner (reached through socat and qemu\'s guestfwd).',
+    '- Command: `npm run bench:sr` (= `npm run build && tsx bench/lab-sr-latency.ts`)' +
+      (ROUNDS !== 20 || ROUNDS_B !== 10 ? ` with \`-- --rounds=${ROUNDS} --rounds-b=${ROUNDS_B}\`` : '') +
+      (process.env.LAB_DIST_DIR ? ', executables pinned with LAB_DIST_DIR (a copy of that build)' : ''),
+    "- Lab: two hosts (Xen 4.17, Debian 12 dom0, qemu TCG, 1 vCPU each), r0 160 MiB with allow-two-primaries, the SR attached on both (Primary/Primary), set up as scenario 17; the driver run as xapi runs it (`env -i PATH=… ORIGINATOR=SM /lab/dist/DrbdlvmSR <methodCall>`), xapi being the simulator in the runner (reached through socat and qemu's guestfwd).",
     '- Native: the same rounds on this machine with test/support/sr-pool.ts (the stand-ins for drbdadm and lvm are Node scripts: their time is in "children" and is excluded below), the XenAPI simulator on a Unix socket in the bench process.',
     `- A round: sr_get_driver_info on A; vdi_create + vdi_delete of a 4 MiB VDI on A (the master); a VM start (vdi_epoch_begin, vdi_attach, vdi_activate) and shutdown (vdi_deactivate, vdi_detach, vdi_epoch_end) on A, and on B in the first ${ROUNDS_B} rounds; the SR holds one VDI during the starts. ${ROUNDS} rounds.`,
-    '- wall: the driver process, timed by the bash that starts it in dom0 (`$EPOCHREALTIME`, no extra process; natively: from spawn to close in the bench). children: the time the driver spent in its child processes (lvm, drbdsetup, flock, logger, ...), XenAPI: in XenAPI calls not overlapping a child, both recorded by the driver itself (`DRBDLVM_TIMINGS`, src/drbdlvm-sr/timings.ts: one line per child process and XenAPI call, on the driver\'s clock, from just before spawning to the result). Node start-up: `env -i PATH=… /usr/bin/env node -e 0`, the driver\'s exec chain, timed the same way. our code = wall − children − XenAPI − Node start-up median per process.',
+    "- wall: the driver process, timed by the bash that starts it in dom0 (`$EPOCHREALTIME`, no extra process; natively: from spawn to close in the bench). children: the time the driver spent in its child processes (lvm, drbdsetup, flock, logger, ...), XenAPI: in XenAPI calls not overlapping a child, both recorded by the driver itself (`DRBDLVM_TIMINGS`, src/drbdlvm-sr/timings.ts: one line per child process and XenAPI call, on the driver's clock, from just before spawning to the result). Node start-up: `env -i PATH=… /usr/bin/env node -e 0`, the driver's exec chain, timed the same way. our code = wall − children − XenAPI − Node start-up median per process.",
     ...notes.map((n) => `- ${n}`),
     '',
     '## Verdict',
@@ -360,7 +414,9 @@ function report(date: string, samples: Sample[], nodeStart: Map<string, number[]
     '',
     '| command | child processes and XenAPI calls |',
     '|---|---|',
-    ...['sr_get_driver_info', 'vdi_create', 'vdi_attach', 'vdi_activate', 'vdi_deactivate', 'vdi_detach'].map((c) => `| ${c} | ${breakdown(samples, 'lab', c)} |`),
+    ...['sr_get_driver_info', 'vdi_create', 'vdi_attach', 'vdi_activate', 'vdi_deactivate', 'vdi_detach'].map(
+      (c) => `| ${c} | ${breakdown(samples, 'lab', c)} |`,
+    ),
     '',
     '## Node start-up (ms)',
     '',
@@ -373,7 +429,10 @@ function report(date: string, samples: Sample[], nodeStart: Map<string, number[]
     '',
     '| # | where | round | host | command | wall | children | XenAPI | wall − children | children / XenAPI calls |',
     '|---:|---|---:|---|---|---:|---:|---:|---:|---:|',
-    ...samples.map((s, i) => `| ${i + 1} | ${s.where} | ${s.round < 0 ? 'set-up' : s.round + 1} | ${s.host} | ${s.command} | ${f1(s.wallMs)} | ${f1(s.childMs)} | ${f1(s.xapiMs)} | ${f1(s.wallMs - s.childMs)} | ${s.nChild} / ${s.nXapi} |`),
+    ...samples.map(
+      (s, i) =>
+        `| ${i + 1} | ${s.where} | ${s.round < 0 ? 'set-up' : s.round + 1} | ${s.host} | ${s.command} | ${f1(s.wallMs)} | ${f1(s.childMs)} | ${f1(s.xapiMs)} | ${f1(s.wallMs - s.childMs)} | ${s.nChild} / ${s.nXapi} |`,
+    ),
     '',
   ].join('\n');
   return { md, verdict };

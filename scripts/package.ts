@@ -6,7 +6,20 @@
 // Usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm] [--dist DIR]
 // (--dist: package a copy of the built executables, e.g. the lab's snapshot of dist/.)
 import { execFileSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -98,10 +111,15 @@ function buildDeb(origin: Origin, work: string, out: string): string {
     .filter((e) => e.isFile)
     .map((e) => `${createHash('md5').update(readFileSync(e.path)).digest('hex')}  ${relative(root, e.path)}`)
     .join('\n');
-  const control = fill(readFileSync(join(PACKAGING, 'debian/control.in'), 'utf8'), { VERSION: origin.version, MAINTAINER, INSTALLED_SIZE: String(kib) });
+  const control = fill(readFileSync(join(PACKAGING, 'debian/control.in'), 'utf8'), {
+    VERSION: origin.version,
+    MAINTAINER,
+    INSTALLED_SIZE: String(kib),
+  });
   writeStaged(root, '/DEBIAN/control', control, 0o644);
   writeStaged(root, '/DEBIAN/md5sums', `${md5sums}\n`, 0o644);
-  for (const script of ['preinst', 'postrm']) writeStaged(root, `/DEBIAN/${script}`, readFileSync(join(PACKAGING, 'debian', script)), 0o755);
+  for (const script of ['preinst', 'postrm'])
+    writeStaged(root, `/DEBIAN/${script}`, readFileSync(join(PACKAGING, 'debian', script)), 0o755);
 
   const deb = join(out, `xen-drbd_${origin.version}_all.deb`);
   run(['dpkg-deb', '--root-owner-group', '-Zxz', '--build', root, deb]);
@@ -110,7 +128,11 @@ function buildDeb(origin: Origin, work: string, out: string): string {
 
 /** The spec's %files: modes from the plan, /etc files as config, our own directories owned. */
 function rpmFiles(plan: readonly PlanEntry[]): string {
-  const lines = [`%dir %attr(0755,root,root) ${LIB_DIR}`, `%dir %attr(0755,root,root) ${DOC_DIR}`, `%doc %attr(0644,root,root) ${DOC_DIR}/copyright`];
+  const lines = [
+    `%dir %attr(0755,root,root) ${LIB_DIR}`,
+    `%dir %attr(0755,root,root) ${DOC_DIR}`,
+    `%doc %attr(0644,root,root) ${DOC_DIR}/copyright`,
+  ];
   for (const e of plan) {
     if (e.source.kind === 'symlink') lines.push(e.path);
     else lines.push(`${e.path.startsWith('/etc/') ? '%config(noreplace) ' : ''}%attr(0${e.mode.toString(8)},root,root) ${e.path}`);
@@ -126,7 +148,10 @@ function buildRpm(origin: Origin, work: string, out: string): string {
   stage(root, plan, origin);
   const top = join(work, 'rpmbuild');
   const spec = join(work, 'xen-drbd.spec');
-  writeFileSync(spec, fill(readFileSync(join(PACKAGING, 'rpm/xen-drbd.spec.in'), 'utf8'), { VERSION: origin.version, FILES: rpmFiles(plan) }));
+  writeFileSync(
+    spec,
+    fill(readFileSync(join(PACKAGING, 'rpm/xen-drbd.spec.in'), 'utf8'), { VERSION: origin.version, FILES: rpmFiles(plan) }),
+  );
   // gzip payload stated, not defaulted: CentOS 7's rpm 4.11 (XCP-ng dom0) cannot read zstd ones.
   const defines = [`_topdir ${top}`, `stage ${root}`, '_build_id_links none', '_binary_payload w9.gzdio'];
   run(['rpmbuild', '-bb', ...defines.flatMap((d) => ['--define', d]), spec]);

@@ -22,8 +22,16 @@ type SeamKind = 'path' | 'path-list';
 
 /** Every seam: its variable, the kind of value it takes, and what it moves. */
 export const TEST_SEAMS = {
-  pathPrefix: { variable: 'XEN_DRBD_PATH_PREFIX', kind: 'path-list', moves: 'directories searched before the fixed PATH for every child process' },
-  drbdsetup84: { variable: 'XEN_DRBD_DRBDSETUP84', kind: 'path', moves: "DRBD 8.4's drbdsetup (instead of /lib/drbd/drbdsetup-84 and /usr/lib/drbd/drbdsetup-84)" },
+  pathPrefix: {
+    variable: 'XEN_DRBD_PATH_PREFIX',
+    kind: 'path-list',
+    moves: 'directories searched before the fixed PATH for every child process',
+  },
+  drbdsetup84: {
+    variable: 'XEN_DRBD_DRBDSETUP84',
+    kind: 'path',
+    moves: "DRBD 8.4's drbdsetup (instead of /lib/drbd/drbdsetup-84 and /usr/lib/drbd/drbdsetup-84)",
+  },
   devDir: { variable: 'XEN_DRBD_DEV_DIR', kind: 'path', moves: "the directory of DRBD's device nodes (/dev)" },
   procDrbd: { variable: 'XEN_DRBD_PROC_DRBD', kind: 'path', moves: '/proc/drbd' },
   hotplugLockDir: { variable: 'XEN_HOTPLUG_LOCK_DIR', kind: 'path', moves: "Xen's hotplug lock directory (/var/run/xen-hotplug)" },
@@ -33,7 +41,11 @@ export const TEST_SEAMS = {
   xapiSocket: { variable: 'XEN_DRBD_XAPI_SOCKET', kind: 'path', moves: "xapi's socket (/var/lib/xcp/xapi)" },
   smLockDir: { variable: 'XEN_DRBD_SM_LOCK_DIR', kind: 'path', moves: 'the SR lock directory (/var/lock/sm)' },
   smBackendDir: { variable: 'XEN_DRBD_SM_BACKEND_DIR', kind: 'path', moves: 'the tapdisk node directory (/dev/sm/backend)' },
-  timings: { variable: 'DRBDLVM_TIMINGS', kind: 'path', moves: "nothing: the SR driver appends its children's and XenAPI calls' times to this file" },
+  timings: {
+    variable: 'DRBDLVM_TIMINGS',
+    kind: 'path',
+    moves: "nothing: the SR driver appends its children's and XenAPI calls' times to this file",
+  },
 } as const satisfies Record<string, { variable: string; kind: SeamKind; moves: string }>;
 
 export type SeamName = keyof typeof TEST_SEAMS;
@@ -57,7 +69,9 @@ export function testSeams(env: NodeJS.ProcessEnv): TestSeams {
     const paths = seam.kind === 'path-list' ? value.split(':') : [value];
     const bad = paths.find((p) => !SAFE_PATH.test(p));
     if (bad !== undefined) {
-      throw new UnsafeTestSeam(`${seam.variable}=${JSON.stringify(value)}: ${JSON.stringify(bad)} is not an absolute path; test seams take absolute paths only`);
+      throw new UnsafeTestSeam(
+        `${seam.variable}=${JSON.stringify(value)}: ${JSON.stringify(bad)} is not an absolute path; test seams take absolute paths only`,
+      );
     }
     seams[name] = value;
   }

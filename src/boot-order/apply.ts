@@ -7,7 +7,15 @@
 // boot-order manages, backup names it writes, permission bits.
 import { lstatSync, readFileSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkLiveStateDir, entryUnderRoot, isCleanAbsolute, isMissing, makeDirsUnderRoot, readStateJson, underRoot } from '../fs/inside-root';
+import {
+  checkLiveStateDir,
+  entryUnderRoot,
+  isCleanAbsolute,
+  isMissing,
+  makeDirsUnderRoot,
+  readStateJson,
+  underRoot,
+} from '../fs/inside-root';
 import { permissionBits, readNoFollow, replaceFile } from '../fs/no-follow';
 import { DROP_IN_PATH } from './dropin';
 import type { Change } from './plan';
@@ -48,14 +56,17 @@ export function checkManifest(data: unknown, file: string): Manifest {
   m.entries.forEach((e: Partial<ManifestEntry> | null, i) => {
     const bad = (what: string) => new Error(`${file}: entry ${i}: ${what}`);
     if (typeof e !== 'object' || e === null) throw bad('is not an object');
-    if (typeof e.path !== 'string' || !MANAGED.includes(e.path)) throw bad(`path ${JSON.stringify(e.path)} is not a file boot-order manages (${MANAGED.join(', ')})`);
+    if (typeof e.path !== 'string' || !MANAGED.includes(e.path))
+      throw bad(`path ${JSON.stringify(e.path)} is not a file boot-order manages (${MANAGED.join(', ')})`);
     if (e.backup !== undefined && (typeof e.backup !== 'string' || !/^\d+-[^/\0]+$/.test(e.backup))) {
       throw bad(`backup ${JSON.stringify(e.backup)} is not a backup name boot-order writes (N-NAME)`);
     }
-    if (e.mode !== undefined && !(Number.isInteger(e.mode) && e.mode >= 0 && e.mode <= 0o7777)) throw bad(`mode ${JSON.stringify(e.mode)} is not a file mode`);
+    if (e.mode !== undefined && !(Number.isInteger(e.mode) && e.mode >= 0 && e.mode <= 0o7777))
+      throw bad(`mode ${JSON.stringify(e.mode)} is not a file mode`);
   });
   m.createdDirs.forEach((d: unknown, i) => {
-    if (typeof d !== 'string' || !isCleanAbsolute(d) || d === '/') throw new Error(`${file}: createdDirs[${i}]: ${JSON.stringify(d)} is not a clean absolute path`);
+    if (typeof d !== 'string' || !isCleanAbsolute(d) || d === '/')
+      throw new Error(`${file}: createdDirs[${i}]: ${JSON.stringify(d)} is not a clean absolute path`);
   });
   return m as Manifest;
 }

@@ -44,7 +44,10 @@ function systemdProblems(o: BootObserved): OrderProblem[] {
   const where = o.dropIn?.path ?? '/etc/systemd/system/xendomains.service.d/10-drbd.conf';
   // With neither enabled DRBD is not started at boot at all (check reports that apart); the order
   // to ask for is still the one --apply writes.
-  const required = [...(drbdService || resourceTargets.length === 0 ? ['drbd.service'] : []), ...resourceTargets.map((r) => `drbd@${r}.target`)];
+  const required = [
+    ...(drbdService || resourceTargets.length === 0 ? ['drbd.service'] : []),
+    ...resourceTargets.map((r) => `drbd@${r}.target`),
+  ];
   const missing = required.filter((u) => !after.has(u));
   return missing.length === 0 ? [] : [{ where, message: `xendomains.service is not ordered after ${missing.join(', ')}` }];
 }

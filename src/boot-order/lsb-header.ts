@@ -28,7 +28,11 @@ export function headerField(text: string, field: string): string[] {
   const re = fieldPattern(field);
   for (let i = h.begin + 1; i < h.end; i++) {
     const m = re.exec(h.lines[i] as string);
-    if (m) return (m[1] as string).trim().split(/\s+/).filter((w) => w !== '');
+    if (m)
+      return (m[1] as string)
+        .trim()
+        .split(/\s+/)
+        .filter((w) => w !== '');
   }
   return [];
 }

@@ -27,9 +27,15 @@ export function planBootOrder(o: BootObserved): BootOrderPlan {
   if (o.systemd) {
     const text = dropInText(enabledDrbdUnits(o));
     if (o.dropIn?.text !== text) {
-      changes.push({ path: DROP_IN_PATH, before: o.dropIn?.text, after: text, why: o.dropIn === undefined ? 'install the drop-in' : 'update the drop-in' });
+      changes.push({
+        path: DROP_IN_PATH,
+        before: o.dropIn?.text,
+        after: text,
+        why: o.dropIn === undefined ? 'install the drop-in' : 'update the drop-in',
+      });
     }
   }
-  if (o.drbdInit === undefined && !o.systemd) return { ok: false, error: '/etc/init.d/drbd is missing and systemd is not running: nothing to order' };
+  if (o.drbdInit === undefined && !o.systemd)
+    return { ok: false, error: '/etc/init.d/drbd is missing and systemd is not running: nothing to order' };
   return { ok: true, changes };
 }

@@ -51,7 +51,14 @@ export function readDomain(file: DomainFile): Domain {
   const parsed = parseConfig(file.text, file.path);
   if (!parsed.ok) {
     const e = parsed.error;
-    return { file, name: undefined, parseError: { line: e.at.line, message: e.message }, drbdDisks: [], rejectedDisks: [], bootloader: undefined };
+    return {
+      file,
+      name: undefined,
+      parseError: { line: e.at.line, message: e.message },
+      drbdDisks: [],
+      rejectedDisks: [],
+      bootloader: undefined,
+    };
   }
   const config = parsed.config;
   const name = getString(config, 'name');

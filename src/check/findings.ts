@@ -57,7 +57,8 @@ export function exitCode(findings: readonly Finding[]): 0 | 1 | 2 {
 /** Errors first, then by code, then by place, so output is stable whatever order rules ran in. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
-    (a, b) => RANK[a.severity] - RANK[b.severity] || a.code.localeCompare(b.code) || a.where.localeCompare(b.where, 'en', { numeric: true }),
+    (a, b) =>
+      RANK[a.severity] - RANK[b.severity] || a.code.localeCompare(b.code) || a.where.localeCompare(b.where, 'en', { numeric: true }),
   );
 }
 

@@ -31,7 +31,12 @@ export async function gatherInputs(o: GatherOptions): Promise<CheckInputs> {
     const autoName = autoPaths.get(realPath(path));
     return { path, file: path, autoStarted: autoName !== undefined, ...(autoName === undefined ? {} : { autoName }) };
   });
-  const listed = auto.map((name) => ({ path: `${AUTO_DIR}/${name}`, file: join(o.root, AUTO_DIR, name), autoStarted: true, autoName: name }));
+  const listed = auto.map((name) => ({
+    path: `${AUTO_DIR}/${name}`,
+    file: join(o.root, AUTO_DIR, name),
+    autoStarted: true,
+    autoName: name,
+  }));
   const domains = (o.configs.length > 0 ? named : listed).map(({ file, ...d }) => {
     try {
       return readDomain({ ...d, text: readFileSync(file, 'utf8') });
@@ -59,7 +64,8 @@ async function readDrbd(o: GatherOptions): Promise<CheckInputs['drbd']> {
   const configFile = o.root === '/' ? undefined : join(o.root, '/etc/drbd.conf');
   const r = await o.run(drbdArgv.dumpXml(configFile), { timeoutMs: DUMP_TIMEOUT_MS });
   if (!succeeded(r)) {
-    const said = r.exitCode === null && r.signal === null ? 'drbdadm is not installed' : meaningfulLines(r.stderr) || `exit code ${r.exitCode}`;
+    const said =
+      r.exitCode === null && r.signal === null ? 'drbdadm is not installed' : meaningfulLines(r.stderr) || `exit code ${r.exitCode}`;
     return { ok: false, error: `'${r.argv.join(' ')}': ${said}` };
   }
   try {
@@ -67,7 +73,16 @@ async function readDrbd(o: GatherOptions): Promise<CheckInputs['drbd']> {
     // Under another root, drbdadm names files by their full path; findings use the host's.
     if (configFile === undefined) return { ok: true, dump };
     const prefix = o.root.replace(/\/+$/, '');
-    return { ok: true, dump: { ...dump, resources: dump.resources.map((res) => ({ ...res, definedAt: res.definedAt?.startsWith(prefix) ? res.definedAt.slice(prefix.length) : res.definedAt })) } };
+    return {
+      ok: true,
+      dump: {
+        ...dump,
+        resources: dump.resources.map((res) => ({
+          ...res,
+          definedAt: res.definedAt?.startsWith(prefix) ? res.definedAt.slice(prefix.length) : res.definedAt,
+        })),
+      },
+    };
   } catch (e) {
     return { ok: false, error: (e as Error).message };
   }
@@ -89,12 +104,18 @@ function textFiles(root: string, dir: string): TextFile[] {
 function schedules(root: string, enabledUnits: ReadonlySet<string>): TextFile[] {
   const files = [
     ...[readTextFile(root, '/etc/crontab')].filter((f): f is TextFile => f !== undefined),
-    ...['/etc/cron.d', '/etc/cron.hourly', '/etc/cron.daily', '/etc/cron.weekly', '/etc/cron.monthly', '/var/spool/cron/crontabs'].flatMap((d) => textFiles(root, d)),
+    ...['/etc/cron.d', '/etc/cron.hourly', '/etc/cron.daily', '/etc/cron.weekly', '/etc/cron.monthly', '/var/spool/cron/crontabs'].flatMap(
+      (d) => textFiles(root, d),
+    ),
   ];
   for (const timer of [...enabledUnits].filter((u) => u.endsWith('.timer'))) {
-    const text = ['/etc/systemd/system', '/lib/systemd/system'].map((d) => readTextFile(root, `${d}/${timer}`)).find((f) => f !== undefined)?.text ?? '';
+    const text =
+      ['/etc/systemd/system', '/lib/systemd/system'].map((d) => readTextFile(root, `${d}/${timer}`)).find((f) => f !== undefined)?.text ??
+      '';
     const unit = /^\s*Unit\s*=\s*(\S+)/m.exec(text)?.[1] ?? timer.replace(/\.timer$/, '.service');
-    const service = ['/etc/systemd/system', '/lib/systemd/system'].map((d) => readTextFile(root, `${d}/${unit}`)).find((f) => f !== undefined);
+    const service = ['/etc/systemd/system', '/lib/systemd/system']
+      .map((d) => readTextFile(root, `${d}/${unit}`))
+      .find((f) => f !== undefined);
     if (service !== undefined) files.push(service);
   }
   return files;
@@ -120,4 +141,3 @@ function realPath(path: string): string {
     return path;
   }
 }
-

@@ -24,7 +24,8 @@ export interface CheckInputs {
   /** /etc/default/xendomains */
   readonly xendomainsDefault: TextFile | undefined;
   /** --peer-auto-list: the domains the peer starts at boot. */
-  readonly peerAutoList: { readonly path: string; readonly entries: readonly string[] } | { readonly path: string; readonly error: string } | undefined;
+  readonly peerAutoList:
+    { readonly path: string; readonly entries: readonly string[] } | { readonly path: string; readonly error: string } | undefined;
 }
 
 export type Rule = (inputs: CheckInputs) => Finding[];

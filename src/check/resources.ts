@@ -42,7 +42,9 @@ export function resourceWhere(res: ResourceConfig): string {
 export function backingDisks(inputs: CheckInputs): string[] {
   if (!inputs.drbd.ok) return [];
   const disks = inputs.drbd.dump.resources.flatMap((r) =>
-    r.hosts.filter((h) => h.name === inputs.hostname).flatMap((h) => h.volumes.flatMap((v) => (v.disk === undefined || v.disk === 'none' ? [] : [v.disk]))),
+    r.hosts
+      .filter((h) => h.name === inputs.hostname)
+      .flatMap((h) => h.volumes.flatMap((v) => (v.disk === undefined || v.disk === 'none' ? [] : [v.disk]))),
   );
   return [...new Set(disks)];
 }

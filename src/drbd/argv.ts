@@ -12,7 +12,8 @@ const oneResource = (name: ResourceName): ResourceName => requireResourceName(na
 // DRBD's device minors are 20 bits (MINORMASK); anything else is no minor of ours.
 const MAX_MINOR = 2 ** 20 - 1;
 function minorArg(minor: number): string {
-  if (!Number.isInteger(minor) || minor < 0 || minor > MAX_MINOR) throw new RangeError(`refusing to address DRBD minor ${minor}: not a device minor`);
+  if (!Number.isInteger(minor) || minor < 0 || minor > MAX_MINOR)
+    throw new RangeError(`refusing to address DRBD minor ${minor}: not a device minor`);
   return String(minor);
 }
 
@@ -32,7 +33,10 @@ export const drbdArgv = {
   statusJson: (name: ResourceName): Argv => ['drbdsetup', 'status', oneResource(name), '--json'],
   /** Runtime only: the peer adopts it over a live connection; `drbdadm adjust` returns to the config. */
   twoPrimaries: (name: ResourceName, on: boolean): Argv => [
-    'drbdadm', 'net-options', `--allow-two-primaries=${on ? 'yes' : 'no'}`, oneResource(name),
+    'drbdadm',
+    'net-options',
+    `--allow-two-primaries=${on ? 'yes' : 'no'}`,
+    oneResource(name),
   ],
   /**
    * The whole configuration as XML, resources for other hosts included. `-c` reads another
@@ -53,6 +57,10 @@ export const drbdsetup84Argv = {
   secondary: (tool: string, minor: number): Argv => [tool, 'secondary', minorArg(minor)],
   /** 8.4 names a connection by its two ends; only the given option changes. */
   twoPrimaries: (tool: string, thisAddress: string, peerAddress: string, on: boolean): Argv => [
-    tool, 'net-options', thisAddress, peerAddress, `--allow-two-primaries=${on ? 'yes' : 'no'}`,
+    tool,
+    'net-options',
+    thisAddress,
+    peerAddress,
+    `--allow-two-primaries=${on ? 'yes' : 'no'}`,
   ],
 };

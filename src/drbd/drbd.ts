@@ -54,7 +54,13 @@ export class DrbdNotApplied extends DrbdError {
     argv: Argv,
   ) {
     super(`asked for ${asked} ('${argv.join(' ')}' exited 0), DRBD still reports ${seen}`, 'not-applied', {
-      argv, exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0,
+      argv,
+      exitCode: 0,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      timedOut: false,
+      durationMs: 0,
     });
   }
 }
@@ -135,7 +141,8 @@ export class Drbd implements DrbdAdminPort {
   async resolve(ref: ResourceRef, known?: DrbdTarget): Promise<Resolved> {
     const target = known?.name === ref.name && known.direct !== undefined ? known : await this.target(ref.name);
     const volumes = target.direct?.running.volumes.filter((v) => ref.volume === undefined || v.volume === ref.volume) ?? [];
-    if (volumes.length > 0) return { target, devices: volumes.map((v) => this.blockDevice(ref, join(this.tools.devDir, `drbd${v.minor}`))) };
+    if (volumes.length > 0)
+      return { target, devices: volumes.map((v) => this.blockDevice(ref, join(this.tools.devDir, `drbd${v.minor}`))) };
     // Not up, or not 8.4: the config names the devices, and the state read next says what is wrong.
     const r = await this.exec(drbdArgv.shDev(ref));
     if (!succeeded(r)) throw failure(r, `${formatRef(ref)}: cannot resolve the DRBD device`);
@@ -176,7 +183,10 @@ export class Drbd implements DrbdAdminPort {
     try {
       procText = readFileSync(this.procDrbdPath, 'utf8');
     } catch {
-      throw new DrbdError(`${name}: ${this.procDrbdPath} is missing: the DRBD kernel module is not loaded (start the drbd service)`, 'no-module');
+      throw new DrbdError(
+        `${name}: ${this.procDrbdPath} is missing: the DRBD kernel module is not loaded (start the drbd service)`,
+        'no-module',
+      );
     }
     const proc = parseProcDrbd(procText);
     if (proc.version.major >= 9) {

@@ -7,8 +7,7 @@ import type { ResourceState, Role } from './types';
 
 /** `accepted`: DRBD took the command (exit 0), so the role may have changed whatever the read says. */
 export type RoleChange =
-  | { readonly ok: true; readonly state: ResourceState }
-  | { readonly ok: false; readonly accepted: boolean; readonly error: DrbdError };
+  { readonly ok: true; readonly state: ResourceState } | { readonly ok: false; readonly accepted: boolean; readonly error: DrbdError };
 
 /**
  * Promotes or demotes the target, then reads the state of `devices` (the volumes the caller decided on)

@@ -4,16 +4,7 @@
 export type Role = 'Primary' | 'Secondary' | 'Unknown';
 
 export type DiskState =
-  | 'Diskless'
-  | 'Attaching'
-  | 'Detaching'
-  | 'Failed'
-  | 'Negotiating'
-  | 'Inconsistent'
-  | 'Outdated'
-  | 'DUnknown'
-  | 'Consistent'
-  | 'UpToDate';
+  'Diskless' | 'Attaching' | 'Detaching' | 'Failed' | 'Negotiating' | 'Inconsistent' | 'Outdated' | 'DUnknown' | 'Consistent' | 'UpToDate';
 
 /** How this node's link to the peer stands, folded from 8.4's cs and 9's connection+replication states. */
 export type Link =
@@ -32,8 +23,16 @@ export type Link =
 
 export const ROLES: readonly Role[] = ['Primary', 'Secondary', 'Unknown'];
 export const DISK_STATES: readonly DiskState[] = [
-  'Diskless', 'Attaching', 'Detaching', 'Failed', 'Negotiating', 'Inconsistent', 'Outdated', 'DUnknown',
-  'Consistent', 'UpToDate',
+  'Diskless',
+  'Attaching',
+  'Detaching',
+  'Failed',
+  'Negotiating',
+  'Inconsistent',
+  'Outdated',
+  'DUnknown',
+  'Consistent',
+  'UpToDate',
 ];
 
 /** A resource name drbdadm accepts, checked once at the edge (see target.ts). */

@@ -45,20 +45,27 @@ const unsupported: Handler = async (req) => {
 
 /** Runs the handler holding the per-SR lock of this host, released whatever happens. A request that
  * cannot be right (device-config, sr_uuid) is refused before the lock: it touches nothing. */
-const locked = (h: Handler): Handler => async (req, ctx) => {
-  parseDeviceConfig(req.deviceConfig);
-  const lock = await ctx.srLock(parseUuid(req.srUuid ?? '', 'sr_uuid'));
-  try {
-    return await h(req, ctx);
-  } finally {
-    lock.release();
-  }
-};
+const locked =
+  (h: Handler): Handler =>
+  async (req, ctx) => {
+    parseDeviceConfig(req.deviceConfig);
+    const lock = await ctx.srLock(parseUuid(req.srUuid ?? '', 'sr_uuid'));
+    try {
+      return await h(req, ctx);
+    } finally {
+      lock.release();
+    }
+  };
 
 export const HANDLERS: Record<SmCommand, Handler> = {
   sr_get_driver_info: async () => DRIVER_INFO,
   sr_probe: (req, ctx) => srProbe(req, () => ctx.ports()),
-  sr_update: (req, ctx) => srUpdate(req, () => ctx.ports().lvm, () => ctx.xapi(req)),
+  sr_update: (req, ctx) =>
+    srUpdate(
+      req,
+      () => ctx.ports().lvm,
+      () => ctx.xapi(req),
+    ),
 
   sr_create: locked(srCreate),
   sr_delete: locked(srDelete),

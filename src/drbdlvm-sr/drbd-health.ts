@@ -30,15 +30,27 @@ export function standAloneRecovery(resource: string): string {
 export function peerHealth(s: ResourceState): Health {
   if (s.link === 'StandAlone') return { ok: false, error: 'DrbdStandAlone', reason: standAloneRecovery(s.name) };
   if (s.link === 'Connecting' || s.link === 'Handshake') {
-    return { ok: false, error: 'DrbdNotConnected', reason: `'${s.name}' is ${s.connectionText}, not Connected to its peer; this operation needs both hosts in sync` };
+    return {
+      ok: false,
+      error: 'DrbdNotConnected',
+      reason: `'${s.name}' is ${s.connectionText}, not Connected to its peer; this operation needs both hosts in sync`,
+    };
   }
   const local = s.volumes.find((v) => v.disk !== 'UpToDate');
   if (local !== undefined) {
-    return { ok: false, error: 'DrbdLocalNotUpToDate', reason: `'${s.name}' minor ${local.minor} is ${local.disk} here, not UpToDate (${s.connectionText})` };
+    return {
+      ok: false,
+      error: 'DrbdLocalNotUpToDate',
+      reason: `'${s.name}' minor ${local.minor} is ${local.disk} here, not UpToDate (${s.connectionText})`,
+    };
   }
   const peer = s.volumes.find((v) => v.peerDisk !== 'UpToDate');
   if (peer !== undefined) {
-    return { ok: false, error: 'DrbdPeerNotUpToDate', reason: `'${s.name}' minor ${peer.minor}: the peer disk is ${peer.peerDisk}, not UpToDate (${s.connectionText})` };
+    return {
+      ok: false,
+      error: 'DrbdPeerNotUpToDate',
+      reason: `'${s.name}' minor ${peer.minor}: the peer disk is ${peer.peerDisk}, not UpToDate (${s.connectionText})`,
+    };
   }
   if (s.volumes.length === 0) return { ok: false, error: 'DrbdResourceMissing', reason: `'${s.name}' has no volumes up on this host` };
   return OK;
@@ -50,7 +62,11 @@ export function localHealth(s: ResourceState): Health {
     if (v.disk === 'UpToDate') continue;
     // A SyncTarget reads the blocks it still lacks from the peer: usable while the peer is good.
     if (v.disk === 'Inconsistent' && s.link === 'SyncTarget' && v.peerDisk === 'UpToDate') continue;
-    return { ok: false, error: 'DrbdLocalNotUpToDate', reason: `'${s.name}' minor ${v.minor} is ${v.disk} here (${s.connectionText}); this host's copy is not usable` };
+    return {
+      ok: false,
+      error: 'DrbdLocalNotUpToDate',
+      reason: `'${s.name}' minor ${v.minor} is ${v.disk} here (${s.connectionText}); this host's copy is not usable`,
+    };
   }
   return OK;
 }

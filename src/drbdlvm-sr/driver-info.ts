@@ -35,8 +35,15 @@ export type Capability = (typeof CAPABILITIES)[number];
 
 /** device-config keys, as `xe sr-create device-config:<key>=...` takes them. */
 export const CONFIGURATION = [
-  { key: 'resource', description: 'The DRBD resource (drbdadm name) whose device holds the SR, configured dual-primary on exactly the two hosts of the pool (required)' },
-  { key: 'volume', description: 'The volume number within the resource, for multi-volume resources (optional; default: the resource has one volume)' },
+  {
+    key: 'resource',
+    description:
+      'The DRBD resource (drbdadm name) whose device holds the SR, configured dual-primary on exactly the two hosts of the pool (required)',
+  },
+  {
+    key: 'volume',
+    description: 'The volume number within the resource, for multi-volume resources (optional; default: the resource has one volume)',
+  },
   { key: 'backend', description: 'tapdisk (default; what XCP-ng needs) or blkback (kernel blkback on the LV, for hosts without blktap)' },
 ] as const;
 

@@ -13,6 +13,11 @@ export class SmLog implements Log {
 
   async flush(run: Runner): Promise<void> {
     // Losing a log line must never change the answer to xapi: a failed logger run is skipped.
-    await this.syslog.flush(run, { facility: 'local2', tag: 'SM', format: (m) => `[${process.pid}] ${m.replace(/\n/g, ' ')}`, keepGoing: true });
+    await this.syslog.flush(run, {
+      facility: 'local2',
+      tag: 'SM',
+      format: (m) => `[${process.pid}] ${m.replace(/\n/g, ' ')}`,
+      keepGoing: true,
+    });
   }
 }

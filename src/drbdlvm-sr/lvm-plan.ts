@@ -11,7 +11,10 @@ export function planSrCreate(srUuid: Uuid, device: string, pv: PvReport | undefi
   const vg = vgName(srUuid);
   if (pv !== undefined && pv.vgName === vg) throw srError('SRExists', `${device} already holds ${vg}`);
   if (pv !== undefined && pv.vgName !== '') {
-    throw srError('SRInUse', `${device} already holds volume group ${pv.vgName}; remove it first ('vgremove ${pv.vgName}') if it is no longer used`);
+    throw srError(
+      'SRInUse',
+      `${device} already holds volume group ${pv.vgName}; remove it first ('vgremove ${pv.vgName}') if it is no longer used`,
+    );
   }
   return [lvmArgv.pvcreate(device), lvmArgv.vgcreate(vg, device), lvmArgv.lvcreate({ vg, lv: MGT_LV }, BigInt(MGT_BYTES))];
 }

@@ -68,7 +68,8 @@ export function toSmRequest(call: MethodCall): SmRequest {
   if (!isSmCommand(call.methodName)) throw srError('Unimplemented', `unknown command '${call.methodName}'`);
   const command = call.methodName;
   const member = p.command;
-  if (member !== undefined && member !== command) throw srError('BadRequest', `methodName '${command}' but command member '${String(member)}'`);
+  if (member !== undefined && member !== command)
+    throw srError('BadRequest', `methodName '${command}' but command member '${String(member)}'`);
 
   const out: Record<string, unknown> = {
     command,

@@ -35,7 +35,10 @@ export async function takeSrLock(lockDir: string, srUuid: Uuid, run: Runner, wai
     closeSync(fd);
     // flock(1) exits 1 when -w runs out; anything else (not installed, killed) is its own story.
     const why = r.exitCode === 1 ? `another drbdlvm command on this host held it for over ${waitS} s` : describeFailure(r);
-    throw srError('LockErr', `cannot take the SR lock ${path}: ${why}; retry, and if it persists look for a hung DrbdlvmSR process ('fuser ${path}')`);
+    throw srError(
+      'LockErr',
+      `cannot take the SR lock ${path}: ${why}; retry, and if it persists look for a hung DrbdlvmSR process ('fuser ${path}')`,
+    );
   }
   // The file stays: unlinking a flock file lets a waiter lock an inode nobody else sees.
   return { release: () => closeSync(fd) };

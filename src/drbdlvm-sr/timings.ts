@@ -38,13 +38,15 @@ export function timingsFrom(env: NodeJS.ProcessEnv): Timings {
         record('child', argv.slice(0, 2).join(' '), start);
       }
     },
-    xapi: (call) => async (method, ...params) => {
-      const start = performance.now();
-      try {
-        return await call(method, ...params);
-      } finally {
-        record('xapi', method, start);
-      }
-    },
+    xapi:
+      (call) =>
+      async (method, ...params) => {
+        const start = performance.now();
+        try {
+          return await call(method, ...params);
+        } finally {
+          record('xapi', method, start);
+        }
+      },
   };
 }

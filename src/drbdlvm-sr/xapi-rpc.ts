@@ -59,9 +59,13 @@ function post(body: string, options: XapiRpcOptions): Promise<string> {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`xapi answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(text) : reject(new Error(`xapi answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`)),
+      );
     });
-    req.setTimeout(options.timeoutMs ?? 60_000, () => req.destroy(new Error(`xapi did not answer within ${options.timeoutMs ?? 60_000} ms`)));
+    req.setTimeout(options.timeoutMs ?? 60_000, () =>
+      req.destroy(new Error(`xapi did not answer within ${options.timeoutMs ?? 60_000} ms`)),
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -75,10 +75,25 @@ export class Xapi implements XapiPort {
   async dbIntroduce(srRef: string, v: IntroduceVdi): Promise<string> {
     const ref = await this.call(
       'VDI.db_introduce',
-      v.uuid, v.nameLabel, v.nameDescription, srRef, v.type,
-      false, v.readOnly, {}, v.location, {}, { ...v.smConfig }, true,
-      v.virtualSize.toString(), v.physicalUtilisation.toString(),
-      NULL_REF, false, new XmlRpcDateTime('19700101T00:00:00Z'), NULL_REF, false,
+      v.uuid,
+      v.nameLabel,
+      v.nameDescription,
+      srRef,
+      v.type,
+      false,
+      v.readOnly,
+      {},
+      v.location,
+      {},
+      { ...v.smConfig },
+      true,
+      v.virtualSize.toString(),
+      v.physicalUtilisation.toString(),
+      NULL_REF,
+      false,
+      new XmlRpcDateTime('19700101T00:00:00Z'),
+      NULL_REF,
+      false,
     );
     return str(ref, 'VDI.db_introduce');
   }

@@ -132,21 +132,24 @@ export async function decodeMethodCall(xml: string): Promise<MethodCall> {
   const nameNode = kids.find((k) => k['#name'] === 'methodName');
   if (nameNode === undefined) throw new XmlRpcDecodeError('<methodCall> has no <methodName>');
   const paramsNode = kids.find((k) => k['#name'] === 'params');
-  const params = paramsNode === undefined ? [] : children(paramsNode).map((p) => {
-    if (p['#name'] !== 'param') throw new XmlRpcDecodeError(`<params> holds <${p['#name']}>, not <param>`);
-    return decodeValue(only(p, 'value'));
-  });
+  const params =
+    paramsNode === undefined
+      ? []
+      : children(paramsNode).map((p) => {
+          if (p['#name'] !== 'param') throw new XmlRpcDecodeError(`<params> holds <${p['#name']}>, not <param>`);
+          return decodeValue(only(p, 'value'));
+        });
   return { methodName: text(nameNode).trim(), params };
 }
 
 export type MethodResponse =
-  | { readonly kind: 'result'; readonly value: XmlRpcValue }
-  | { readonly kind: 'fault'; readonly fault: XmlRpcFault };
+  { readonly kind: 'result'; readonly value: XmlRpcValue } | { readonly kind: 'fault'; readonly fault: XmlRpcFault };
 
 export async function decodeMethodResponse(xml: string): Promise<MethodResponse> {
   const root = await parseRoot(xml, 'methodResponse');
   const [first, ...rest] = children(root);
-  if (first === undefined || rest.length > 0) throw new XmlRpcDecodeError(`<methodResponse> must hold <params> or <fault>, found ${describe(children(root))}`);
+  if (first === undefined || rest.length > 0)
+    throw new XmlRpcDecodeError(`<methodResponse> must hold <params> or <fault>, found ${describe(children(root))}`);
   if (first['#name'] === 'params') {
     const param = only(first, 'param');
     return { kind: 'result', value: decodeValue(only(param, 'value')) };
@@ -155,12 +158,17 @@ export async function decodeMethodResponse(xml: string): Promise<MethodResponse>
     const v = decodeValue(only(first, 'value'));
     const code = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as XmlRpcStruct).faultCode : undefined;
     const str = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as XmlRpcStruct).faultString : undefined;
-    if (typeof code !== 'number' || typeof str !== 'string') throw new XmlRpcDecodeError('a <fault> must be a struct of faultCode (int) and faultString (string)');
+    if (typeof code !== 'number' || typeof str !== 'string')
+      throw new XmlRpcDecodeError('a <fault> must be a struct of faultCode (int) and faultString (string)');
     return { kind: 'fault', fault: { faultCode: code, faultString: str } };
   }
   throw new XmlRpcDecodeError(`<methodResponse> holds <${first['#name']}>, not <params> or <fault>`);
 }
 
 function firstLine(s: string): string {
-  return s.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  return s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
 }

@@ -12,8 +12,9 @@ import { XmlRpcDateTime, type XmlRpcFault, type XmlRpcValue } from './xmlrpc-val
 // XML 1.0 forbids these even escaped; xapi's parser would reject the whole response. Python SM
 // prints them raw (and xapi then fails with an unparsable-stdout SR_BACKEND_FAILURE), so replacing
 // them is a deliberate difference: a tool's stray control character must not hide the real fault.
-// eslint-disable-next-line no-control-regex
-const ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const ILLEGAL =
+  // eslint-disable-next-line no-control-regex -- these control characters are what it removes
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function escapeXml(s: string): string {
   return s.replace(ILLEGAL, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -50,7 +51,10 @@ export function encodeFault(fault: XmlRpcFault): string {
 // self-closed, no whitespace anywhere.
 function xapiValue(v: XmlRpcValue): string {
   if (typeof v === 'string') return v === '' ? '<value/>' : `<value>${escapeXml(v)}</value>`;
-  if (Array.isArray(v)) return v.length === 0 ? '<value><array><data/></array></value>' : `<value><array><data>${v.map(xapiValue).join('')}</data></array></value>`;
+  if (Array.isArray(v))
+    return v.length === 0
+      ? '<value><array><data/></array></value>'
+      : `<value><array><data>${v.map(xapiValue).join('')}</data></array></value>`;
   if (v === null || typeof v !== 'object' || v instanceof XmlRpcDateTime) {
     throw new TypeError(`xapi sends SM only strings, arrays and structs, not ${JSON.stringify(v)}`);
   }

@@ -1,14 +1,7 @@
 // XML-RPC values as the SM wire uses them. xapi sends only strings, arrays and structs; responses
 // add nil, boolean and int (fault codes). dateTime appears in XenAPI calls (VDI.db_introduce).
 
-export type XmlRpcValue =
-  | string
-  | number
-  | boolean
-  | null
-  | XmlRpcDateTime
-  | readonly XmlRpcValue[]
-  | XmlRpcStruct;
+export type XmlRpcValue = string | number | boolean | null | XmlRpcDateTime | readonly XmlRpcValue[] | XmlRpcStruct;
 
 export interface XmlRpcStruct {
   readonly [member: string]: XmlRpcValue;

@@ -14,7 +14,15 @@ const MAX_LINKS = 40;
 
 /** An absolute path with no empty, `.` or `..` component: what a manifest may name. */
 export function isCleanAbsolute(path: string): boolean {
-  return path.startsWith('/') && !path.includes('\0') && (path === '/' || path.slice(1).split('/').every((c) => c !== '' && c !== '.' && c !== '..'));
+  return (
+    path.startsWith('/') &&
+    !path.includes('\0') &&
+    (path === '/' ||
+      path
+        .slice(1)
+        .split('/')
+        .every((c) => c !== '' && c !== '.' && c !== '..'))
+  );
 }
 
 /** `path` as the host at `root` sees it, every link followed: where to read it. */
@@ -55,7 +63,12 @@ export function checkLiveStateDir(root: string, dir: string): void {
  * A manifest kept in our state directory `dir` under `root`, parsed as JSON (unchecked: the caller
  * checks its shape), or undefined when there is none. Read without following a link, at most `maxBytes`.
  */
-export function readStateJson(root: string, dir: string, file: string, maxBytes: number): { readonly data: unknown; readonly path: string } | undefined {
+export function readStateJson(
+  root: string,
+  dir: string,
+  file: string,
+  maxBytes: number,
+): { readonly data: unknown; readonly path: string } | undefined {
   checkLiveStateDir(root, dir);
   const path = entryUnderRoot(root, file);
   let text: string;
@@ -70,7 +83,7 @@ export function readStateJson(root: string, dir: string, file: string, maxBytes:
 
 function resolveInside(root: string, parts: string[], asked: string): string {
   let done = '/';
-  for (let hops = 0; parts.length > 0; ) {
+  for (let hops = 0; parts.length > 0;) {
     const next = posix.join(done, parts.shift() as string);
     let link: string | undefined;
     try {
@@ -85,7 +98,12 @@ function resolveInside(root: string, parts: string[], asked: string): string {
     }
     if (++hops > MAX_LINKS) throw Object.assign(new Error(`${join(root, asked)}: too many levels of symbolic links`), { code: 'ELOOP' });
     // posix.normalize of an absolute path drops a `..` above '/': the link stays inside the root.
-    parts.unshift(...posix.normalize(posix.isAbsolute(link) ? link : posix.join(done, link)).split('/').filter(Boolean));
+    parts.unshift(
+      ...posix
+        .normalize(posix.isAbsolute(link) ? link : posix.join(done, link))
+        .split('/')
+        .filter(Boolean),
+    );
     done = '/';
   }
   return done;

@@ -62,7 +62,8 @@ export function openWith(path: string, flags: number, mode?: number): number {
   try {
     return openSync(path, flags, mode);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw Object.assign(new Error(`${path} is a symbolic link; not following it`), { code: 'ELOOP' });
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP')
+      throw Object.assign(new Error(`${path} is a symbolic link; not following it`), { code: 'ELOOP' });
     throw e;
   }
 }

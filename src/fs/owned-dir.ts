@@ -16,11 +16,13 @@ export class UnsafeDirectory extends Error {
 export function ensureOwnedDir(dir: string, mode: number): void {
   const trusted = new Set([0, process.geteuid?.() ?? 0]);
   const refuse = (path: string, why: string) =>
-    new UnsafeDirectory(`${path} ${why}: root's files must be in directories owned by root and not writable by group or others; refusing to use it`);
+    new UnsafeDirectory(
+      `${path} ${why}: root's files must be in directories owned by root and not writable by group or others; refusing to use it`,
+    );
   let pending = posix.resolve(dir).split('/').filter(Boolean);
   let done = '/';
   check(done, lstatSync(done), false);
-  for (let links = 0; pending.length > 0; ) {
+  for (let links = 0; pending.length > 0;) {
     const path = posix.join(done, pending.shift() as string);
     const last = pending.length === 0;
     const st = lstatMaking(path, mode);
@@ -41,7 +43,8 @@ export function ensureOwnedDir(dir: string, mode: number): void {
     const writable = (st.mode & 0o022) !== 0;
     // A sticky directory above ours (/tmp) lets others add entries but not rename or remove ours.
     const sticky = (st.mode & 0o1000) !== 0 && !last;
-    if (!trusted.has(st.uid) || (writable && !sticky)) throw refuse(path, `is owned by uid ${st.uid} with mode 0${(st.mode & 0o7777).toString(8)}`);
+    if (!trusted.has(st.uid) || (writable && !sticky))
+      throw refuse(path, `is owned by uid ${st.uid} with mode 0${(st.mode & 0o7777).toString(8)}`);
   }
 }
 

@@ -20,7 +20,12 @@ export const drbdlvmPage: HelpPage = {
       title: 'Files',
       items: [
         { term: '/opt/xensource/sm/DrbdlvmSR', text: ['The driver (a Node.js program: needs node >= 18.19 as /usr/bin/node).'] },
-        { term: '/etc/xapi.conf.d/99-xen-drbd-drbdlvm.conf', text: ['Adds drbdlvm to the sm-plugins whitelist. Each sm-plugins line replaces the whole list, so it carries every plugin XCP-ng enables, and sorts after 99-enable-sm-driver-linstor.conf.'] },
+        {
+          term: '/etc/xapi.conf.d/99-xen-drbd-drbdlvm.conf',
+          text: [
+            'Adds drbdlvm to the sm-plugins whitelist. Each sm-plugins line replaces the whole list, so it carries every plugin XCP-ng enables, and sorts after 99-enable-sm-driver-linstor.conf.',
+          ],
+        },
         { term: '/var/log/SMlog', text: ['Where the driver logs (syslog facility local2, tag SM), as the other SM drivers do.'] },
       ],
     },

@@ -13,7 +13,12 @@ function paragraph(text: string): string[] {
 
 function item(i: HelpItem): string[] {
   const [first, ...rest] = i.text;
-  return ['.TP', `.B ${roffEscape(i.term)}`, ...(first === undefined ? [] : [roffEscape(first)]), ...rest.flatMap((p) => ['.IP', roffEscape(p)])];
+  return [
+    '.TP',
+    `.B ${roffEscape(i.term)}`,
+    ...(first === undefined ? [] : [roffEscape(first)]),
+    ...rest.flatMap((p) => ['.IP', roffEscape(p)]),
+  ];
 }
 
 /** `date` is the page footer's date (YYYY-MM-DD), `version` the package version. */

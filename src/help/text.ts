@@ -38,6 +38,11 @@ function sectionText(s: HelpSection): string {
 
 export function pageText(page: HelpPage): string {
   const usage = page.synopsis.map((s, i) => (i === 0 ? wrap(`usage: ${s}`, 0, 9) : wrap(s, 7, 2))).join('\n');
-  const blocks = [usage, wrap(`${page.name} - ${page.summary}`, 0, 2), ...page.description.map((p) => wrap(p, 0)), ...page.sections.map(sectionText)];
+  const blocks = [
+    usage,
+    wrap(`${page.name} - ${page.summary}`, 0, 2),
+    ...page.description.map((p) => wrap(p, 0)),
+    ...page.sections.map(sectionText),
+  ];
   return `${blocks.join('\n\n')}\n\nSee also: ${page.seeAlso.join(', ')}\n`;
 }

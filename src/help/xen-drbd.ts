@@ -8,14 +8,14 @@ export const XEN_DRBD_COMMANDS = {
     text: [
       'Every DRBD resource with the domains using each volume, local and peer role, connection, disk states, whether dual-primary is on (by config or at run time) and whether block-drbd promoted it.',
       'Exits 1 when something is unsafe: a resource Primary with no domain using it, both hosts Primary outside a migration, a runtime dual-primary left on, a StandAlone resource, a domain on a resource that is not Primary.',
-      'A resource whose device holds a drbdlvm SR (a VG_XenStorage-<sr_uuid> PV, read with pvs) is Primary on both hosts by design: neither its idle Primary nor the peer\'s is unsafe, and reconcile never demotes it; StandAlone still is.',
+      "A resource whose device holds a drbdlvm SR (a VG_XenStorage-<sr_uuid> PV, read with pvs) is Primary on both hosts by design: neither its idle Primary nor the peer's is unsafe, and reconcile never demotes it; StandAlone still is.",
     ],
   },
   reconcile: {
     term: 'xen-drbd reconcile [--apply] [--include-unrecorded]',
     text: [
       'Demotes resources block-drbd promoted that no domain uses any more (libxl skips remove when a backend never reaches Closed) and switches a left-over runtime dual-primary off. A dry run unless --apply; resources promoted by someone else are left alone unless --include-unrecorded.',
-      'xen-drbd-reconcile.service runs it at boot and, after xendomains has stopped, at shutdown; it is installed but not enabled: systemctl enable xen-drbd-reconcile.service. Without systemd, run it after xendomains stops, from the dom0\'s own rc scripts.',
+      "xen-drbd-reconcile.service runs it at boot and, after xendomains has stopped, at shutdown; it is installed but not enabled: systemctl enable xen-drbd-reconcile.service. Without systemd, run it after xendomains stops, from the dom0's own rc scripts.",
     ],
   },
   'parse-disk': {
@@ -42,14 +42,14 @@ export const XEN_DRBD_COMMANDS = {
   'boot-order': {
     term: 'xen-drbd boot-order --check | --apply | --undo [--root DIR]',
     text: [
-      "Starts xendomains after DRBD and stops it before: --apply adds xendomains to X-Start-Before and X-Stop-After in /etc/init.d/drbd and, where systemd runs, writes /etc/systemd/system/xendomains.service.d/10-drbd.conf. The originals are saved in /var/lib/xen-drbd/boot-order; --undo puts them back. --check exits 1 while there is something to apply.",
-      "The package does not do this by itself: the drop-in depends on which drbd@RES targets this host enables, and /etc/init.d/drbd belongs to drbd-utils.",
+      'Starts xendomains after DRBD and stops it before: --apply adds xendomains to X-Start-Before and X-Stop-After in /etc/init.d/drbd and, where systemd runs, writes /etc/systemd/system/xendomains.service.d/10-drbd.conf. The originals are saved in /var/lib/xen-drbd/boot-order; --undo puts them back. --check exits 1 while there is something to apply.',
+      'The package does not do this by itself: the drop-in depends on which drbd@RES targets this host enables, and /etc/init.d/drbd belongs to drbd-utils.',
     ],
   },
   install: {
     term: 'xen-drbd install [--dry-run] [--destdir DIR] [--layout debian|xcp-ng]',
     text: [
-      'Installs from a source tree (run as dist/xen-drbd) the same files the packages hold, printing each one. A file already at a path (Debian\'s block-drbd from drbd-utils) is kept as PATH.xen-drbd-orig; what was done is recorded in /var/lib/xen-drbd/install/manifest.json.',
+      "Installs from a source tree (run as dist/xen-drbd) the same files the packages hold, printing each one. A file already at a path (Debian's block-drbd from drbd-utils) is kept as PATH.xen-drbd-orig; what was done is recorded in /var/lib/xen-drbd/install/manifest.json.",
       '--destdir DIR installs under DIR and records nothing outside it; --dry-run only prints. The layout defaults to xcp-ng where /opt/xensource/sm exists, else debian. Do not mix with the .deb or .rpm.',
     ],
   },

@@ -48,7 +48,8 @@ function assessResource(r: ResourceView, migrating: boolean): Finding[] {
     out.push(f('dual-primary-left-on', 'allow-two-primaries is on at run time but not in the config, and no migration is in progress'));
   }
   if (s.link === 'StandAlone') out.push(f('standalone', 'StandAlone: not replicating (split-brain, or disconnected by hand)'));
-  if (inUse && s.role !== 'Primary') out.push(f('used-while-secondary', `used by ${r.users.map((u) => u.domain ?? u.backend).join(', ')} but ${s.role} here`));
+  if (inUse && s.role !== 'Primary')
+    out.push(f('used-while-secondary', `used by ${r.users.map((u) => u.domain ?? u.backend).join(', ')} but ${s.role} here`));
   return [...out, ...record];
 }
 

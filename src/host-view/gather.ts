@@ -44,7 +44,15 @@ export async function gatherHost(p: GatherPorts): Promise<GatheredHost> {
     if (!checked.ok) {
       // drbdadm would read it as more than one resource (`all`) or as a minor: never run a command on it.
       const error = `not a name xen-drbd can address: ${checked.rule}; rename the resource`;
-      resources.push({ name: listed, devices: [], error, twoPrimariesRunning: false, twoPrimariesConfigured: false, users: [], mountedInDom0: false });
+      resources.push({
+        name: listed,
+        devices: [],
+        error,
+        twoPrimariesRunning: false,
+        twoPrimariesConfigured: false,
+        users: [],
+        mountedInDom0: false,
+      });
       continue;
     }
     const name = checked.name;
@@ -67,7 +75,15 @@ export async function gatherHost(p: GatherPorts): Promise<GatheredHost> {
         srVolumeGroup: state.role === 'Primary' ? await srVolumeGroupOn(p.lvm, devices) : undefined,
       });
     } catch (e) {
-      resources.push({ ...base, devices: [], error: (e as Error).message, twoPrimariesRunning: false, twoPrimariesConfigured: false, users: [], mountedInDom0: false });
+      resources.push({
+        ...base,
+        devices: [],
+        error: (e as Error).message,
+        twoPrimariesRunning: false,
+        twoPrimariesConfigured: false,
+        users: [],
+        mountedInDom0: false,
+      });
     }
   }
   return { view: { resources, migrationInProgress }, targets };

@@ -12,7 +12,9 @@ export function renderStatus(view: HostView): string {
     const s = r.state;
     r.devices.forEach((d, i) => {
       const v = s.volumes.find((x) => x.minor === d.minor);
-      const users = r.users.filter((u) => u.device === d.hex).map((u) => `${u.domain ?? '?'} (${u.backend.replace(/^.*backend\/vbd\//, '')})`);
+      const users = r.users
+        .filter((u) => u.device === d.hex)
+        .map((u) => `${u.domain ?? '?'} (${u.backend.replace(/^.*backend\/vbd\//, '')})`);
       const dual = r.twoPrimariesRunning ? (r.twoPrimariesConfigured ? 'on (config)' : 'on (runtime)') : 'off';
       rows.push([
         i === 0 ? r.name : '',
@@ -28,5 +30,14 @@ export function renderStatus(view: HostView): string {
     });
   }
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? '').length)));
-  return [header, ...rows].map((row) => row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    [header, ...rows]
+      .map((row) =>
+        row
+          .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

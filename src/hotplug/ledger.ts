@@ -80,5 +80,12 @@ function unreadable(name: ResourceName, what: string): PromotionRecord {
 function isRecordOf(data: unknown, name: ResourceName): data is PromotionRecord {
   if (typeof data !== 'object' || data === null) return false;
   const r = data as Record<string, unknown>;
-  return r.resource === name && typeof r.backend === 'string' && typeof r.at === 'string' && typeof r.dualPrimary === 'boolean' && (r.unfinished === undefined || typeof r.unfinished === 'boolean') && r.problem === undefined;
+  return (
+    r.resource === name &&
+    typeof r.backend === 'string' &&
+    typeof r.at === 'string' &&
+    typeof r.dualPrimary === 'boolean' &&
+    (r.unfinished === undefined || typeof r.unfinished === 'boolean') &&
+    r.problem === undefined
+  );
 }

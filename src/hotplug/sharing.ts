@@ -15,7 +15,8 @@ export interface Dom0Mount {
   readonly readWrite: boolean;
 }
 
-export type SharingConflict = { readonly kind: 'local'; readonly message: string } | { readonly kind: 'guest'; readonly message: string; readonly backend: string };
+export type SharingConflict =
+  { readonly kind: 'local'; readonly message: string } | { readonly kind: 'guest'; readonly message: string; readonly backend: string };
 
 export function findSharingConflict(
   mine: { readonly device: string; readonly path: string; readonly mode: string; readonly vm?: string },

@@ -26,7 +26,13 @@ const INSTALLED = new Set([...installPlan('debian'), ...installPlan('xcp-ng')].m
 /** The manifest as install writes it, or an error naming the first thing that is not. */
 export function checkManifest(data: unknown, file: string): Manifest {
   const m = data as Partial<Manifest> | null;
-  if (typeof m !== 'object' || m === null || (m.layout !== 'debian' && m.layout !== 'xcp-ng') || !Array.isArray(m.entries) || !Array.isArray(m.createdDirs)) {
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    (m.layout !== 'debian' && m.layout !== 'xcp-ng') ||
+    !Array.isArray(m.entries) ||
+    !Array.isArray(m.createdDirs)
+  ) {
     throw new Error(`${file}: is not an install manifest ({"layout": "debian"|"xcp-ng", "entries": [...], "createdDirs": [...]})`);
   }
   m.entries.forEach((e: Partial<ManifestEntry> | null, i) => {
@@ -36,7 +42,8 @@ export function checkManifest(data: unknown, file: string): Manifest {
     if (e.kept !== undefined && e.kept !== e.path + KEPT_SUFFIX) throw bad(`kept ${JSON.stringify(e.kept)} is not ${e.path + KEPT_SUFFIX}`);
   });
   m.createdDirs.forEach((d: unknown, i) => {
-    if (typeof d !== 'string' || !isCleanAbsolute(d) || d === '/') throw new Error(`${file}: createdDirs[${i}]: ${JSON.stringify(d)} is not a clean absolute path`);
+    if (typeof d !== 'string' || !isCleanAbsolute(d) || d === '/')
+      throw new Error(`${file}: createdDirs[${i}]: ${JSON.stringify(d)} is not a clean absolute path`);
   });
   return m as Manifest;
 }

@@ -32,7 +32,8 @@ export type Step =
   | { readonly kind: 'remove'; readonly path: string }
   | { readonly kind: 'restore'; readonly from: string; readonly path: string };
 
-export type InstallDecision = { readonly ok: true; readonly steps: readonly Step[]; readonly manifest: Manifest } | { readonly ok: false; readonly error: string };
+export type InstallDecision =
+  { readonly ok: true; readonly steps: readonly Step[]; readonly manifest: Manifest } | { readonly ok: false; readonly error: string };
 
 export function installSteps(layout: Layout, plan: readonly PlanEntry[], o: InstallObserved): InstallDecision {
   const previous = new Map((o.manifest?.entries ?? []).map((e) => [e.path, e]));
@@ -50,7 +51,8 @@ export function installSteps(layout: Layout, plan: readonly PlanEntry[], o: Inst
       entries.push(mine);
     } else if (kind !== 'absent') {
       const to = entry.path + KEPT_SUFFIX;
-      if (o.kind(to) !== 'absent') return { ok: false, error: `${entry.path} is not ours and ${to} already exists: move one of them away first` };
+      if (o.kind(to) !== 'absent')
+        return { ok: false, error: `${entry.path} is not ours and ${to} already exists: move one of them away first` };
       steps.push({ kind: 'keep', path: entry.path, to });
       entries.push({ path: entry.path, kept: to });
     } else {

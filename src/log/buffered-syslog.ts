@@ -35,7 +35,10 @@ export class BufferedSyslog {
     const least = SEVERITY[to.least ?? 'debug'];
     const levels = [...new Set(this.lines.map((l) => l.level))].filter((l) => SEVERITY[l] >= least);
     for (const level of levels) {
-      const body = this.lines.filter((l) => l.level === level).map((l) => to.format(l.message)).join('\n');
+      const body = this.lines
+        .filter((l) => l.level === level)
+        .map((l) => to.format(l.message))
+        .join('\n');
       try {
         await run(['logger', '-p', `${to.facility}.${level}`, '-t', to.tag], { timeoutMs: 2000, stdin: `${body}\n` });
       } catch (e) {

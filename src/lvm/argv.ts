@@ -50,7 +50,17 @@ export const lvmArgv = {
    * are not zeroed at all, as stock LVMSR's thick LVs are not (src/drbdlvm-sr/handlers/vdi-create.ts).
    */
   lvcreate: (r: LvRef, size: bigint, tags: readonly string[] = []): Argv => [
-    'lvcreate', ...WRITE, '-an', '-Zn', '-Wn', '-n', r.lv, '-L', bytes(size), ...tags.flatMap((t) => ['--addtag', t]), r.vg,
+    'lvcreate',
+    ...WRITE,
+    '-an',
+    '-Zn',
+    '-Wn',
+    '-n',
+    r.lv,
+    '-L',
+    bytes(size),
+    ...tags.flatMap((t) => ['--addtag', t]),
+    r.vg,
   ],
   lvremove: (r: LvRef): Argv => ['lvremove', ...WRITE, '-f', full(r)],
   /** Grow only: a VDI never shrinks (xapi refuses, and so does the planner). */

@@ -63,7 +63,11 @@ export class Lvm implements LvmPort {
 }
 
 function failure(r: CommandResult): LvmError {
-  const said = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('WARNING:')).join('; ');
+  const said = r.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('WARNING:'))
+    .join('; ');
   const why = r.timedOut ? `did not finish in ${r.durationMs} ms` : said || `exit code ${r.exitCode}`;
   return new LvmError(`'${r.argv.join(' ')}' failed: ${why}`, r);
 }

@@ -17,9 +17,7 @@ export interface ConfigParseError {
   readonly likelyPython: boolean;
 }
 
-export type ParseResult =
-  | { readonly ok: true; readonly config: XlConfig }
-  | { readonly ok: false; readonly error: ConfigParseError };
+export type ParseResult = { readonly ok: true; readonly config: XlConfig } | { readonly ok: false; readonly error: ConfigParseError };
 
 export function parseConfig(text: string, source: string): ParseResult {
   const lexer = new Lexer(text);

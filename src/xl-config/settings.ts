@@ -34,11 +34,9 @@ export interface XlConfig {
   readonly assignments: readonly Assignment[];
 }
 
-export type GetFailure =
-  | { readonly reason: 'missing' }
-  | { readonly reason: 'wrong-type' | 'invalid'; readonly warning: string };
+export type GetFailure = { readonly reason: 'missing' } | { readonly reason: 'wrong-type' | 'invalid'; readonly warning: string };
 
-export type Got<T> = ({ readonly ok: true; readonly value: T } | ({ readonly ok: false } & GetFailure));
+export type Got<T> = { readonly ok: true; readonly value: T } | ({ readonly ok: false } & GetFailure);
 
 /** The assignment xl uses for a name: the last one in the file. */
 export function lookup(config: Pick<XlConfig, 'assignments'>, name: string): Assignment | undefined {
@@ -140,15 +138,14 @@ export function strtol(text: string): bigint | 'range' | undefined {
   const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX](?=[0-9a-fA-F])([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))?/.exec(text) as RegExpExecArray;
   const [all, sign, number, hex, octal, decimal] = m;
   if (number === undefined) return undefined;
-  const magnitude = hex !== undefined ? BigInt(`0x${hex}`) : octal !== undefined ? BigInt(`0o${octal.slice(1) || '0'}`) : BigInt(decimal as string);
+  const magnitude =
+    hex !== undefined ? BigInt(`0x${hex}`) : octal !== undefined ? BigInt(`0o${octal.slice(1) || '0'}`) : BigInt(decimal as string);
   const value = sign === '-' ? -magnitude : magnitude;
   if (value < LONG_MIN || value > LONG_MAX) return 'range';
   return all.length === text.length ? value : undefined;
 }
 
-type FoundAtom =
-  | { readonly ok: true; readonly value: AtomValue; readonly assignment: Assignment }
-  | ({ readonly ok: false } & GetFailure);
+type FoundAtom = { readonly ok: true; readonly value: AtomValue; readonly assignment: Assignment } | ({ readonly ok: false } & GetFailure);
 
 function findAtom(config: XlConfig, name: string): FoundAtom {
   const a = lookup(config, name);

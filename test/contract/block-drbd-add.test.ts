@@ -4,7 +4,6 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DRBDSETUP84, HEALTHY, HotplugHost, PEER, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
-
 let host: HotplugHost;
 
 async function startHost(resources: Record<string, SimResource> = { r0: HEALTHY }): Promise<void> {
@@ -149,26 +148,31 @@ describe('block-drbd add', () => {
     expect([host.resource('r0').role, host.resource('r1').role]).toEqual(['Secondary', 'Secondary']);
   });
 
-  it.each(['pvc-0c1d7a0e-5b8f-4c2e-9a61-3f0e2d4b5c6a', 'xcp-volume-4b0f1a2c-8d3e-4f5a-9b6c-7d8e9f0a1b2c/0'])('promotes %s, named as LINSTOR names resources', async (params) => {
-    const name = params.split('/')[0] as string;
-    await startHost({ [name]: HEALTHY });
-    const be = host.addBackend(3, 51712, params);
-    expect((await host.run('add', be)).code).toBe(0);
-    expect(host.resource(name).role).toBe('Primary');
-    expect(host.roleChanges()).toEqual(['drbdsetup-84 primary 0']);
-  });
+  it.each(['pvc-0c1d7a0e-5b8f-4c2e-9a61-3f0e2d4b5c6a', 'xcp-volume-4b0f1a2c-8d3e-4f5a-9b6c-7d8e9f0a1b2c/0'])(
+    'promotes %s, named as LINSTOR names resources',
+    async (params) => {
+      const name = params.split('/')[0] as string;
+      await startHost({ [name]: HEALTHY });
+      const be = host.addBackend(3, 51712, params);
+      expect((await host.run('add', be)).code).toBe(0);
+      expect(host.resource(name).role).toBe('Primary');
+      expect(host.roleChanges()).toEqual(['drbdsetup-84 primary 0']);
+    },
+  );
 
   it('reads the role back: a promotion DRBD accepted but did not apply fails, leaving nothing behind', async () => {
     await startHost({ r0: { ...HEALTHY, ignoresRoleChange: true } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(1);
-    expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(`r0: asked for Primary ('${DRBDSETUP84} primary 0' exited 0), DRBD still reports Secondary`);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(
+      `r0: asked for Primary ('${DRBDSETUP84} primary 0' exited 0), DRBD still reports Secondary`,
+    );
     expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
     expect(host.resource('r0').role).toBe('Secondary');
     expect(host.ledger('r0')).toBeUndefined();
   });
 
-  it('reports drbdadm\'s own words for a resource that is not configured', async () => {
+  it("reports drbdadm's own words for a resource that is not configured", async () => {
     await startHost();
     const be = host.addBackend(3, 51712, 'nosuch');
     expect((await host.run('add', be)).code).toBe(1);
@@ -220,7 +224,9 @@ describe("block-drbd and root's own files", () => {
     const be = host.addBackend(3, 51712, 'r0');
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
-    expect(host.xenstored.get(`${be}/hotplug-error`)).toContain(`${join(host.dir, 'promoted')} is owned by uid 0 with mode 0777: root's files must be in directories owned by root`);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toContain(
+      `${join(host.dir, 'promoted')} is owned by uid 0 with mode 0777: root's files must be in directories owned by root`,
+    );
     expect(host.roleChanges()).toEqual([]);
     expect(host.resource('r0').role).toBe('Secondary');
   });

@@ -81,7 +81,9 @@ describe('block-drbd against a xenstored that stops answering', () => {
     host.xenstored.stallFrom(() => true);
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^block-drbd: add: xenstored did not answer 'read backend\/vbd\/3\/51712\/physical-device' within \d+\.\d s\n$/);
+    expect(r.stderr).toMatch(
+      /^block-drbd: add: xenstored did not answer 'read backend\/vbd\/3\/51712\/physical-device' within \d+\.\d s\n$/,
+    );
     expect(host.roleChanges()).toEqual([]);
     expect(host.resource('r0').role).toBe('Secondary');
     expect(host.hotplugLog()).toMatch(/err: add: xenstored did not answer/);
@@ -95,7 +97,9 @@ describe('block-drbd against a xenstored that stops answering', () => {
     host.xenstored.stallFrom((type, path) => type === 11 /* WRITE */ && path.endsWith('/physical-device'));
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^block-drbd: r0: xenstored did not answer 'write backend\/vbd\/3\/51712\/physical-device' within \d+\.\d s; r0 was demoted again\n$/);
+    expect(r.stderr).toMatch(
+      /^block-drbd: r0: xenstored did not answer 'write backend\/vbd\/3\/51712\/physical-device' within \d+\.\d s; r0 was demoted again\n$/,
+    );
     expect(host.roleChanges()).toEqual(['drbdsetup-84 primary 0', 'drbdsetup-84 secondary 0']);
     expect(host.resource('r0').role).toBe('Secondary');
     expect(host.ledger('r0')).toBeUndefined();
@@ -113,7 +117,9 @@ describe('block-drbd with more than xenstore can carry (XENSTORE_PAYLOAD_MAX, 40
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     const error = host.xenstored.get(`${be}/hotplug-error`) ?? '';
-    expect(error).toMatch(/^r0: DRBD refused to promote: .*drbd says: drbd says: .*… \[cut to fit xenstore; the whole text is in syslog and .*xen-hotplug\.log\]$/);
+    expect(error).toMatch(
+      /^r0: DRBD refused to promote: .*drbd says: drbd says: .*… \[cut to fit xenstore; the whole text is in syslog and .*xen-hotplug\.log\]$/,
+    );
     expect(Buffer.byteLength(`${be}/hotplug-error`) + 1 + Buffer.byteLength(error)).toBeLessThanOrEqual(4096);
     expect(host.xenstored.get(`${be}/hotplug-status`)).toBe('error');
     expect(host.hotplugLog()).toContain(`${said}`);
@@ -126,7 +132,9 @@ describe('block-drbd with more than xenstore can carry (XENSTORE_PAYLOAD_MAX, 40
     const huge = `backend/vbd/3/${'5'.repeat(5000)}`;
     const r = await host.run('add', huge);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('block-drbd: XENBUS_PATH is 5014 characters long: a backend device path (backend/vbd/DOMID/DEVID) has at most 256\n');
+    expect(r.stderr).toBe(
+      'block-drbd: XENBUS_PATH is 5014 characters long: a backend device path (backend/vbd/DOMID/DEVID) has at most 256\n',
+    );
     expect(host.xenstored.requests).toEqual([]);
     expect(host.drbdCalls()).toEqual([]);
   });

@@ -33,7 +33,9 @@ describe('incoming migration (destination)', () => {
     const be = await destination();
     host.setResource('r0', { cs: 'WFConnection', peerRole: 'Unknown', peerDisks: ['DUnknown'] });
     expect((await host.run('add', be)).code).toBe(1);
-    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/cannot take over for an incoming migration: connection is WFConnection, not Connected.*keeps running on the source/);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(
+      /cannot take over for an incoming migration: connection is WFConnection, not Connected.*keeps running on the source/,
+    );
     expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: false });
     expect(host.drbdCalls().filter((c) => c.includes('net-options') || c.includes('primary'))).toEqual([]);
   });
@@ -132,7 +134,9 @@ describe('policy file', () => {
     writeFileSync(host.policyPath, 'not json');
     expect((await host.libxlRemove(be)).code).toBe(0);
     expect(host.resource('r0').role).toBe('Secondary');
-    expect(host.syslog()).toContainEqual(expect.stringMatching(/daemon\.err .*xen-drbd\.json: not valid JSON.*this remove runs on the defaults/));
+    expect(host.syslog()).toContainEqual(
+      expect.stringMatching(/daemon\.err .*xen-drbd\.json: not valid JSON.*this remove runs on the defaults/),
+    );
   });
 
   // A `refuse` policy behind a link whose target went missing must not quietly become the defaults.
@@ -145,9 +149,13 @@ describe('policy file', () => {
     symlinkSync(missing, host.policyPath);
     const other = host.addBackend(4, 51712, 'r0', { name: 'vm4' });
     expect((await host.run('add', other)).code).toBe(1);
-    expect(host.xenstored.get(`${other}/hotplug-error`)).toBe(`${host.policyPath}: a symbolic link to ${missing}, which does not exist; fix or remove it`);
+    expect(host.xenstored.get(`${other}/hotplug-error`)).toBe(
+      `${host.policyPath}: a symbolic link to ${missing}, which does not exist; fix or remove it`,
+    );
     expect((await host.libxlRemove(be)).code).toBe(0);
     expect(host.resource('r0').role).toBe('Secondary');
-    expect(host.syslog()).toContainEqual(expect.stringMatching(/daemon\.err .*xen-drbd\.json: a symbolic link to .*which does not exist; this remove runs on the defaults/));
+    expect(host.syslog()).toContainEqual(
+      expect.stringMatching(/daemon\.err .*xen-drbd\.json: a symbolic link to .*which does not exist; this remove runs on the defaults/),
+    );
   });
 });

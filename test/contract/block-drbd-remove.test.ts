@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DRBDSETUP84, HEALTHY, HotplugHost, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
-
 let host: HotplugHost;
 
 afterEach(async () => {
@@ -37,7 +36,9 @@ describe('block-drbd remove', () => {
     expect((await host.run('remove', be)).code).toBe(0);
     expect(host.resource('r0').role).toBe('Secondary');
     expect(host.roleChanges()).toEqual(['drbdsetup-84 primary 0', ...Array(3).fill('drbdsetup-84 secondary 0')]);
-    expect(host.syslog()).toContain('-p daemon.notice -t block-drbd: r0: demoted to Secondary after 3 attempts (backend/vbd/3/51712 removed)');
+    expect(host.syslog()).toContain(
+      '-p daemon.notice -t block-drbd: r0: demoted to Secondary after 3 attempts (backend/vbd/3/51712 removed)',
+    );
   });
 
   it('reads the role back: a demotion DRBD accepted but did not apply is a failure that says so', async () => {
@@ -132,13 +133,15 @@ describe('block-drbd remove', () => {
     const r = await host.run('remove', be);
     expect(r.code).toBe(1);
     expect(host.resource('r0').role).toBe('Primary');
-    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/^r0: LEFT PRIMARY: the device is still held open after \d+ attempts over \d+ s .*\(-12\) Device is held open by someone.*'drbdadm secondary r0'/);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(
+      /^r0: LEFT PRIMARY: the device is still held open after \d+ attempts over \d+ s .*\(-12\) Device is held open by someone.*'drbdadm secondary r0'/,
+    );
     expect(host.syslog()).toContainEqual(expect.stringMatching(/^-p daemon\.err -t block-drbd: r0: LEFT PRIMARY/));
   }, 45_000);
 });
 
 describe('Xen hotplug lock', () => {
-  it('waits for a holder using locking.sh\'s protocol before touching the backend', async () => {
+  it("waits for a holder using locking.sh's protocol before touching the backend", async () => {
     await started();
     const be = host.addBackend(3, 51712, 'r0');
     const lockDir = join(host.dir, 'xen-hotplug');

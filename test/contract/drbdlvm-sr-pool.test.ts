@@ -21,7 +21,10 @@ describe('xe sr-create on a two-host pool', () => {
     expect(pool.lvm().disks.drbd0?.vg?.name).toBe(VG);
     expect(Object.keys(pool.lvm().disks.drbd0?.vg?.lvs ?? {})).toEqual(['MGT']);
     expect([pool.drbd('A')?.role, pool.drbd('B')?.role]).toEqual(['Primary', 'Primary']);
-    expect(pool.sim.db.SR[SR_REF]).toMatchObject({ physical_size: String(1024 * 1024 * 1024 - 12 * 1024 * 1024), physical_utilisation: String(4 * 1024 * 1024) });
+    expect(pool.sim.db.SR[SR_REF]).toMatchObject({
+      physical_size: String(1024 * 1024 * 1024 - 12 * 1024 * 1024),
+      physical_utilisation: String(4 * 1024 * 1024),
+    });
     // Only the master wrote LVM metadata.
     expect(pool.lvmCalls().filter((c) => /^B: (pv|vg|lv)(create|remove|extend)/.test(c))).toEqual([]);
   });
@@ -32,7 +35,9 @@ describe('xe sr-create on a two-host pool', () => {
     pool.removeResource('B');
     const step = await pool.call('B', 'sr_attach');
     expect(outcome(step)).toBe('5100');
-    expect(faultText(step)).toMatch(/^The DRBD resource is not configured or not up on this host \[opterr=host bravo: r0: cannot resolve the DRBD device: 'r0' not defined in your config \(for this host\)\. A drbdlvm SR .*leave it unplugged\)\]$/);
+    expect(faultText(step)).toMatch(
+      /^The DRBD resource is not configured or not up on this host \[opterr=host bravo: r0: cannot resolve the DRBD device: 'r0' not defined in your config \(for this host\)\. A drbdlvm SR .*leave it unplugged\)\]$/,
+    );
     expect(pool.lvmCalls().length).toBe(before);
     expect(pool.syslog('B')).toMatch(/-p local2\.err -t SM: \[\d+\] sr_attach failed: code 5100/);
   });
@@ -106,7 +111,9 @@ describe('a promotion that hangs (a fence-peer handler that never returns)', () 
     // xapi sets no timeout: before issue 19 this call never returned, holding the SR lock.
     const step = await pool.call('B', 'sr_attach');
     expect(outcome(step)).toBe('5105');
-    expect(faultText(step)).toMatch(/^DRBD could not be promoted to Primary on this host \[opterr=host bravo: .*'drbdadm primary r0' did not finish in \d+ ms/);
+    expect(faultText(step)).toMatch(
+      /^DRBD could not be promoted to Primary on this host \[opterr=host bravo: .*'drbdadm primary r0' did not finish in \d+ ms/,
+    );
     expect(pool.drbd('B')?.role).toBe('Secondary');
     const hung = hungPids(pool.drbdStatePath('B'));
     expect(hung).toHaveLength(1);

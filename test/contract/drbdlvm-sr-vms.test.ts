@@ -21,7 +21,10 @@ describe('VM life cycle (docs/smapi.md §10)', () => {
     const vm = addVm(pool, vdi);
     expect(outcomes(await vmStart(pool, vm, 'B'))).toEqual(['B vdi_epoch_begin ok', 'B vdi_attach ok', 'B vdi_activate ok']);
     const attach = pool.steps.find((s) => s.command === 'vdi_attach');
-    expect(attach?.response).toEqual({ kind: 'result', value: expect.objectContaining({ params: `/dev/${VG}/LV-${vdi.uuid}`, params_nbd: '' }) });
+    expect(attach?.response).toEqual({
+      kind: 'result',
+      value: expect.objectContaining({ params: `/dev/${VG}/LV-${vdi.uuid}`, params_nbd: '' }),
+    });
     expect(pool.vdiSmConfig(vdi)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.B}`]: 'RW' });
     expect(pool.lvm().active).toMatchObject({ B: [`${VG}/LV-${vdi.uuid}`] });
     expect(pool.lvm().active.A ?? []).toEqual([]);
@@ -38,8 +41,16 @@ describe('VM life cycle (docs/smapi.md §10)', () => {
     const [vm1, vm2] = [addVm(pool, d1), addVm(pool, d2)];
     expect(outcomes(await vmStart(pool, vm1, 'A')).pop()).toBe('A vdi_activate ok');
     const steps = await vmStart(pool, vm2, 'B');
-    expect(outcomes(steps)).toEqual(['B vdi_epoch_begin ok', 'B vdi_attach ok', 'B vdi_activate 5106', 'B vdi_detach ok', 'B vdi_epoch_end ok']);
-    expect(faultText(steps[2])).toMatch(/refusing a VM start on host bravo: VDIs of this SR are active RW on host alpha \(VDI [0-9a-f-]+\)\. Run it on that host, or migrate the SR's other VMs here first/);
+    expect(outcomes(steps)).toEqual([
+      'B vdi_epoch_begin ok',
+      'B vdi_attach ok',
+      'B vdi_activate 5106',
+      'B vdi_detach ok',
+      'B vdi_epoch_end ok',
+    ]);
+    expect(faultText(steps[2])).toMatch(
+      /refusing a VM start on host bravo: VDIs of this SR are active RW on host alpha \(VDI [0-9a-f-]+\)\. Run it on that host, or migrate the SR's other VMs here first/,
+    );
     expect(pool.vdiSmConfig(d2)).toEqual({ vdi_type: 'aio' });
     expect(pool.lvm().active.B ?? []).toEqual([]);
     expect(pool.sim.db.VM[vm2]?.resident_on).toBe(NULL_REF);
@@ -68,7 +79,12 @@ describe('XenMotion A → B (docs/smapi.md §10)', () => {
     await vmStart(pool, vm1, 'A');
     await vmStart(pool, vm2, 'A');
 
-    expect(outcomes(await vmMigrate(pool, vm1, 'B'))).toEqual(['A vdi_deactivate ok', 'B vdi_attach ok', 'B vdi_activate ok', 'A vdi_detach ok']);
+    expect(outcomes(await vmMigrate(pool, vm1, 'B'))).toEqual([
+      'A vdi_deactivate ok',
+      'B vdi_attach ok',
+      'B vdi_activate ok',
+      'A vdi_detach ok',
+    ]);
     expect(pool.syslog('B')).toMatch(/allowed \(migration-split\)/);
     expect(pool.vdiSmConfig(d1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.B}`]: 'RW' });
     expect(pool.sim.db.VM[vm1]?.resident_on).toBe(HOST_REF.B);
@@ -110,13 +126,19 @@ describe('XenMotion A → B (docs/smapi.md §10)', () => {
     pool.setDrbd('B', { cs: 'SyncTarget', disks: ['Inconsistent'] });
     pool.setDrbd('A', { cs: 'SyncSource', peerDisks: ['Inconsistent'] });
     const steps = await vmMigrate(pool, vm1, 'B');
-    expect(outcomes(steps)).toEqual(['A vdi_deactivate ok', 'B vdi_attach ok', 'B vdi_activate 5104', 'B vdi_detach ok', 'A vdi_activate ok']);
+    expect(outcomes(steps)).toEqual([
+      'A vdi_deactivate ok',
+      'B vdi_attach ok',
+      'B vdi_activate 5104',
+      'B vdi_detach ok',
+      'A vdi_activate ok',
+    ]);
     expect(pool.vdiSmConfig(d1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
   });
 });
 
 describe('crashes', () => {
-  it('host reboot: sr_attach clears the dead host\'s marks, so the VM starts again anywhere', async () => {
+  it("host reboot: sr_attach clears the dead host's marks, so the VM starts again anywhere", async () => {
     await poolWithSr();
     const vdi = await newVdi('d1');
     const vm = addVm(pool, vdi);
@@ -146,7 +168,9 @@ describe('crashes', () => {
     const other = addVm(pool, await newVdi('d2'));
     const refused = await vmStart(pool, other, 'B');
     expect(outcomes(refused)).toContain('B vdi_activate 5107');
-    expect(faultText(refused.find((s) => s.command === 'vdi_activate'))).toMatch(/held by host alpha for \d+ s; retry when it finishes; if that host crashed, plugging its PBD again/);
+    expect(faultText(refused.find((s) => s.command === 'vdi_activate'))).toMatch(
+      /held by host alpha for \d+ s; retry when it finishes; if that host crashed, plugging its PBD again/,
+    );
 
     // xapi retries the start on A: the per-SR flock died with the process; the lock is taken over.
     expect(outcomes(await vmStart(pool, vm, 'A')).pop()).toBe('A vdi_activate ok');

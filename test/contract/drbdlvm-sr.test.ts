@@ -36,10 +36,12 @@ const fixture = (name: string) => readFileSync(join(FIX, name), 'utf8');
 // CPython's xmlrpc.client is the parser SRCommand uses; it reads our output too. Without python3
 // those checks are skipped locally and fail under CI=true (.ci/run installs it), as the tests on
 // Debian's files do.
-const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p)) ??
+const PYTHON =
+  ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p)) ??
   (spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout?.trim() || undefined);
 function pythonLoads(xml: string): unknown {
-  const code = 'import sys, json, xmlrpc.client\ntry:\n  (v,), m = xmlrpc.client.loads(sys.stdin.read())\n  print(json.dumps({"value": v}))\nexcept xmlrpc.client.Fault as f:\n  print(json.dumps({"faultCode": f.faultCode, "faultString": f.faultString}))\n';
+  const code =
+    'import sys, json, xmlrpc.client\ntry:\n  (v,), m = xmlrpc.client.loads(sys.stdin.read())\n  print(json.dumps({"value": v}))\nexcept xmlrpc.client.Fault as f:\n  print(json.dumps({"faultCode": f.faultCode, "faultString": f.faultString}))\n';
   const r = spawnSync(PYTHON as string, ['-c', code], { input: xml, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`python3 could not parse the output: ${r.stderr}`);
   return JSON.parse(r.stdout);
@@ -66,7 +68,16 @@ describe('DrbdlvmSR sr_get_driver_info', () => {
   withPython('is read by CPython xmlrpc.client as the struct xapi parses', () => {
     const r = driver([fixture('request-sr_get_driver_info.xml')]);
     const v = (pythonLoads(r.stdout) as { value: Record<string, unknown> }).value;
-    expect(Object.keys(v).sort()).toEqual(['capabilities', 'configuration', 'copyright', 'description', 'driver_version', 'name', 'required_api_version', 'vendor']);
+    expect(Object.keys(v).sort()).toEqual([
+      'capabilities',
+      'configuration',
+      'copyright',
+      'description',
+      'driver_version',
+      'name',
+      'required_api_version',
+      'vendor',
+    ]);
     expect(v.capabilities).not.toContain('VDI_GENERATE_CONFIG');
   });
 
@@ -84,7 +95,11 @@ describe('DrbdlvmSR faults: always a methodResponse, always exit 0', () => {
     ['not XML', 49, ['hello']],
     ['a truncated methodCall', 49, [fixture('request-vdi_attach.xml').slice(0, 300)]],
     ['a methodResponse instead of a call', 49, [fixture('response-nil.python.xml')]],
-    ['an unknown command', 38, [encodeMethodCall('vdi_frobnicate', [{ host_ref: 'OpaqueRef:h', command: 'vdi_frobnicate', args: [], device_config: {} }], 'xapi')]],
+    [
+      'an unknown command',
+      38,
+      [encodeMethodCall('vdi_frobnicate', [{ host_ref: 'OpaqueRef:h', command: 'vdi_frobnicate', args: [], device_config: {} }], 'xapi')],
+    ],
     ["xapi's vdi_activate with docs/smapi.md §3's illustrative device-config (no resource)", 115, [fixture('request-vdi_activate.xml')]],
   ])('%s → fault %i', async (_what, code, args) => {
     const r = driver(args);
@@ -97,9 +112,17 @@ describe('DrbdlvmSR faults: always a methodResponse, always exit 0', () => {
 
   test('vdi_epoch_begin answers <nil/>', async () => {
     const params = {
-      host_ref: 'OpaqueRef:h', command: 'vdi_epoch_begin', args: [], device_config: { SRmaster: 'false', resource: 'r0' },
-      session_ref: 'OpaqueRef:s', sr_ref: 'OpaqueRef:sr', sr_uuid: '3b2f4c1e-7a55-8c1d-0e7f-2a9b6c4d8e11',
-      vdi_ref: 'OpaqueRef:v', vdi_location: 'f37ef400-7016-4af6-99bb-baa5fa06f0fc', vdi_uuid: 'f37ef400-7016-4af6-99bb-baa5fa06f0fc', vdi_on_boot: 'persist',
+      host_ref: 'OpaqueRef:h',
+      command: 'vdi_epoch_begin',
+      args: [],
+      device_config: { SRmaster: 'false', resource: 'r0' },
+      session_ref: 'OpaqueRef:s',
+      sr_ref: 'OpaqueRef:sr',
+      sr_uuid: '3b2f4c1e-7a55-8c1d-0e7f-2a9b6c4d8e11',
+      vdi_ref: 'OpaqueRef:v',
+      vdi_location: 'f37ef400-7016-4af6-99bb-baa5fa06f0fc',
+      vdi_uuid: 'f37ef400-7016-4af6-99bb-baa5fa06f0fc',
+      vdi_on_boot: 'persist',
     };
     const r = driver([encodeMethodCall('vdi_epoch_begin', [params], 'xapi')]);
     expect(r).toEqual({ code: 0, stdout: encodeResponse(null), stderr: '' });
@@ -111,14 +134,22 @@ describe('DrbdlvmSR sr_probe through the real DRBD adapter', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drbdlvm-'));
     const state = join(dir, 'state.json');
     writeFileSync(state, JSON.stringify({ procDrbd: join(dir, 'proc-drbd'), resources: {} }));
-    const params = { host_ref: 'OpaqueRef:h', command: 'sr_probe', args: [], device_config: { resource: 'r0' }, session_ref: 'OpaqueRef:s', sr_sm_config: {} };
+    const params = {
+      host_ref: 'OpaqueRef:h',
+      command: 'sr_probe',
+      args: [],
+      device_config: { resource: 'r0' },
+      session_ref: 'OpaqueRef:s',
+      sr_sm_config: {},
+    };
     const r = driver([encodeMethodCall('sr_probe', [params], 'xapi')], { ...seamEnv({ pathPrefix: SIM_BIN }), DRBD_SIM_STATE: state });
     expect(r.code).toBe(0);
     expect(await decodeMethodResponse(r.stdout)).toEqual({
       kind: 'fault',
       fault: {
         faultCode: 5100,
-        faultString: "The DRBD resource is not configured or not up on this host [opterr=r0: cannot resolve the DRBD device: 'r0' not defined in your config (for this host).]",
+        faultString:
+          "The DRBD resource is not configured or not up on this host [opterr=r0: cannot resolve the DRBD device: 'r0' not defined in your config (for this host).]",
       },
     });
     // The fault went to syslog as Python SM logs: local2, tag SM.

@@ -4,7 +4,18 @@
 // lintian and rpmbuild are skipped only when missing outside CI; under CI=true (.ci/run installs
 // them) a missing tool fails. Without rpmbuild the script builds the .deb alone and says so.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blockDrbdPage } from '../../src/help/block-drbd';
@@ -18,7 +29,10 @@ const EPOCH = '1767225600'; // 2026-01-01: fixed, so the man pages can be compar
 const origin = originFor(join(REPO_ROOT, 'dist'), REPO_ROOT, { SOURCE_DATE_EPOCH: EPOCH });
 const VERSION = origin.version;
 
-function tool(argv: readonly string[], opts: { input?: Buffer | string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+function tool(
+  argv: readonly string[],
+  opts: { input?: Buffer | string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): SpawnSyncReturns<string> {
   return spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', timeout: 120_000, ...opts });
 }
 
@@ -40,8 +54,7 @@ function describeIf(available: boolean, needs: string, name: string, fn: () => v
         throw new Error(`${needs}: not installed here (.ci/run installs it)`);
       });
     });
-  }
-  else describe.skip(name, fn);
+  } else describe.skip(name, fn);
 }
 
 const scratch: string[] = [];
@@ -59,7 +72,10 @@ const deb = join(out, `xen-drbd_${VERSION}_all.deb`);
 const rpm = join(out, `xen-drbd-${VERSION}-1.noarch.rpm`);
 
 function packageScript(args: readonly string[], env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
-  return tool([join(REPO_ROOT, 'node_modules/.bin/tsx'), join(REPO_ROOT, 'scripts/package.ts'), ...args], { cwd: REPO_ROOT, env: { ...env, SOURCE_DATE_EPOCH: EPOCH } });
+  return tool([join(REPO_ROOT, 'node_modules/.bin/tsx'), join(REPO_ROOT, 'scripts/package.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...env, SOURCE_DATE_EPOCH: EPOCH },
+  });
 }
 
 beforeAll(() => {
@@ -90,7 +106,8 @@ describe('npm run package on a machine without rpmbuild', () => {
     const r = packageScript(['--out', pkgOut, '--only', 'rpm'], env);
     expect({ status: r.status, stderr: r.stderr }).toEqual({
       status: 1,
-      stderr: 'package: rpm not built: rpmbuild not found (Debian: apt-get install rpm; Fedora/RHEL: dnf install rpm-build)\npackage: rpm not built\n',
+      stderr:
+        'package: rpm not built: rpmbuild not found (Debian: apt-get install rpm; Fedora/RHEL: dnf install rpm-build)\npackage: rpm not built\n',
     });
   });
 });
@@ -108,7 +125,9 @@ function tree(root: string, dir = ''): Record<string, string> {
 }
 
 function planTree(layout: Layout): Record<string, string> {
-  return Object.fromEntries(installPlan(layout).map((e) => [e.path, e.source.kind === 'symlink' ? `-> ${e.source.target}` : e.mode.toString(8)]));
+  return Object.fromEntries(
+    installPlan(layout).map((e) => [e.path, e.source.kind === 'symlink' ? `-> ${e.source.target}` : e.mode.toString(8)]),
+  );
 }
 
 /** Every plan entry's bytes (or link) in an extracted root equal what the plan says they are. */
@@ -123,7 +142,9 @@ function expectPlanContent(root: string, layout: Layout): void {
 describe('the .deb', () => {
   test('control: name, version from package.json, arch all, the dependencies of issue #7', () => {
     const fields = ok(['dpkg-deb', '-f', deb, 'Package', 'Version', 'Architecture', 'Depends']);
-    expect(fields).toBe(`Package: xen-drbd\nVersion: ${VERSION}\nArchitecture: all\nDepends: nodejs (>= 18.19), drbd-utils, xen-utils-common\n`);
+    expect(fields).toBe(
+      `Package: xen-drbd\nVersion: ${VERSION}\nArchitecture: all\nDepends: nodejs (>= 18.19), drbd-utils, xen-utils-common\n`,
+    );
   });
 
   test('holds the debian plan plus its documentation, every entry root-owned', () => {
@@ -155,7 +176,9 @@ describe('the .deb', () => {
     function calls(script: string, ...args: string[]): string[] {
       writeFileSync(log, '');
       ok([join(ctl, script), ...args], { env: { ...process.env, PATH: `${bin}:/usr/bin:/bin` } });
-      return readFileSync(log, 'utf8').split('\n').filter((l) => l !== '');
+      return readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
     }
 
     const add = DEB_DIVERSIONS.map((d) => `--package xen-drbd --add --rename --divert ${d.divertTo} ${d.path}`);
@@ -198,7 +221,10 @@ describe('the .deb', () => {
       mkdirSync(join(tree, 'DEBIAN'));
       mkdirSync(join(tree, 'etc/xen/scripts'), { recursive: true });
       writeFileSync(join(tree, 'etc/xen/scripts/block-drbd'), text, { mode: 0o755 });
-      writeFileSync(join(tree, 'DEBIAN/control'), `Package: drbd-utils\nVersion: ${version}\nArchitecture: all\nMaintainer: test <test@example.org>\nDescription: stand-in\n`);
+      writeFileSync(
+        join(tree, 'DEBIAN/control'),
+        `Package: drbd-utils\nVersion: ${version}\nArchitecture: all\nMaintainer: test <test@example.org>\nDescription: stand-in\n`,
+      );
       writeFileSync(join(tree, 'DEBIAN/conffiles'), '/etc/xen/scripts/block-drbd\n');
       const debFile = join(scratchDir('fake-deb'), `drbd-utils_${version}_all.deb`);
       ok(['dpkg-deb', '--root-owner-group', '--build', tree, debFile]);
@@ -214,7 +240,16 @@ describe('the .deb', () => {
 
     /** Lines of preinst/postrm that are not plain case/exit plumbing or a dpkg-divert call. */
     function otherCommands(): string[] {
-      const allowed = [/^#!\/bin\/sh$/, /^set -e$/, /^case "\$1" in$/, /^[a-z|-]+\)$/, /^;;$/, /^esac$/, /^exit 0$/, /^dpkg-divert --package xen-drbd /];
+      const allowed = [
+        /^#!\/bin\/sh$/,
+        /^set -e$/,
+        /^case "\$1" in$/,
+        /^[a-z|-]+\)$/,
+        /^;;$/,
+        /^esac$/,
+        /^exit 0$/,
+        /^dpkg-divert --package xen-drbd /,
+      ];
       return ['preinst', 'postrm'].flatMap((s) =>
         readFileSync(join(scripts, s), 'utf8')
           .replace(/\\\n\s*/g, ' ')
@@ -256,7 +291,15 @@ describe('the .deb', () => {
 
   describeIf(hasLintian, 'lintian', 'lintian', () => {
     test('reports nothing, pedantic and experimental tags included (overrides aside)', () => {
-      const r = tool(['lintian', '--pedantic', '--display-info', '--display-experimental', '--fail-on', 'error,warning,info,pedantic,experimental', deb]);
+      const r = tool([
+        'lintian',
+        '--pedantic',
+        '--display-info',
+        '--display-experimental',
+        '--fail-on',
+        'error,warning,info,pedantic,experimental',
+        deb,
+      ]);
       expect(r.error).toBeUndefined();
       expect({ status: r.status, tags: r.stdout.trim() }).toEqual({ status: 0, tags: '' });
     }, 180_000);
@@ -264,7 +307,8 @@ describe('the .deb', () => {
     test('every override carries its justification on the comment lines above it', () => {
       const lines = readFileSync(join(REPO_ROOT, 'packaging/debian/lintian-overrides'), 'utf8').trimEnd().split('\n');
       lines.forEach((l, i) => {
-        if (!l.startsWith('#')) expect({ override: l, justified: (lines[i - 1] ?? '').startsWith('#') }).toEqual({ override: l, justified: true });
+        if (!l.startsWith('#'))
+          expect({ override: l, justified: (lines[i - 1] ?? '').startsWith('#') }).toEqual({ override: l, justified: true });
       });
     });
   });
@@ -325,7 +369,11 @@ describe('xen-drbd install from the built tree', () => {
     const r = runBuilt('xen-drbd', ['install', '--destdir', root, '--layout', 'debian'], { SOURCE_DATE_EPOCH: EPOCH });
     expect(r.code).toBe(0);
     for (const e of installPlan('debian')) expect(r.stdout).toContain(`install ${describeEntry(e)}\n`);
-    const { '/var/lib/xen-drbd/install/manifest.json': manifest, '/etc/xen/scripts/block-drbd.xen-drbd-orig': kept, ...installed } = tree(root);
+    const {
+      '/var/lib/xen-drbd/install/manifest.json': manifest,
+      '/etc/xen/scripts/block-drbd.xen-drbd-orig': kept,
+      ...installed
+    } = tree(root);
     expect({ manifest, kept }).toEqual({ manifest: '644', kept: '644' });
     expect(installed).toEqual(planTree('debian'));
     expectPlanContent(root, 'debian');

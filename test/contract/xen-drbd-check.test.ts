@@ -81,7 +81,9 @@ describeDebian('xen-drbd check', () => {
   test('without CONFIG it checks /etc/xen/auto, and names files as the host does', () => {
     const h = host(faultyHost(blockDrbd()), PEER_AUTO_LIST);
     const r = xenDrbd('check', '--json', '--root', h.root, '--hostname', 'alpha', '--peer-auto-list', h.peer);
-    const where = (JSON.parse(r.stdout) as { findings: { code: string; where: string }[] }).findings.filter((f) => f.code.startsWith('XD1')).map((f) => `${f.code} ${f.where}`);
+    const where = (JSON.parse(r.stdout) as { findings: { code: string; where: string }[] }).findings
+      .filter((f) => f.code.startsWith('XD1'))
+      .map((f) => `${f.code} ${f.where}`);
     expect(where).toEqual(['XD101 /etc/xen/auto/app.cfg:4', 'XD120 /etc/xen/auto/web.cfg', 'XD121 /etc/default/xendomains:18']);
   });
 
@@ -110,7 +112,13 @@ describeDebian('xen-drbd check', () => {
     const r = xenDrbd('check', '--json', '--root', h.root, '--hostname', 'alpha', join(h.root, 'etc/xen/nosuch.cfg'));
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).findings).toEqual([
-      { code: 'XD100', severity: 'error', where: join(h.root, 'etc/xen/nosuch.cfg'), message: expect.stringMatching(/^cannot read the config: ENOENT/), fix: 'check the path and its permissions' },
+      {
+        code: 'XD100',
+        severity: 'error',
+        where: join(h.root, 'etc/xen/nosuch.cfg'),
+        message: expect.stringMatching(/^cannot read the config: ENOENT/),
+        fix: 'check the path and its permissions',
+      },
     ]);
   });
 
@@ -121,7 +129,11 @@ describeDebian('xen-drbd check', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).findings).toEqual([
-      expect.objectContaining({ code: 'XD208', where: '/etc/xen/xen-drbd.json', message: 'block-drbd cannot use its policy: /etc/xen/xen-drbd.json: cannot read: is a directory' }),
+      expect.objectContaining({
+        code: 'XD208',
+        where: '/etc/xen/xen-drbd.json',
+        message: 'block-drbd cannot use its policy: /etc/xen/xen-drbd.json: cannot read: is a directory',
+      }),
     ]);
   });
 
@@ -132,7 +144,8 @@ describeDebian('xen-drbd check', () => {
     expect(JSON.parse(r.stdout).findings).toEqual([
       expect.objectContaining({
         code: 'XD208',
-        message: 'block-drbd cannot use its policy: /etc/xen/xen-drbd.json: a symbolic link to /etc/xen/policies/refuse.json, which does not exist',
+        message:
+          'block-drbd cannot use its policy: /etc/xen/xen-drbd.json: a symbolic link to /etc/xen/policies/refuse.json, which does not exist',
       }),
     ]);
   });
@@ -171,7 +184,11 @@ describeDebian('xen-drbd boot-order on a systemd host with drbd@r0.target', () =
     expect(check(h)).toEqual({ code: 0, codes: [], stderr: '' });
     expect(xenDrbd('boot-order', '--check', '--root', h.root)).toEqual({ code: 0, stdout: 'boot order: in place\n', stderr: '' });
     expect(xenDrbd('boot-order', '--apply', '--root', h.root)).toEqual({ code: 0, stdout: 'boot order: already in place\n', stderr: '' });
-    expect(xenDrbd('boot-order', '--undo', '--root', h.root)).toEqual({ code: 0, stdout: 'restored the files saved in /var/lib/xen-drbd/boot-order\n', stderr: '' });
+    expect(xenDrbd('boot-order', '--undo', '--root', h.root)).toEqual({
+      code: 0,
+      stdout: 'restored the files saved in /var/lib/xen-drbd/boot-order\n',
+      stderr: '',
+    });
     const after = snapshot(h.root);
     // mkdir -p of the backup directory leaves /var/lib behind; everything that was there is as it was.
     expect(Object.fromEntries(Object.entries(after).filter(([p]) => !p.startsWith('var')))).toEqual(before);
@@ -182,7 +199,9 @@ describeDebian('xen-drbd boot-order on a systemd host with drbd@r0.target', () =
     const h = host(cleanHost(blockDrbd()));
     const original = readFileSync(join(h.root, 'etc/init.d/drbd'));
     const mode = lstatSync(join(h.root, 'etc/init.d/drbd')).mode;
-    expect(xenDrbd('boot-order', '--check', '--root', h.root).stdout).toBe('/etc/init.d/drbd: would add xendomains to X-Start-Before and X-Stop-After\n');
+    expect(xenDrbd('boot-order', '--check', '--root', h.root).stdout).toBe(
+      '/etc/init.d/drbd: would add xendomains to X-Start-Before and X-Stop-After\n',
+    );
     expect(xenDrbd('boot-order', '--apply', '--root', h.root).code).toBe(0);
     const edited = readFileSync(join(h.root, 'etc/init.d/drbd'), 'utf8');
     expect(edited).toContain('\n# X-Start-Before: heartbeat corosync xendomains\n# X-Stop-After:   heartbeat corosync xendomains\n');
@@ -208,7 +227,9 @@ describe('a crafted manifest in the root', () => {
   const climb = (path: string) => `/../../../../../../../..${path}`;
 
   test('boot-order --undo refuses it, names the rule, and deletes nothing outside the root', () => {
-    const root = writeTree({ 'var/lib/xen-drbd/boot-order/manifest.json': JSON.stringify({ entries: [{ path: climb(join(outside, 'victim')) }], createdDirs: [] }) });
+    const root = writeTree({
+      'var/lib/xen-drbd/boot-order/manifest.json': JSON.stringify({ entries: [{ path: climb(join(outside, 'victim')) }], createdDirs: [] }),
+    });
     const r = xenDrbd('boot-order', '--undo', '--root', root);
     expect(r.stderr).toMatch(/^xen-drbd: .*manifest.json: entry 0: path ".*" is not a file boot-order manages/);
     expect(r.code).toBe(1);
@@ -216,7 +237,13 @@ describe('a crafted manifest in the root', () => {
   });
 
   test('uninstall --destdir refuses it, names the rule, and deletes nothing outside the root', () => {
-    const root = writeTree({ 'var/lib/xen-drbd/install/manifest.json': JSON.stringify({ layout: 'debian', entries: [{ path: climb(join(outside, 'victim')) }], createdDirs: [] }) });
+    const root = writeTree({
+      'var/lib/xen-drbd/install/manifest.json': JSON.stringify({
+        layout: 'debian',
+        entries: [{ path: climb(join(outside, 'victim')) }],
+        createdDirs: [],
+      }),
+    });
     const r = xenDrbd('uninstall', '--destdir', root);
     expect(r.stderr).toMatch(/^xen-drbd: .*manifest.json: entry 0: path ".*" is not a file xen-drbd installs/);
     expect(r.code).toBe(1);

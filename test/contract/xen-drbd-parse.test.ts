@@ -16,13 +16,18 @@ function scratchDir(): string {
 
 const xenDrbd = (...args: string[]): BuiltRun => runBuilt('xen-drbd', args);
 const batch = (command: string, input: string): BuiltRun => runBuilt('xen-drbd', [command, '--batch'], {}, 30_000, input);
-const records = (r: BuiltRun): unknown[] => r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
+const records = (r: BuiltRun): unknown[] =>
+  r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as unknown);
 
 describe('xen-drbd parse-disk', () => {
   test('prints what xl -N block-attach prints for drbd:app01,hda,w', () => {
     expect(xenDrbd('parse-disk', 'drbd:app01,hda,w')).toEqual({
       code: 0,
-      stdout: 'disk: {\n    "pdev_path": "app01",\n    "vdev": "hda",\n    "format": "raw",\n    "script": "block-drbd",\n    "readwrite": 1\n}\n\n',
+      stdout:
+        'disk: {\n    "pdev_path": "app01",\n    "vdev": "hda",\n    "format": "raw",\n    "script": "block-drbd",\n    "readwrite": 1\n}\n\n',
       stderr: '',
     });
   });
@@ -57,7 +62,11 @@ describe('xen-drbd parse-disk', () => {
   });
 
   test('no spec is a usage error', () => {
-    expect(xenDrbd('parse-disk')).toEqual({ code: 2, stdout: '', stderr: 'usage: xen-drbd parse-disk SPEC... [--json] | parse-disk --batch < SPECS\n' });
+    expect(xenDrbd('parse-disk')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'usage: xen-drbd parse-disk SPEC... [--json] | parse-disk --batch < SPECS\n',
+    });
   });
 
   test('--batch: one JSON line per stdin line, good and bad specs alike, exit 0', () => {
@@ -66,7 +75,11 @@ describe('xen-drbd parse-disk', () => {
     expect(r.stderr).toBe('');
     expect(records(r)).toEqual([
       { spec: 'drbd:r0,xvda,w', ok: true, disk: { pdev_path: 'r0', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 } },
-      { spec: 'r0,xvda,w', ok: false, error: "command line: config parsing error in disk specification: unknown value for format: near `xvda' in `r0,xvda,w'" },
+      {
+        spec: 'r0,xvda,w',
+        ok: false,
+        error: "command line: config parsing error in disk specification: unknown value for format: near `xvda' in `r0,xvda,w'",
+      },
       { spec: '', ok: false, error: "command line: config parsing error in disk specification: no vdev specified in `'" },
       // Lines split on \n only: the \r is part of the spec, as it would be of xl's argument.
       { spec: 'vdev=xvda,target=a\r', ok: true, disk: { pdev_path: 'a\r', vdev: 'xvda', format: 'raw', readwrite: 1 } },
@@ -130,7 +143,7 @@ describe('xen-drbd parse-config', () => {
     });
   });
 
-  test('a Python config also gets xl\'s Python warning', () => {
+  test("a Python config also gets xl's Python warning", () => {
     expect(xenDrbd('parse-config', 'test/fixtures/xl/xm-python.cfg')).toEqual({
       code: 1,
       stdout: '',
@@ -161,11 +174,26 @@ describe('xen-drbd parse-config', () => {
         file: 'test/fixtures/xl/linbit-style.cfg',
         ok: true,
         warnings: [],
-        settings: { name: 'r0-guest', memory: '1536', vcpus: '1', kernel: '/boot/vmlinuz-xen', extra: 'root=/dev/xvda ro', disk: ['vdev=xvda,access=rw,script=block-drbd,target=r0'] },
+        settings: {
+          name: 'r0-guest',
+          memory: '1536',
+          vcpus: '1',
+          kernel: '/boot/vmlinuz-xen',
+          extra: 'root=/dev/xvda ro',
+          disk: ['vdev=xvda,access=rw,script=block-drbd,target=r0'],
+        },
         disks: [{ pdev_path: 'r0', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 }],
       },
-      { file: 'test/fixtures/xl/xm-python.cfg', ok: false, error: "test/fixtures/xl/xm-python.cfg:5:21: config parsing error near `%': lexical error" },
-      { file: 'test/fixtures/xl/absent.cfg', ok: false, error: 'test/fixtures/xl/absent.cfg: unable to open configuration file: No such file or directory' },
+      {
+        file: 'test/fixtures/xl/xm-python.cfg',
+        ok: false,
+        error: "test/fixtures/xl/xm-python.cfg:5:21: config parsing error near `%': lexical error",
+      },
+      {
+        file: 'test/fixtures/xl/absent.cfg',
+        ok: false,
+        error: 'test/fixtures/xl/absent.cfg: unable to open configuration file: No such file or directory',
+      },
     ]);
   });
 
@@ -174,7 +202,13 @@ describe('xen-drbd parse-config', () => {
     const file = join(dir, 'vm.cfg');
     writeFileSync(file, "name = 'vm'\ndisk = 'drbd:r0,xvda,w'\n");
     expect(records(batch('parse-config', file))).toEqual([
-      { file, ok: true, warnings: [`${file}:2: warning: parameter \`disk' is a single value but should be a list`], settings: { name: 'vm', disk: 'drbd:r0,xvda,w' }, disks: [] },
+      {
+        file,
+        ok: true,
+        warnings: [`${file}:2: warning: parameter \`disk' is a single value but should be a list`],
+        settings: { name: 'vm', disk: 'drbd:r0,xvda,w' },
+        disks: [],
+      },
     ]);
   });
 

@@ -36,7 +36,10 @@ describe('xen-drbd status', () => {
     const r = await host.xenDrbd(['status', '--json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(out.findings.map((f: { code: string; resource: string }) => `${f.resource} ${f.code}`)).toEqual(['r0 primary-unused', 'r1 dual-primary-left-on']);
+    expect(out.findings.map((f: { code: string; resource: string }) => `${f.resource} ${f.code}`)).toEqual([
+      'r0 primary-unused',
+      'r1 dual-primary-left-on',
+    ]);
   });
 });
 
@@ -46,7 +49,9 @@ describe('xen-drbd reconcile', () => {
     host.xenstored.tree.delete(`/local/domain/0/${be}/physical-device`);
     const r = await host.xenDrbd(['reconcile']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^would demote r0: r0: Primary but no domain uses it \(promoted by block-drbd for backend\/vbd\/3\/51712 at .*\)/);
+    expect(r.stdout).toMatch(
+      /^would demote r0: r0: Primary but no domain uses it \(promoted by block-drbd for backend\/vbd\/3\/51712 at .*\)/,
+    );
     expect(r.stdout).toMatch(/dry run: run with --apply to do this\n$/);
     expect(host.resource('r0').role).toBe('Primary');
   });
@@ -94,7 +99,8 @@ describe('a resource whose name DRBD reads as a keyword', () => {
     await host.start({ all: { ...HEALTHY, minors: [1], role: 'Primary' }, r0: HEALTHY });
     const be = host.addBackend(3, 51712, 'r0', { name: 'web1' });
     expect((await host.run('add', be)).code).toBe(0);
-    const rule = "all: not a name xen-drbd can address: 'all' means every resource to drbdadm and drbdsetup, not one resource; rename the resource";
+    const rule =
+      "all: not a name xen-drbd can address: 'all' means every resource to drbdadm and drbdsetup, not one resource; rename the resource";
     const reconcile = await host.xenDrbd(['reconcile', '--apply', '--include-unrecorded']);
     expect(reconcile.stdout).toBe('nothing to reconcile\n');
     expect([host.resource('all').role, host.resource('r0').role]).toEqual(['Primary', 'Primary']);
@@ -111,7 +117,8 @@ describe('a ledger entry block-drbd did not write', () => {
     host.xenstored.tree.delete(`/local/domain/0/${be}/physical-device`);
     writeFileSync(join(host.dir, 'promoted', 'r0.json'), text);
   }
-  const problem = () => `${join(host.dir, 'promoted', 'r0.json')} holds JSON that is not a promotion record; read as "promoted by block-drbd"`;
+  const problem = () =>
+    `${join(host.dir, 'promoted', 'r0.json')} holds JSON that is not a promotion record; read as "promoted by block-drbd"`;
 
   it('status reports it as a finding rather than crash', async () => {
     await unusedWithRecord('null\n');

@@ -42,8 +42,18 @@ async function main(): Promise<void> {
     await cap(A, 'drbdadm_dump_r0', 'drbdadm dump r0', 'r0 config (8.4 syntax)');
     await cap(A, 'drbdadm_sh_dev_nosuch', 'drbdadm sh-dev nosuch', 'resource not in the config');
     await rep.step('wait r0 connected (Inconsistent)', () => waitConnected(lab, 'r0'));
-    await cap(A, 'proc_drbd_connected_inconsistent', 'cat /proc/drbd', 'fresh r0, connected, both Secondary/Inconsistent (no initial sync yet)');
-    await cap(A, 'drbdadm_primary_inconsistent_connected', 'drbdadm primary r0', 'fresh r0 connected, both disks Inconsistent: promote refused');
+    await cap(
+      A,
+      'proc_drbd_connected_inconsistent',
+      'cat /proc/drbd',
+      'fresh r0, connected, both Secondary/Inconsistent (no initial sync yet)',
+    );
+    await cap(
+      A,
+      'drbdadm_primary_inconsistent_connected',
+      'drbdadm primary r0',
+      'fresh r0 connected, both disks Inconsistent: promote refused',
+    );
 
     // Initial sync, slowed down so that "while syncing" can be seen.
     await A.sh('drbdadm disk-options --c-plan-ahead=0 --resync-rate=1M r0');
@@ -66,7 +76,12 @@ async function main(): Promise<void> {
 
     // Held open.
     await A.sh("nohup bash -c 'exec 3</dev/drbd0; exec sleep 25' >/dev/null 2>&1 & echo $! > /tmp/holder.pid; sleep 1");
-    await cap(A, 'drbdadm_secondary_held_open', 'drbdadm secondary r0', 'A Primary and /dev/drbd0 held open by a shell (exec 3</dev/drbd0)');
+    await cap(
+      A,
+      'drbdadm_secondary_held_open',
+      'drbdadm secondary r0',
+      'A Primary and /dev/drbd0 held open by a shell (exec 3</dev/drbd0)',
+    );
     await A.sh('kill $(cat /tmp/holder.pid); sleep 1');
     await A.sh('drbdadm secondary r0');
 

@@ -15,8 +15,11 @@ interface JestJson {
 
 /** "expected X, got Y" from a jest failure message (ANSI colours stripped). */
 function failureSummary(msg: string): string {
-  // eslint-disable-next-line no-control-regex
-  const lines = msg.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim());
+  const lines = msg
+    // eslint-disable-next-line no-control-regex -- ESC starts the ANSI colour codes it strips
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim());
   const exp = lines.find((l) => l.startsWith('Expected'));
   const rec = lines.find((l) => l.startsWith('Received'));
   if (exp || rec) return [exp, rec].filter(Boolean).join(', ');
@@ -47,12 +50,19 @@ function main(): number {
       const firstFail = file.assertionResults.find((a) => a.status !== 'passed');
       const why = firstFail ? failureSummary(firstFail.failureMessages[0] ?? file.status) : '';
       const row = byScenario.get(scenario) ?? {};
-      row[script] = total === 0 ? `ERROR ${file.status}` : `${passed === total ? 'PASS' : 'FAIL'} ${passed}/${total}${why ? ' — ' + why.slice(0, 80) : ''}`;
+      row[script] =
+        total === 0
+          ? `ERROR ${file.status}`
+          : `${passed === total ? 'PASS' : 'FAIL'} ${passed}/${total}${why ? ' — ' + why.slice(0, 80) : ''}`;
       byScenario.set(scenario, row);
     }
   }
   const notes = fs.existsSync(results)
-    ? fs.readFileSync(results, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { scenario: string; script: string; seconds: number; notes: Record<string, string> })
+    ? fs
+        .readFileSync(results, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { scenario: string; script: string; seconds: number; notes: Record<string, string> })
     : [];
   const rows = [...byScenario.entries()].sort().map(([s, r]) => [s, ...scripts.map((x) => r[x] ?? '-')]);
   console.log(formatTable('block-drbd comparison', ['scenario', ...scripts], rows));

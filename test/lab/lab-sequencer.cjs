@@ -34,10 +34,15 @@ class LabSequencer extends Sequencer {
         const j = Math.floor(rnd() * (i + 1));
         [byName[i], byName[j]] = [byName[j], byName[i]];
       }
-      process.stdout.write(`lab scenario order (LAB_ORDER=${process.env.LAB_ORDER}): ${byName.map((t) => path.basename(t.path)).join(' ')}\n`);
+      process.stdout.write(
+        `lab scenario order (LAB_ORDER=${process.env.LAB_ORDER}): ${byName.map((t) => path.basename(t.path)).join(' ')}\n`,
+      );
       return byName;
     }
-    return byName.map((t) => [group(t.path), t]).sort((a, b) => a[0] - b[0]).map(([, t]) => t);
+    return byName
+      .map((t) => [group(t.path), t])
+      .sort((a, b) => a[0] - b[0])
+      .map(([, t]) => t);
   }
 }
 

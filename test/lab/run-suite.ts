@@ -24,12 +24,29 @@ interface FileResult {
 function runJest(args: string[], out: string, results: string): FileResult[] {
   spawnSync(
     process.execPath,
-    [path.join(REPO, 'node_modules', 'jest', 'bin', 'jest.js'), '-c', path.join(LAB_DIR, 'jest.config.cjs'), '--runInBand', '--ci', '--json', '--outputFile', out, ...args],
+    [
+      path.join(REPO, 'node_modules', 'jest', 'bin', 'jest.js'),
+      '-c',
+      path.join(LAB_DIR, 'jest.config.cjs'),
+      '--runInBand',
+      '--ci',
+      '--json',
+      '--outputFile',
+      out,
+      ...args,
+    ],
     { stdio: 'inherit', env: { ...process.env, LAB_SCRIPT: process.env.LAB_SCRIPT || 'dist', LAB_RESULTS: results } },
   );
   if (!fs.existsSync(out)) throw new Error(`jest wrote no results to ${out}`);
   const report = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-    testResults: { name: string; status: string; startTime: number; endTime: number; message: string; assertionResults: { failureMessages: string[] }[] }[];
+    testResults: {
+      name: string;
+      status: string;
+      startTime: number;
+      endTime: number;
+      message: string;
+      assertionResults: { failureMessages: string[] }[];
+    }[];
   };
   return report.testResults.map((t) => ({
     name: path.basename(t.name),
@@ -46,15 +63,29 @@ function main(): number {
   const started = Date.now();
   const first = runJest(args, path.join(dir, 'first.json'), results);
   const retry = first.filter((f) => f.status === 'failed' && isInfrastructureFailure(f.messages));
-  const second = retry.length ? runJest([...retry.map((f) => f.name.replace(/\.test\.ts$/, ''))], path.join(dir, 'retry.json'), results) : [];
+  const second = retry.length
+    ? runJest([...retry.map((f) => f.name.replace(/\.test\.ts$/, ''))], path.join(dir, 'retry.json'), results)
+    : [];
   const rows = first.map((f) => {
     const again = second.find((s) => s.name === f.name);
     const final = again ?? f;
-    const note = again ? ` (lab failure on the first run, ${again.status} on the retry: ${f.messages[0]?.split('\n')[0]?.slice(0, 120)})` : '';
-    return { name: f.name, status: final.status, line: `${final.status === 'passed' ? 'PASS' : 'FAIL'}  ${f.name.padEnd(44)} ${(final.ms / 1000).toFixed(0).padStart(5)} s${note}` };
+    const note = again
+      ? ` (lab failure on the first run, ${again.status} on the retry: ${f.messages[0]?.split('\n')[0]?.slice(0, 120)})`
+      : '';
+    return {
+      name: f.name,
+      status: final.status,
+      line: `${final.status === 'passed' ? 'PASS' : 'FAIL'}  ${f.name.padEnd(44)} ${(final.ms / 1000).toFixed(0).padStart(5)} s${note}`,
+    };
   });
   const failed = rows.filter((r) => r.status === 'failed').length;
-  const scenarios = fs.existsSync(results) ? fs.readFileSync(results, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ScenarioResult) : [];
+  const scenarios = fs.existsSync(results)
+    ? fs
+        .readFileSync(results, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as ScenarioResult)
+    : [];
   console.log(`\n${timingTable(scenarios, (Date.now() - started) / 1000)}`);
   console.log(`\nlab suite: ${rows.length} scenario files`);
   for (const r of rows) console.log(`  ${r.line}`);

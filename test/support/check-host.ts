@@ -110,14 +110,26 @@ export function cleanHost(blockDrbd: string): Tree {
 export function faultyHost(blockDrbd: string): Tree {
   const tree: Tree = {
     ...cleanHost(blockDrbd),
-    'etc/drbd.d/r2.res': R0.replace(/r0/g, 'r2').replace(/drbd0/g, 'drbd2').replace('/dev/sdb1', '/dev/sdc1').replace(/7789/g, '7791').replace('  device', '  net { protocol A; }\n  device'),
-    'etc/drbd.d/r9.res': R0.replace(/r0/g, 'r9').replace(/drbd0/g, 'drbd9').replace(/alpha/g, 'charlie').replace(/bravo/g, 'delta').replace(/10\.0\.0\./g, '10.0.9.'),
+    'etc/drbd.d/r2.res': R0.replace(/r0/g, 'r2')
+      .replace(/drbd0/g, 'drbd2')
+      .replace('/dev/sdb1', '/dev/sdc1')
+      .replace(/7789/g, '7791')
+      .replace('  device', '  net { protocol A; }\n  device'),
+    'etc/drbd.d/r9.res': R0.replace(/r0/g, 'r9')
+      .replace(/drbd0/g, 'drbd9')
+      .replace(/alpha/g, 'charlie')
+      .replace(/bravo/g, 'delta')
+      .replace(/10\.0\.0\./g, '10.0.9.'),
     'etc/xen/app.cfg': 'name = "app"\nkernel = "/boot/vmlinuz"\nmemory = 512\ndisk = [ \'r2,xvda,w\' ]\n',
-    'etc/xen/bad.cfg': "name = \"bad\"\nkernel = \"/boot/vmlinuz\"\ndisk = [ 'drbd:nosuch,xvda,w', 'drbd:r9,xvdb,w', 'drbd:r1,xvdc,w', 'drbd:r2,xvdd,w' ]\n",
+    'etc/xen/bad.cfg':
+      "name = \"bad\"\nkernel = \"/boot/vmlinuz\"\ndisk = [ 'drbd:nosuch,xvda,w', 'drbd:r9,xvdb,w', 'drbd:r1,xvdc,w', 'drbd:r2,xvdd,w' ]\n",
     'etc/xen/auto/app.cfg': { link: '../app.cfg' },
     'etc/default/xendomains': debianText('etc/default/xendomains'),
     'etc/lvm/lvm.conf': debianText('etc/lvm/lvm.conf'),
-    'etc/init.d/xendomains': { text: debianText('etc/init.d/xendomains').replace(/^(# Should-(Start|Stop):\s*)drbd /gm, '$1'), mode: 0o755 },
+    'etc/init.d/xendomains': {
+      text: debianText('etc/init.d/xendomains').replace(/^(# Should-(Start|Stop):\s*)drbd /gm, '$1'),
+      mode: 0o755,
+    },
     'etc/xen/scripts/block-drbd': { text: debianText('etc/xen/scripts/block-drbd'), mode: 0o755 },
   };
   delete tree['etc/modprobe.d/drbd.conf'];

@@ -56,7 +56,12 @@ export const HEALTHY: SimResource = {
   peerDisks: ['UpToDate'],
 };
 
-export const TWO_VOLUMES: SimResource = { ...HEALTHY, minors: [10, 11], disks: ['UpToDate', 'UpToDate'], peerDisks: ['UpToDate', 'UpToDate'] };
+export const TWO_VOLUMES: SimResource = {
+  ...HEALTHY,
+  minors: [10, 11],
+  disks: ['UpToDate', 'UpToDate'],
+  peerDisks: ['UpToDate', 'UpToDate'],
+};
 
 export interface HostOptions {
   /**

@@ -56,7 +56,8 @@ function namesIn(file: string, text: string): Set<string> {
   const templates: Array<readonly [string, string]> = [];
   const visit = (node: ts.Node): void => {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) literals.push(node.text);
-    else if (ts.isTemplateExpression(node) && node.templateSpans.length === 1) templates.push([node.head.text, node.templateSpans[0]?.literal.text ?? '']);
+    else if (ts.isTemplateExpression(node) && node.templateSpans.length === 1)
+      templates.push([node.head.text, node.templateSpans[0]?.literal.text ?? '']);
     ts.forEachChild(node, visit);
   };
   visit(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS));
@@ -81,8 +82,10 @@ export function uncheckedFixtureFolders(root: string, dir = 'test'): string[] {
   const entries = readdirSync(join(root, dir), { withFileTypes: true });
   const data = entries.filter((e) => !e.isDirectory() && !NOT_A_SET.has(e.name) && !e.name.endsWith('.sh'));
   const inFixtures = dir.split('/').includes('fixtures');
-  const here = inFixtures && data.length > 0 && !RECORDED_DIRS.includes(dir) && !INPUT_DIRS.some((d) => dir === d || dir.startsWith(`${d}/`)) ? [dir] : [];
+  const here =
+    inFixtures && data.length > 0 && !RECORDED_DIRS.includes(dir) && !INPUT_DIRS.some((d) => dir === d || dir.startsWith(`${d}/`))
+      ? [dir]
+      : [];
   const below = entries.filter((e) => e.isDirectory() && e.name !== 'node_modules' && join(dir, e.name) !== 'test/lab');
   return [...here, ...below.flatMap((e) => uncheckedFixtureFolders(root, join(dir, e.name)))];
 }
-

@@ -12,7 +12,13 @@ export interface BuiltRun {
   readonly stderr: string;
 }
 
-export function runBuilt(name: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 30_000, input = ''): BuiltRun {
+export function runBuilt(
+  name: string,
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+  timeoutMs = 30_000,
+  input = '',
+): BuiltRun {
   const bin = join(REPO_ROOT, 'dist', name);
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build it first with \`npm run build\``);
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };

@@ -14,7 +14,8 @@ export function usePool(): void {
   // sequences take seconds. A bound on hangs, not a timing assertion.
   jest.setTimeout(60_000);
   beforeAll(() => {
-    if (!existsSync(join(__dirname, '..', '..', 'dist', 'DrbdlvmSR'))) throw new Error('dist/DrbdlvmSR is missing: build it first with `npm run build`');
+    if (!existsSync(join(__dirname, '..', '..', 'dist', 'DrbdlvmSR')))
+      throw new Error('dist/DrbdlvmSR is missing: build it first with `npm run build`');
   });
   beforeEach(async () => {
     pool = await SrPool.start();

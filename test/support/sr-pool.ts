@@ -81,10 +81,16 @@ export function poolDb(): SimDb {
 /** The parameters xapi passes host h's driver for `command` (device-config: r0, blkback, A is master). */
 export function driverParams(sim: XapiSim, h: HostName, command: string, o: CallOptions = {}): Record<string, XmlRpcValue> {
   return {
-    host_ref: HOST_REF[h], command, args: o.args ?? [],
+    host_ref: HOST_REF[h],
+    command,
+    args: o.args ?? [],
     device_config: { SRmaster: String(h === MASTER), resource: 'r0', backend: 'blkback' },
-    session_ref: sim.session(), sr_ref: SR_REF, sr_uuid: SR_UUID,
-    ...(o.vdi === undefined ? {} : { vdi_ref: o.vdi.ref, vdi_location: o.vdi.uuid, vdi_uuid: o.vdi.uuid, vdi_on_boot: 'persist', vdi_allow_caching: 'false' }),
+    session_ref: sim.session(),
+    sr_ref: SR_REF,
+    sr_uuid: SR_UUID,
+    ...(o.vdi === undefined
+      ? {}
+      : { vdi_ref: o.vdi.ref, vdi_location: o.vdi.uuid, vdi_uuid: o.vdi.uuid, vdi_on_boot: 'persist', vdi_allow_caching: 'false' }),
     subtask_of: `DummyRef:|sequencer|${command}`,
     ...o.extra,
   };
@@ -111,8 +117,15 @@ export class SrPool implements DriverPool {
       execFileSync('mknod', [dev, 'b', '147', '0']);
       devices[h] = dev;
       const r: DrbdSimResource = {
-        minors: [0], devices: [dev], role: 'Secondary', peerRole: 'Secondary', cs: 'Connected',
-        disks: ['UpToDate'], peerDisks: ['UpToDate'], twoPrimaries: true, heldOpen: 0,
+        minors: [0],
+        devices: [dev],
+        role: 'Secondary',
+        peerRole: 'Secondary',
+        cs: 'Connected',
+        disks: ['UpToDate'],
+        peerDisks: ['UpToDate'],
+        twoPrimaries: true,
+        heldOpen: 0,
         dump: `resource r0 {\n    net {\n        allow-two-primaries yes;\n    }\n}\n`,
       };
       writeFileSync(join(dir, h, 'drbd.json'), JSON.stringify({ procDrbd: join(dir, h, 'proc-drbd'), resources: { r0: r } }));
@@ -139,7 +152,10 @@ export class SrPool implements DriverPool {
     writeAtomically(file, JSON.stringify(s));
   }
 
-  lvm(): { disks: Record<string, { vg: { name: string; lvs: Record<string, { size: number }> } | null }>; active: Record<string, string[]> } {
+  lvm(): {
+    disks: Record<string, { vg: { name: string; lvs: Record<string, { size: number }> } | null }>;
+    active: Record<string, string[]>;
+  } {
     return JSON.parse(readFileSync(this.lvmState, 'utf8'));
   }
 
@@ -217,7 +233,10 @@ export class SrPool implements DriverPool {
 
   /** Starts the driver; `done` resolves with its answer (or its death). */
   spawn(h: HostName, command: string, o: CallOptions = {}, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Step> } {
-    const child = spawn(BIN, [encodeMethodCall(command, [driverParams(this.sim, h, command, o)], 'xapi')], { env: this.env(h, env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, [encodeMethodCall(command, [driverParams(this.sim, h, command, o)], 'xapi')], {
+      env: this.env(h, env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.running++;
     let stdout = '';
     let stderr = '';

@@ -28,13 +28,21 @@ export async function vdiCreate(pool: DriverPool, bytes: bigint, label: string):
 /** A halted VM with one VBD on `vdi`. */
 export function addVm(pool: DriverPool, vdi: Vdi, isControlDomain = false): string {
   const ref = `OpaqueRef:vm-${Object.keys(pool.sim.db.VM).length + 1}`;
-  pool.sim.db.VM[ref] = { uuid: ref.slice(10), current_operations: {}, resident_on: NULL_REF, scheduled_to_be_resident_on: NULL_REF, is_control_domain: isControlDomain };
+  pool.sim.db.VM[ref] = {
+    uuid: ref.slice(10),
+    current_operations: {},
+    resident_on: NULL_REF,
+    scheduled_to_be_resident_on: NULL_REF,
+    is_control_domain: isControlDomain,
+  };
   pool.sim.db.VBD[`${ref}-vbd0`] = { VM: ref, VDI: vdi.ref };
   return ref;
 }
 
 function vdisOf(pool: DriverPool, vm: string): Vdi[] {
-  return Object.values(pool.sim.db.VBD).filter((b) => b.VM === vm).map((b) => ({ ref: b.VDI, uuid: pool.sim.db.VDI[b.VDI]?.uuid ?? '' }));
+  return Object.values(pool.sim.db.VBD)
+    .filter((b) => b.VM === vm)
+    .map((b) => ({ ref: b.VDI, uuid: pool.sim.db.VDI[b.VDI]?.uuid ?? '' }));
 }
 
 type VmRecord = DriverPool['sim']['db']['VM'][string];
@@ -57,7 +65,13 @@ function unmarkVm(rec: VmRecord): void {
  * xenopsd plugging the VBDs on h: `commands` per VDI, in order (RW). Stops at the first fault and
  * says which command on which VDI it was, for the caller's clean-up.
  */
-async function plugOn(pool: DriverPool, h: HostName, vdis: readonly Vdi[], commands: readonly string[], steps: Step[]): Promise<{ command: string; vdi: Vdi } | undefined> {
+async function plugOn(
+  pool: DriverPool,
+  h: HostName,
+  vdis: readonly Vdi[],
+  commands: readonly string[],
+  steps: Step[],
+): Promise<{ command: string; vdi: Vdi } | undefined> {
   for (const vdi of vdis) {
     for (const command of commands) {
       const s = await pool.call(h, command, { vdi, args: command === 'vdi_epoch_begin' ? [] : ['true'] });
@@ -170,7 +184,8 @@ export function crash(pool: SrPool, h: HostName): void {
   const s = pool.lvm();
   s.active[h] = [];
   writeAtomically(pool.lvmState, JSON.stringify(s));
-  for (const [ref, vm] of Object.entries(pool.sim.db.VM)) if (vm.resident_on === HOST_REF[h]) pool.sim.db.VM[ref] = { ...vm, current_operations: {} };
+  for (const [ref, vm] of Object.entries(pool.sim.db.VM))
+    if (vm.resident_on === HOST_REF[h]) pool.sim.db.VM[ref] = { ...vm, current_operations: {} };
   pool.syncPeers();
 }
 
@@ -178,7 +193,8 @@ export async function reboot(pool: SrPool, h: HostName): Promise<Step> {
   const peer: HostName = h === 'A' ? 'B' : 'A';
   pool.setDrbd(h, { cs: 'Connected', peerDisks: ['UpToDate'] });
   pool.setDrbd(peer, { cs: 'Connected', peerDisks: ['UpToDate'] });
-  for (const [ref, vm] of Object.entries(pool.sim.db.VM)) if (vm.resident_on === HOST_REF[h]) pool.sim.db.VM[ref] = { ...vm, resident_on: NULL_REF };
+  for (const [ref, vm] of Object.entries(pool.sim.db.VM))
+    if (vm.resident_on === HOST_REF[h]) pool.sim.db.VM[ref] = { ...vm, resident_on: NULL_REF };
   pool.syncPeers();
   return pool.call(h, 'sr_attach');
 }

@@ -14,8 +14,17 @@ import { XmlRpcDateTime, isStruct, type XmlRpcStruct, type XmlRpcValue } from '.
 
 export const NULL_REF = 'OpaqueRef:NULL';
 
-export interface SimHost { uuid: string; name_label: string }
-export interface SimSr { uuid: string; sm_config: Record<string, string>; physical_size: string; physical_utilisation: string; virtual_allocation: string }
+export interface SimHost {
+  uuid: string;
+  name_label: string;
+}
+export interface SimSr {
+  uuid: string;
+  sm_config: Record<string, string>;
+  physical_size: string;
+  physical_utilisation: string;
+  virtual_allocation: string;
+}
 export interface SimVdi {
   uuid: string;
   SR: string;
@@ -29,8 +38,17 @@ export interface SimVdi {
   read_only: boolean;
   managed: boolean;
 }
-export interface SimVbd { VM: string; VDI: string }
-export interface SimVm { uuid: string; current_operations: Record<string, string>; resident_on: string; scheduled_to_be_resident_on: string; is_control_domain: boolean }
+export interface SimVbd {
+  VM: string;
+  VDI: string;
+}
+export interface SimVm {
+  uuid: string;
+  current_operations: Record<string, string>;
+  resident_on: string;
+  scheduled_to_be_resident_on: string;
+  is_control_domain: boolean;
+}
 
 export interface SimDb {
   sessions: Set<string>;
@@ -41,7 +59,11 @@ export interface SimDb {
   VM: Record<string, SimVm>;
 }
 
-export interface SimCall { method: string; params: readonly XmlRpcValue[]; subtaskOf?: string }
+export interface SimCall {
+  method: string;
+  params: readonly XmlRpcValue[];
+  subtaskOf?: string;
+}
 
 export function emptyDb(): SimDb {
   return { sessions: new Set(), host: {}, SR: {}, VDI: {}, VBD: {}, VM: {} };
@@ -94,9 +116,15 @@ type Method = (db: SimDb, p: readonly XmlRpcValue[]) => XmlRpcValue;
 
 const METHODS: Record<string, Method> = {
   'host.get_name_label': (db, [r]) => record(db, 'host', r).name_label,
-  'SR.get_VDIs': (db, [r]) => (record(db, 'SR', r), Object.entries(db.VDI).filter(([, v]) => v.SR === r).map(([ref]) => ref)),
+  'SR.get_VDIs': (db, [r]) => (
+    record(db, 'SR', r),
+    Object.entries(db.VDI)
+      .filter(([, v]) => v.SR === r)
+      .map(([ref]) => ref)
+  ),
   'SR.get_sm_config': (db, [r]) => ({ ...record(db, 'SR', r).sm_config }),
-  'SR.add_to_sm_config': (db, [r, k, v]) => addToMap(record(db, 'SR', r).sm_config, 'SR', str(r, 'ref'), 'sm_config', str(k, 'key'), str(v, 'value')),
+  'SR.add_to_sm_config': (db, [r, k, v]) =>
+    addToMap(record(db, 'SR', r).sm_config, 'SR', str(r, 'ref'), 'sm_config', str(k, 'key'), str(v, 'value')),
   'SR.remove_from_sm_config': (db, [r, k]) => (delete record(db, 'SR', r).sm_config[str(k, 'key')], null),
   'SR.set_physical_size': (db, [r, v]) => ((record(db, 'SR', r).physical_size = int64(v, 'value')), null),
   'SR.set_physical_utilisation': (db, [r, v]) => ((record(db, 'SR', r).physical_utilisation = int64(v, 'value')), null),
@@ -108,9 +136,15 @@ const METHODS: Record<string, Method> = {
     return found[0];
   },
   'VDI.get_sm_config': (db, [r]) => ({ ...record(db, 'VDI', r).sm_config }),
-  'VDI.add_to_sm_config': (db, [r, k, v]) => addToMap(record(db, 'VDI', r).sm_config, 'VDI', str(r, 'ref'), 'sm_config', str(k, 'key'), str(v, 'value')),
+  'VDI.add_to_sm_config': (db, [r, k, v]) =>
+    addToMap(record(db, 'VDI', r).sm_config, 'VDI', str(r, 'ref'), 'sm_config', str(k, 'key'), str(v, 'value')),
   'VDI.remove_from_sm_config': (db, [r, k]) => (delete record(db, 'VDI', r).sm_config[str(k, 'key')], null),
-  'VDI.get_VBDs': (db, [r]) => (record(db, 'VDI', r), Object.entries(db.VBD).filter(([, b]) => b.VDI === r).map(([ref]) => ref)),
+  'VDI.get_VBDs': (db, [r]) => (
+    record(db, 'VDI', r),
+    Object.entries(db.VBD)
+      .filter(([, b]) => b.VDI === r)
+      .map(([ref]) => ref)
+  ),
   'VDI.set_virtual_size': (db, [r, v]) => ((record(db, 'VDI', r).virtual_size = int64(v, 'value')), null),
   'VDI.set_physical_utilisation': (db, [r, v]) => ((record(db, 'VDI', r).physical_utilisation = int64(v, 'value')), null),
   'VDI.db_forget': (db, [r]) => (record(db, 'VDI', r), delete db.VDI[r as string], null),
@@ -118,7 +152,27 @@ const METHODS: Record<string, Method> = {
   // unmarshaller would.
   'VDI.db_introduce': (db, p) => {
     if (p.length !== 19) throw new Failure(['MESSAGE_PARAMETER_COUNT_MISMATCH', 'VDI.db_introduce', '20', String(p.length + 1)]);
-    const [uuid, nameLabel, nameDescription, sr, type, sharable, readOnly, otherConfig, location, xenstoreData, smConfig, managed, virtualSize, physUtil, metadataOfPool, isSnapshot, snapshotTime, snapshotOf, cbt] = p;
+    const [
+      uuid,
+      nameLabel,
+      nameDescription,
+      sr,
+      type,
+      sharable,
+      readOnly,
+      otherConfig,
+      location,
+      xenstoreData,
+      smConfig,
+      managed,
+      virtualSize,
+      physUtil,
+      metadataOfPool,
+      isSnapshot,
+      snapshotTime,
+      snapshotOf,
+      cbt,
+    ] = p;
     record(db, 'SR', sr);
     bool(sharable, 'sharable');
     strMap(otherConfig, 'other_config');

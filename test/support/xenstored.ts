@@ -66,8 +66,7 @@ export class TestXenstored {
     const decoder = new MessageDecoder();
     socket.on('data', (chunk: Buffer) => {
       for (const m of decoder.push(chunk)) {
-        const reply = (type: number, payload: Buffer) =>
-          socket.write(encodeMessage({ type, reqId: m.reqId, txId: m.txId, payload }));
+        const reply = (type: number, payload: Buffer) => socket.write(encodeMessage({ type, reqId: m.reqId, txId: m.txId, payload }));
         const fail = (errno: string) => reply(XsType.Error, nulTerminated(errno));
         const nul = m.payload.indexOf(0);
         const path = m.payload.subarray(0, nul < 0 ? m.payload.length : nul).toString('utf8');
@@ -122,4 +121,3 @@ export class TestXenstored {
     });
   }
 }
-

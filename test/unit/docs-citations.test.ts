@@ -139,7 +139,10 @@ describe('the citation checker', () => {
       'src/x.ts:1: cites a research/*.md file: research/xen-hotplug-contract.md',
       'src/x.ts:1: § without a docs/<file>.md before it',
     ]);
-    expect(check('// (research §1.7)')).toEqual(['src/x.ts:1: cites "research §": research §', 'src/x.ts:1: § without a docs/<file>.md before it']);
+    expect(check('// (research §1.7)')).toEqual([
+      'src/x.ts:1: cites "research §": research §',
+      'src/x.ts:1: § without a docs/<file>.md before it',
+    ]);
     expect(check('// (pitfall 12)')).toEqual(['src/x.ts:1: cites a numbered pitfall of the research notes: pitfall 12']);
   });
 

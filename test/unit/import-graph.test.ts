@@ -38,9 +38,7 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of sourcesUnder(SRC)) {
     const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(IMPORT)]
-      .map((m) => resolveImport(file, m[1] as string))
-      .filter((t): t is string => t !== undefined);
+    const targets = [...text.matchAll(IMPORT)].map((m) => resolveImport(file, m[1] as string)).filter((t): t is string => t !== undefined);
     graph.set(name(file), [...new Set(targets.map(name))]);
   }
   return graph;

@@ -19,7 +19,7 @@ describe('without the switch', () => {
     expect(testSeams(ALL_SET)).toEqual({});
   });
 
-  test('the executables use the host\'s own places and the fixed PATH', () => {
+  test("the executables use the host's own places and the fixed PATH", () => {
     expect(hostPaths(ALL_SET)).toEqual(hostPaths({}));
     expect(smPaths(ALL_SET)).toEqual(smPaths({}));
     expect(drbdToolsFrom(ALL_SET)).toEqual(drbdToolsFrom({}));
@@ -37,8 +37,16 @@ describe('with the switch', () => {
     expect(testSeams(seamEnv({ [name]: '/t/x' }))).toEqual({ [name]: '/t/x' });
   });
 
-  test('the paths the executables use are the seams\' values', () => {
-    const env = seamEnv({ hotplugLockDir: '/t/l', hotplugLog: '/t/log', ledgerDir: '/t/led', procDrbd: '/t/p', policy: '/t/pol', drbdsetup84: '/t/s', devDir: '/t/d' });
+  test("the paths the executables use are the seams' values", () => {
+    const env = seamEnv({
+      hotplugLockDir: '/t/l',
+      hotplugLog: '/t/log',
+      ledgerDir: '/t/led',
+      procDrbd: '/t/p',
+      policy: '/t/pol',
+      drbdsetup84: '/t/s',
+      devDir: '/t/d',
+    });
     expect(hostPaths(env)).toEqual({
       lockDir: '/t/l',
       hotplugLog: '/t/log',
@@ -50,8 +58,13 @@ describe('with the switch', () => {
     });
   });
 
-  test('the PATH prefix goes in front of the fixed PATH; the caller\'s PATH and locale do not come back', () => {
-    const env = childEnv({ ...seamEnv({ pathPrefix: '/t/bin:/t/lvm-bin' }), PATH: '/home/u/bin', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' });
+  test("the PATH prefix goes in front of the fixed PATH; the caller's PATH and locale do not come back", () => {
+    const env = childEnv({
+      ...seamEnv({ pathPrefix: '/t/bin:/t/lvm-bin' }),
+      PATH: '/home/u/bin',
+      LANG: 'de_DE.UTF-8',
+      LC_ALL: 'de_DE.UTF-8',
+    });
     expect(env).toMatchObject({ PATH: `/t/bin:/t/lvm-bin:${FIXED_PATH}`, LANG: 'C', LC_ALL: 'C' });
   });
 
@@ -103,10 +116,12 @@ const PLATFORM = [
   'SOURCE_DATE_EPOCH', // reproducible builds: the man pages' date in xen-drbd install
 ];
 
-test('src/test-seams.ts is the only module of src that reads a seam; the others read the platform\'s variables only', () => {
+test("src/test-seams.ts is the only module of src that reads a seam; the others read the platform's variables only", () => {
   const src = join(__dirname, '../../src');
   const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : [],
+    );
   const found: string[] = [];
   for (const file of files(src).filter((f) => f !== join(src, 'test-seams.ts'))) {
     const text = readFileSync(file, 'utf8').replace(/^\s*\/\/.*$/gm, '');

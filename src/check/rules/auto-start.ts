@@ -9,7 +9,15 @@ export const autoStart: Rule = (inputs) => {
   const peer = inputs.peerAutoList;
   if (peer === undefined) return [];
   if ('error' in peer) {
-    return [{ code: 'XD122', severity: 'error', where: peer.path, message: `cannot read the peer's auto-start list: ${peer.error}`, fix: "write the peer's `ls /etc/xen/auto` (or its domain names) to the file, one per line" }];
+    return [
+      {
+        code: 'XD122',
+        severity: 'error',
+        where: peer.path,
+        message: `cannot read the peer's auto-start list: ${peer.error}`,
+        fix: "write the peer's `ls /etc/xen/auto` (or its domain names) to the file, one per line",
+      },
+    ];
   }
   const theirs = new Set(peer.entries.flatMap((e) => [e, e.replace(/\.cfg$/, '')]));
   return drbdDomains(inputs)

@@ -9,7 +9,15 @@ export const blockDrbdScript: Rule = (inputs) => {
   const script = inputs.blockDrbdScript;
   const severity = drbdDomains(inputs).length > 0 ? ('error' as const) : ('warning' as const);
   if (script === undefined) {
-    return [{ code: 'XD207', severity, where: PATH, message: 'there is no block-drbd hotplug script: every drbd: disk fails to attach', fix: `install the xen-drbd package, or run 'xen-drbd install'` }];
+    return [
+      {
+        code: 'XD207',
+        severity,
+        where: PATH,
+        message: 'there is no block-drbd hotplug script: every drbd: disk fails to attach',
+        fix: `install the xen-drbd package, or run 'xen-drbd install'`,
+      },
+    ];
   }
   if (script.text.startsWith('#!/usr/bin/env node') && script.text.includes('xen-drbd')) return [];
   const linbit = /^#!\/bin\/(ba)?sh/.test(script.text) && script.text.includes('drbdadm');
@@ -18,7 +26,9 @@ export const blockDrbdScript: Rule = (inputs) => {
       code: 'XD207',
       severity,
       where: PATH,
-      message: linbit ? "it is LINBIT's shell block-drbd (from drbd-utils), which promotes without checking the peer" : 'it is not the xen-drbd block-drbd',
+      message: linbit
+        ? "it is LINBIT's shell block-drbd (from drbd-utils), which promotes without checking the peer"
+        : 'it is not the xen-drbd block-drbd',
       fix: "install the xen-drbd package (it diverts drbd-utils' copy so upgrades do not bring it back), or run 'xen-drbd install'",
     },
   ];

@@ -7,7 +7,15 @@ export const configSyntax: Rule = (inputs) =>
   inputs.domains.flatMap((d): Finding[] => {
     const e = d.parseError;
     if (e !== undefined && e.line === undefined) {
-      return [{ code: 'XD100', severity: 'error', where: d.file.path, message: `cannot read the config: ${e.message}`, fix: 'check the path and its permissions' }];
+      return [
+        {
+          code: 'XD100',
+          severity: 'error',
+          where: d.file.path,
+          message: `cannot read the config: ${e.message}`,
+          fix: 'check the path and its permissions',
+        },
+      ];
     }
     if (e !== undefined) {
       return [
@@ -33,7 +41,13 @@ export const configSyntax: Rule = (inputs) =>
           fix: `write 'drbd:${disk.spec}' or 'vdev=${bare.vdev},access=${bare.access},script=block-drbd,target=${bare.resource}'`,
         };
       }
-      return { code: 'XD102', severity: 'error', where, message: `xl rejects the disk '${disk.spec}': ${disk.message}`, fix: 'correct the disk spec (xl-disk-configuration(5))' };
+      return {
+        code: 'XD102',
+        severity: 'error',
+        where,
+        message: `xl rejects the disk '${disk.spec}': ${disk.message}`,
+        fix: 'correct the disk spec (xl-disk-configuration(5))',
+      };
     });
   });
 

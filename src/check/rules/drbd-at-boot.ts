@@ -6,7 +6,9 @@ import { drbdDomains } from '../resources';
 export const drbdAtBoot: Rule = (inputs) => {
   if (!inputs.drbd.ok || inputs.drbd.dump.resources.length === 0) return [];
   const b = inputs.boot;
-  const enabled = b.systemd ? [...b.enabledUnits].some((u) => u === 'drbd.service' || /^drbd@.+\.(target|service)$/.test(u)) : b.rcStartLinks.has('drbd');
+  const enabled = b.systemd
+    ? [...b.enabledUnits].some((u) => u === 'drbd.service' || /^drbd@.+\.(target|service)$/.test(u))
+    : b.rcStartLinks.has('drbd');
   if (enabled) return [];
   const auto = drbdDomains(inputs).some((d) => d.file.autoStarted);
   return [

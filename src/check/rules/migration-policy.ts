@@ -7,7 +7,15 @@ import { option, resourcesInUse, resourceWhere } from '../resources';
 export const migrationPolicy: Rule = (inputs) => {
   const { path, result } = inputs.policy;
   if (!result.ok) {
-    return [{ code: 'XD208', severity: 'error', where: path, message: `block-drbd cannot use its policy: ${result.error}`, fix: `correct ${path} (see README: "Policy"), or remove it for the defaults` }];
+    return [
+      {
+        code: 'XD208',
+        severity: 'error',
+        where: path,
+        message: `block-drbd cannot use its policy: ${result.error}`,
+        fix: `correct ${path} (see README: "Policy"), or remove it for the defaults`,
+      },
+    ];
   }
   if (result.policy.migrationMode !== 'require-configured') return [];
   return resourcesInUse(inputs).flatMap((res): Finding[] =>

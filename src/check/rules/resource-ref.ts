@@ -11,13 +11,29 @@ export const resourceRef: Rule = (inputs) => {
     d.drbdDisks.flatMap((disk): Finding[] => {
       const where = `${d.file.path}:${disk.line}`;
       if (disk.ref === undefined) {
-        return [{ code: 'XD103', severity: 'error', where, message: `block-drbd will refuse the target: ${disk.targetError ?? disk.target}`, fix: 'name a DRBD resource as RES or RES/VOLUME' }];
+        return [
+          {
+            code: 'XD103',
+            severity: 'error',
+            where,
+            message: `block-drbd will refuse the target: ${disk.targetError ?? disk.target}`,
+            fix: 'name a DRBD resource as RES or RES/VOLUME',
+          },
+        ];
       }
       const { name, volume } = disk.ref;
       const res = findResource(dump, name);
       if (res === undefined) {
         const known = dump.resources.map((r) => r.name).join(', ') || 'none';
-        return [{ code: 'XD103', severity: 'error', where, message: `no DRBD resource '${name}' is configured (have: ${known})`, fix: `define resource ${name} in /etc/drbd.d/${name}.res on both hosts, or correct the name` }];
+        return [
+          {
+            code: 'XD103',
+            severity: 'error',
+            where,
+            message: `no DRBD resource '${name}' is configured (have: ${known})`,
+            fix: `define resource ${name} in /etc/drbd.d/${name}.res on both hosts, or correct the name`,
+          },
+        ];
       }
       const here = res.hosts.find((h) => h.name === inputs.hostname);
       if (here === undefined) {
@@ -34,7 +50,15 @@ export const resourceRef: Rule = (inputs) => {
       }
       const vnrs = here.volumes.map((v) => v.vnr);
       if (volume !== undefined && !vnrs.includes(volume)) {
-        return [{ code: 'XD105', severity: 'error', where, message: `resource ${name} has no volume ${volume} (volumes: ${vnrs.join(', ')})`, fix: `use one of ${vnrs.map((v) => `${name}/${v}`).join(', ')}` }];
+        return [
+          {
+            code: 'XD105',
+            severity: 'error',
+            where,
+            message: `resource ${name} has no volume ${volume} (volumes: ${vnrs.join(', ')})`,
+            fix: `use one of ${vnrs.map((v) => `${name}/${v}`).join(', ')}`,
+          },
+        ];
       }
       if (volume === undefined && vnrs.length > 1) {
         return [

@@ -16,7 +16,13 @@ export const sharedVolume: Rule = (inputs) => {
         seen.set(key, where);
         continue;
       }
-      findings.push({ code: 'XD108', severity: 'error', where, message: `DRBD volume ${key} is already the disk at ${first}`, fix: 'give each domain disk its own DRBD resource or volume' });
+      findings.push({
+        code: 'XD108',
+        severity: 'error',
+        where,
+        message: `DRBD volume ${key} is already the disk at ${first}`,
+        fix: 'give each domain disk its own DRBD resource or volume',
+      });
     }
   }
   return findings;

@@ -57,7 +57,10 @@ interface XmlNode {
 export async function parseDumpXml(xml: string): Promise<DrbdConfigDump> {
   let doc: Record<string, unknown>;
   try {
-    doc = (await parseStringPromise(xml, { trim: true, explicitArray: true, explicitCharkey: true, emptyTag: () => ({}) })) as Record<string, unknown>;
+    doc = (await parseStringPromise(xml, { trim: true, explicitArray: true, explicitCharkey: true, emptyTag: () => ({}) })) as Record<
+      string,
+      unknown
+    >;
   } catch (e) {
     throw new DrbdParseError(`drbdadm dump-xml: not XML: ${(e as Error).message.split('\n')[0]}`);
   }

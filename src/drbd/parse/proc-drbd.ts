@@ -40,10 +40,13 @@ export function parseProcDrbd(text: string): ProcDrbd {
     const [, num, cs, rest] = m as unknown as [string, string, string, string];
     if (cs === 'Unconfigured') continue;
     const fields = new Map(
-      rest.trim().split(/\s+/).flatMap((f) => {
-        const i = f.indexOf(':');
-        return i > 0 ? [[f.slice(0, i), f.slice(i + 1)] as const] : [];
-      }),
+      rest
+        .trim()
+        .split(/\s+/)
+        .flatMap((f) => {
+          const i = f.indexOf(':');
+          return i > 0 ? [[f.slice(0, i), f.slice(i + 1)] as const] : [];
+        }),
     );
     const ro = fields.get('ro');
     const ds = fields.get('ds');

@@ -2,7 +2,10 @@
 import { DrbdParseError } from './states';
 
 export function parseShDev(stdout: string): string[] {
-  const devices = stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const devices = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   for (const d of devices) {
     if (!/^\/\S+$/.test(d)) throw new DrbdParseError(`drbdadm sh-dev: unexpected line '${d}'`);
   }

@@ -19,8 +19,16 @@ export function parseDiskState(text: string): DiskState {
 }
 
 const CONNECTING = new Set([
-  'Disconnecting', 'Unconnected', 'Timeout', 'BrokenPipe', 'NetworkFailure', 'ProtocolError', 'TearDown',
-  'WFConnection', 'WFReportParams', 'Connecting',
+  'Disconnecting',
+  'Unconnected',
+  'Timeout',
+  'BrokenPipe',
+  'NetworkFailure',
+  'ProtocolError',
+  'TearDown',
+  'WFConnection',
+  'WFReportParams',
+  'Connecting',
 ]);
 const ESTABLISHED = new Set(['Connected', 'Established', 'VerifyS', 'VerifyT', 'Ahead', 'Behind']);
 const HANDSHAKE = new Set(['StartingSyncS', 'StartingSyncT', 'WFBitMapS', 'WFBitMapT', 'WFSyncUUID']);

@@ -59,7 +59,13 @@ function toResourceState(r: JsonResource): ResourceState {
     name: r.name as ResourceName,
     role: parseRole(r.role),
     peerRole,
-    link: peer === undefined ? 'StandAlone' : parseLink9(peer['connection-state'], peerDevices.map((p) => p['replication-state'])),
+    link:
+      peer === undefined
+        ? 'StandAlone'
+        : parseLink9(
+            peer['connection-state'],
+            peerDevices.map((p) => p['replication-state']),
+          ),
     connectionText: peer === undefined ? 'StandAlone' : peer['connection-state'],
     volumes,
   };

@@ -22,20 +22,28 @@ export const tapArgv = {
 
 /** `pid=123 minor=0 state=0 args=aio:/dev/VG/LV` lines (tap_cli_list_dict). Unknown keys are ignored. */
 export function parseTapList(text: string): TapEntry[] {
-  return text.split('\n').filter((l) => l.trim() !== '').map((line) => {
-    const kv = new Map<string, string>();
-    for (const m of line.matchAll(/(\w+)=(\S+)/g)) kv.set(m[1] as string, m[2] as string);
-    const pid = Number(kv.get('pid'));
-    const minor = Number(kv.get('minor'));
-    if (!Number.isInteger(pid) || !Number.isInteger(minor)) throw new Error(`tap-ctl list printed a line without pid and minor: '${line}'`);
-    const args = kv.get('args');
-    const colon = args === undefined ? -1 : args.indexOf(':');
-    return args === undefined || colon < 0 ? { pid, minor } : { pid, minor, type: args.slice(0, colon), path: args.slice(colon + 1) };
-  });
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((line) => {
+      const kv = new Map<string, string>();
+      for (const m of line.matchAll(/(\w+)=(\S+)/g)) kv.set(m[1] as string, m[2] as string);
+      const pid = Number(kv.get('pid'));
+      const minor = Number(kv.get('minor'));
+      if (!Number.isInteger(pid) || !Number.isInteger(minor))
+        throw new Error(`tap-ctl list printed a line without pid and minor: '${line}'`);
+      const args = kv.get('args');
+      const colon = args === undefined ? -1 : args.indexOf(':');
+      return args === undefined || colon < 0 ? { pid, minor } : { pid, minor, type: args.slice(0, colon), path: args.slice(colon + 1) };
+    });
 }
 
 /** `tap-ctl create`'s stdout: the device path on the last non-empty line. */
 export function parseCreated(stdout: string): string | undefined {
-  const last = stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '').pop();
+  const last = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .pop();
   return last !== undefined && /^\/dev\/\S+$/.test(last) ? last : undefined;
 }

@@ -23,7 +23,13 @@ export async function claimActivationLock(xapi: XapiPort, srRef: string, me: str
       continue;
     }
     const name = await hostLabel(xapi, parseLockValue(current).owner);
-    throw srError('ActivationLocked', describeHeldLock(current, () => name, now));
+    throw srError(
+      'ActivationLocked',
+      describeHeldLock(current, () => name, now),
+    );
   }
-  throw srError('ActivationLocked', `the SR activation lock (sm-config:${LOCK_KEY}) changed hands twice while this host tried to take it; retry`);
+  throw srError(
+    'ActivationLocked',
+    `the SR activation lock (sm-config:${LOCK_KEY}) changed hands twice while this host tried to take it; retry`,
+  );
 }

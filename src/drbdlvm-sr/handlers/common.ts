@@ -40,7 +40,8 @@ export function srCall(req: SmRequest): SrCall {
 export function vdiCall(req: SmRequest): VdiCall {
   const sr = srCall(req);
   const vdiUuid = parseUuid(req.vdiUuid ?? '', 'vdi_uuid');
-  if (req.vdiLocation !== vdiUuid) throw srError('VDIMissing', `VDI ${vdiUuid} has location '${req.vdiLocation ?? ''}', not its uuid: it was not made by drbdlvm`);
+  if (req.vdiLocation !== vdiUuid)
+    throw srError('VDIMissing', `VDI ${vdiUuid} has location '${req.vdiLocation ?? ''}', not its uuid: it was not made by drbdlvm`);
   if (req.vdiRef === undefined) throw srError('BadRequest', `${req.command} needs vdi_ref`);
   return { ...sr, vdiUuid, vdiRef: req.vdiRef };
 }
@@ -72,7 +73,8 @@ export async function observeDrbd(ports: Ports, cfg: SrConfig, hostName: () => P
     const { target, devices } = await ports.drbd.resolve(cfg.resource, earlier?.target);
     const [device, ...more] = devices;
     if (device === undefined) throw new DrbdError(`'${ref}' has no device`, 'other');
-    if (more.length > 0) throw srError('ConfigDeviceInvalid', `'${cfg.resource.name}' has ${devices.length} volumes; name one with device-config:volume`);
+    if (more.length > 0)
+      throw srError('ConfigDeviceInvalid', `'${cfg.resource.name}' has ${devices.length} volumes; name one with device-config:volume`);
     const state = await ports.drbd.state(cfg.resource.name, [device]);
     return { device, state, target };
   } catch (e) {
@@ -94,9 +96,10 @@ export async function ensurePrimary(ports: Ports, seen: Observed, host: string):
   if (state.role === 'Primary') return;
   const r = await changeRole(ports.drbd, seen.target, [seen.device], 'Primary');
   if (r.ok) return;
-  const hint = r.error.kind === 'two-primaries'
-    ? `the peer is Primary and '${state.name}' does not allow two primaries: set 'allow-two-primaries yes;' in its net section and run 'drbdadm adjust ${state.name}' on both hosts`
-    : `see 'drbdadm status ${state.name}' on both hosts`;
+  const hint =
+    r.error.kind === 'two-primaries'
+      ? `the peer is Primary and '${state.name}' does not allow two primaries: set 'allow-two-primaries yes;' in its net section and run 'drbdadm adjust ${state.name}' on both hosts`
+      : `see 'drbdadm status ${state.name}' on both hosts`;
   throw srError('DrbdPromoteFailed', `host ${host}: ${r.error.message}; ${hint}`);
 }
 
@@ -106,7 +109,10 @@ export async function ensureSecondary(ports: Ports, seen: Observed, host: string
   if (state.role !== 'Primary') return;
   const r = await changeRole(ports.drbd, seen.target, [seen.device], 'Secondary');
   if (r.ok) return;
-  const fix = r.error.kind === 'held-open' ? `something on host ${host} still has the device open ('drbdadm status ${state.name}', 'fuser -vm' on the device)` : `see 'drbdadm status ${state.name}'`;
+  const fix =
+    r.error.kind === 'held-open'
+      ? `something on host ${host} still has the device open ('drbdadm status ${state.name}', 'fuser -vm' on the device)`
+      : `see 'drbdadm status ${state.name}'`;
   throw srError('DrbdDemoteFailed', `host ${host}: ${r.error.message}; ${fix}`);
 }
 

@@ -28,15 +28,25 @@ export async function srScan(req: SmRequest, ctx: HandlerContext): Promise<null>
   for (const { uuid, size } of scan.vdis.filter((v) => diff.introduce.includes(v.uuid))) {
     // The names live in xapi only (no MGT records yet): a rediscovered VDI is named after its LV.
     await xapi.dbIntroduce(c.srRef, {
-      uuid, nameLabel: lvName(uuid), nameDescription: 'found by sr-scan', type: 'user', readOnly: false,
-      location: uuid, smConfig: RAW_SM_CONFIG, virtualSize: size, physicalUtilisation: size,
+      uuid,
+      nameLabel: lvName(uuid),
+      nameDescription: 'found by sr-scan',
+      type: 'user',
+      readOnly: false,
+      location: uuid,
+      smConfig: RAW_SM_CONFIG,
+      virtualSize: size,
+      physicalUtilisation: size,
     });
   }
   for (const ref of diff.forget) {
     const vdi = known.find((k) => k.ref === ref);
     const active = vdi === undefined ? [] : activationsOf(vdi.smConfig);
     if (active.length > 0) {
-      ports.log.log('warning', `sr_scan ${c.srUuid}: VDI ${vdi?.uuid} has no LV but is active on ${active.map((a) => a.host).join(', ')}; not forgotten`);
+      ports.log.log(
+        'warning',
+        `sr_scan ${c.srUuid}: VDI ${vdi?.uuid} has no LV but is active on ${active.map((a) => a.host).join(', ')}; not forgotten`,
+      );
       continue;
     }
     await xapi.dbForget(ref);
@@ -46,6 +56,9 @@ export async function srScan(req: SmRequest, ctx: HandlerContext): Promise<null>
     if (found !== undefined) await xapi.setVdiSizes(k.ref, { virtualSize: found.size, physicalUtilisation: found.size });
   }
   await xapi.setSrSizes(c.srRef, scan);
-  ports.log.log('info', `sr_scan ${c.srUuid}: ${scan.vdis.length} VDIs, ${diff.introduce.length} introduced, ${diff.forget.length} missing`);
+  ports.log.log(
+    'info',
+    `sr_scan ${c.srUuid}: ${scan.vdis.length} VDIs, ${diff.introduce.length} introduced, ${diff.forget.length} missing`,
+  );
   return null;
 }

@@ -15,7 +15,11 @@ export async function srUpdate(req: SmRequest, lvm: () => LvmPort, xapi: () => X
   if (srRef === undefined) throw srError('BadRequest', 'sr_update needs sr_ref');
   const l = lvm();
   const vg = await l.vg(vgName(srUuid));
-  if (vg === undefined) throw srError('VgMissing', `${vgName(srUuid)} is not visible on this host; is the DRBD resource up and the LVM filter letting its device through?`);
+  if (vg === undefined)
+    throw srError(
+      'VgMissing',
+      `${vgName(srUuid)} is not visible on this host; is the DRBD resource up and the LVM filter letting its device through?`,
+    );
   const scan = scanVg(srUuid, vg, await l.lvs(vg.name));
   await xapi().setSrSizes(srRef, scan);
   return null;

@@ -29,10 +29,16 @@ export async function vdiActivate(req: SmRequest, ctx: HandlerContext): Promise<
     const vdi = srVdis.find((x) => x.ref === v.vdiRef);
     if (vdi === undefined) throw srError('VDIMissing', `VDI ${v.vdiUuid} is not in SR ${v.srUuid} any more`);
     const names = new Map<string, string>();
-    for (const ref of new Set(srVdis.flatMap((x) => activationsOf(x.smConfig).map((a) => a.host)))) names.set(ref, await hostLabel(xapi, ref));
+    for (const ref of new Set(srVdis.flatMap((x) => activationsOf(x.smConfig).map((a) => a.host))))
+      names.set(ref, await hostLabel(xapi, ref));
     names.set(v.host, host);
     const decision = decideActivate({
-      host: v.host, vdi, writable, srVdis, vms: await xapi.vmsOfVdi(v.vdiRef), drbd: state,
+      host: v.host,
+      vdi,
+      writable,
+      srVdis,
+      vms: await xapi.vmsOfVdi(v.vdiRef),
+      drbd: state,
       hostName: (r) => names.get(r) ?? r,
     });
     if (!decision.allow) throw srError(decision.error, decision.reason);
@@ -48,7 +54,9 @@ export async function vdiActivate(req: SmRequest, ctx: HandlerContext): Promise<
   } finally {
     // A lock left behind is recovered (this host's next activation, or its sr_attach); an error here
     // must not hide the one that brought us here.
-    await lock.release().catch((u: unknown) => ports.log.log('err', `vdi_activate ${v.vdiUuid}: could not release the activation lock: ${String(u)}`));
+    await lock
+      .release()
+      .catch((u: unknown) => ports.log.log('err', `vdi_activate ${v.vdiUuid}: could not release the activation lock: ${String(u)}`));
   }
 
   try {

@@ -19,7 +19,8 @@ export async function vdiCreate(req: SmRequest, ctx: HandlerContext): Promise<Xm
   const [sizeArg = '', nameLabel = '', nameDescription = '', , , , , readOnly = 'false'] = req.args;
   const size = parseSize(sizeArg, 'virtual size');
   const requested = req.vdiSmConfig?.type;
-  if (requested !== undefined && requested !== 'raw') throw srError('VDIType', `drbdlvm VDIs are raw LVs; sm-config:type=${requested} is not supported`);
+  if (requested !== undefined && requested !== 'raw')
+    throw srError('VDIType', `drbdlvm VDIs are raw LVs; sm-config:type=${requested} is not supported`);
   // xapi dictates the uuid for some VDIs (CP-46179); otherwise the driver picks it.
   const vdiUuid = req.vdiUuid === undefined ? parseUuid(randomUUID(), 'new VDI uuid') : parseUuid(req.vdiUuid, 'vdi_uuid');
 
@@ -32,8 +33,15 @@ export async function vdiCreate(req: SmRequest, ctx: HandlerContext): Promise<Xm
   await runPlan(ports, planVdiCreate(c.srUuid, vdiUuid, size, vg, await ports.lvm.lvs(vg.name)), 'LVMCreate', host);
   try {
     await xapi.dbIntroduce(c.srRef, {
-      uuid: vdiUuid, nameLabel, nameDescription, type: req.vdiType ?? 'user', readOnly: readOnly === 'true',
-      location: vdiUuid, smConfig: RAW_SM_CONFIG, virtualSize: size, physicalUtilisation: size,
+      uuid: vdiUuid,
+      nameLabel,
+      nameDescription,
+      type: req.vdiType ?? 'user',
+      readOnly: readOnly === 'true',
+      location: vdiUuid,
+      smConfig: RAW_SM_CONFIG,
+      virtualSize: size,
+      physicalUtilisation: size,
     });
   } catch (e) {
     await runPlan(ports, [lvmArgv.lvremove({ vg: vgName(c.srUuid), lv: lvName(vdiUuid) })], 'LVMDelete', host).catch((u: unknown) => {

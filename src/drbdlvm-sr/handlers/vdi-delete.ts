@@ -17,7 +17,10 @@ export async function vdiDelete(req: SmRequest, ctx: HandlerContext): Promise<nu
   const record = (await xapi.srVdis(v.srRef)).find((x) => x.ref === v.vdiRef);
   const active = record === undefined ? [] : activationsOf(record.smConfig);
   if (active[0] !== undefined) {
-    throw srError('VDIInUse', `VDI ${v.vdiUuid} is active ${active[0].mode} on host ${await hostLabel(xapi, active[0].host)}; shut its VM down first`);
+    throw srError(
+      'VDIInUse',
+      `VDI ${v.vdiUuid} is active ${active[0].mode} on host ${await hostLabel(xapi, active[0].host)}; shut its VM down first`,
+    );
   }
   const vg = await requireVg(ports, v.srUuid, device, host);
   await runPlan(ports, planVdiDelete(v.srUuid, v.vdiUuid, await ports.lvm.lvs(vg.name)), 'LVMDelete', host);

@@ -40,7 +40,8 @@ function str(r: Row, field: string): string {
 
 function num(r: Row, field: string): bigint {
   const v = str(r, field);
-  if (!/^[0-9]+$/.test(v)) throw new LvmParseError(`lvm report: field ${field} is '${v}', not a byte count (were --units b --nosuffix given?)`);
+  if (!/^[0-9]+$/.test(v))
+    throw new LvmParseError(`lvm report: field ${field} is '${v}', not a byte count (were --units b --nosuffix given?)`);
   return BigInt(v);
 }
 

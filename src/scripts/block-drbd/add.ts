@@ -115,11 +115,7 @@ function tooLateToPromote(disk: Disk, p: Ports): Outcome {
   );
 }
 
-async function takeDevice(
-  disk: Disk,
-  p: Ports,
-  decision: Extract<AddDecision, { kind: 'promote' | 'already-primary' }>,
-): Promise<Outcome> {
+async function takeDevice(disk: Disk, p: Ports, decision: Extract<AddDecision, { kind: 'promote' | 'already-primary' }>): Promise<Outcome> {
   const { req, ref, device } = disk;
   const res = formatRef(ref);
   const dualPrimary = decision.kind === 'promote' && decision.dualPrimary;
@@ -152,7 +148,11 @@ async function takeDevice(
       // Accepted but not (or not wholly) applied, or not read back: step back as from a promotion.
       await undo(p, disk, r.accepted, dualPrimary);
       if (!r.accepted) return failed(`${res}: DRBD refused to promote: ${r.error.message}`);
-      return failed(r.error.kind === 'not-applied' ? `${res}: ${r.error.message}` : `${res}: promoted, then could not read the role back: ${r.error.message}`);
+      return failed(
+        r.error.kind === 'not-applied'
+          ? `${res}: ${r.error.message}`
+          : `${res}: promoted, then could not read the role back: ${r.error.message}`,
+      );
     }
     promoted = true;
     const after = r.state;
@@ -198,13 +198,7 @@ async function takeDevice(
  * cannot help now. The record stays, marked unfinished: `remove` keeps it, and `xen-drbd reconcile
  * --apply` demotes the resource once the promotion has completed with no domain using it.
  */
-async function promotionUnfinished(
-  disk: Disk,
-  p: Ports,
-  record: PromotionRecord,
-  dualPrimary: boolean,
-  waitedS: number,
-): Promise<Outcome> {
+async function promotionUnfinished(disk: Disk, p: Ports, record: PromotionRecord, dualPrimary: boolean, waitedS: number): Promise<Outcome> {
   const { ref } = disk;
   const res = formatRef(ref);
   p.ledger.write({ ...record, unfinished: true });
@@ -212,7 +206,9 @@ async function promotionUnfinished(
   const now = await p.drbd.state(ref.name, disk.allDevices);
   if (now.role === 'Primary') {
     await undo(p, disk, true, dualPrimary);
-    return failed(`${res}: the promotion took longer than this run could wait (${waitedS.toFixed(1)} s) and was undone; start the domain again`);
+    return failed(
+      `${res}: the promotion took longer than this run could wait (${waitedS.toFixed(1)} s) and was undone; start the domain again`,
+    );
   }
   const later = (when: string) =>
     `${when}, DRBD may still complete the promotion: ${ref.name} stays recorded as promoted by block-drbd, ` +

@@ -14,8 +14,7 @@ export interface HotplugRequest {
 }
 
 export type RequestResult =
-  | { readonly ok: true; readonly request: HotplugRequest }
-  | { readonly ok: false; readonly error: string; readonly backendPath?: string };
+  { readonly ok: true; readonly request: HotplugRequest } | { readonly ok: false; readonly error: string; readonly backendPath?: string };
 
 // A backend path as libxl builds it; anything else could make us write outside our device's dir.
 const BACKEND_PATH = /^(\/local\/domain\/\d+\/)?backend\/[a-z0-9]+\/\d+\/\d+$/;

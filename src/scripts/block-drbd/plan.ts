@@ -75,8 +75,7 @@ export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
   }
   if (s.link === 'Connecting') {
     return wait(
-      `${res}: no UpToDate data reachable: local disk is ${describeDisks(disks)} and the peer is not ` +
-        `connected (${s.connectionText})`,
+      `${res}: no UpToDate data reachable: local disk is ${describeDisks(disks)} and the peer is not ` + `connected (${s.connectionText})`,
     );
   }
   return refuse(
@@ -86,13 +85,7 @@ export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
   );
 }
 
-function planIncoming(
-  s: ResourceState,
-  ctx: AddContext,
-  res: string,
-  allUpToDate: boolean,
-  peerDisks: readonly DiskState[],
-): AddDecision {
+function planIncoming(s: ResourceState, ctx: AddContext, res: string, allUpToDate: boolean, peerDisks: readonly DiskState[]): AddDecision {
   if (s.role === 'Primary' && s.peerRole !== 'Primary') {
     return { kind: 'already-primary', warnings: [] }; // a repeated add after our own promote
   }

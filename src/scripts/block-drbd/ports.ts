@@ -21,9 +21,7 @@ export interface Ports {
   mounts(): Dom0Mount[];
 }
 
-export type Outcome =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly status: 'error' | 'busy'; readonly message: string };
+export type Outcome = { readonly ok: true } | { readonly ok: false; readonly status: 'error' | 'busy'; readonly message: string };
 
 export const success: Outcome = { ok: true };
 export const failed = (message: string, status: 'error' | 'busy' = 'error'): Outcome => ({ ok: false, status, message });

@@ -38,7 +38,14 @@ async function main(args: readonly string[], env: NodeJS.ProcessEnv): Promise<st
         clock: systemClock,
       }),
     xapi: (req) =>
-      new Xapi(timings.xapi(xapiCaller(req.sessionRef ?? '', { socketPath: paths.xapiSocket, ...(req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf }) }))),
+      new Xapi(
+        timings.xapi(
+          xapiCaller(req.sessionRef ?? '', {
+            socketPath: paths.xapiSocket,
+            ...(req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf }),
+          }),
+        ),
+      ),
     srLock: (srUuid) => takeSrLock(paths.lockDir, srUuid, run),
   };
   const a = await answer(args, ctx);

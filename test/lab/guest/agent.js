@@ -40,14 +40,17 @@ function run(req, res, body) {
   child.stdin.on('error', () => {});
   child.stdin.end(spec.stdin || '');
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }, Number(spec.timeoutMs || 60000));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    },
+    Number(spec.timeoutMs || 60000),
+  );
   let replied = false;
   const reply = (code, signal) => {
     if (replied) return;

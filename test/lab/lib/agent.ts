@@ -120,7 +120,9 @@ export abstract class AgentClient<N extends string = string> {
     const inject = process.env.LAB_INJECT_AGENT_KILL;
     if (inject && new RegExp(inject).test(cmd)) {
       this.io.log(`host ${this.name}: fault injection: killing the agent while \`${cmd}\` runs`);
-      await this.request('sleep 2; kill -KILL $PPID', { timeoutMs: 10_000 }).catch((e) => this.io.log(`host ${this.name}: agent killed (${(e as Error).message})`));
+      await this.request('sleep 2; kill -KILL $PPID', { timeoutMs: 10_000 }).catch((e) =>
+        this.io.log(`host ${this.name}: agent killed (${(e as Error).message})`),
+      );
     }
     let rc: number | null = null;
     let timedOut = false;
@@ -136,14 +138,29 @@ export abstract class AgentClient<N extends string = string> {
       }
       if (Date.now() > deadline) {
         timedOut = true;
-        await this.runRetried(`p=$(cat ${dir}/pid 2>/dev/null) && kill -KILL -- -"$p" 2>/dev/null; true`, { timeoutMs: 15_000 }, Date.now() + 60_000).catch(() => undefined);
+        await this.runRetried(
+          `p=$(cat ${dir}/pid 2>/dev/null) && kill -KILL -- -"$p" 2>/dev/null; true`,
+          { timeoutMs: 15_000 },
+          Date.now() + 60_000,
+        ).catch(() => undefined);
         break;
       }
     }
     // The job's output in one request (stdout to stdout, stderr to stderr), removed once read
     // unless it timed out (then its files stay for a look).
-    const out = await this.runRetried(`cat ${dir}/out 2>/dev/null; cat ${dir}/err >&2 2>/dev/null${timedOut ? '' : `; rm -rf ${dir}`}`, { timeoutMs: 20_000 }, Date.now() + 60_000);
-    const res: RunResult = { code: rc, signal: timedOut ? 'SIGKILL' : null, stdout: out.stdout, stderr: out.stderr, ms: jobMs ?? Date.now() - started, timedOut };
+    const out = await this.runRetried(
+      `cat ${dir}/out 2>/dev/null; cat ${dir}/err >&2 2>/dev/null${timedOut ? '' : `; rm -rf ${dir}`}`,
+      { timeoutMs: 20_000 },
+      Date.now() + 60_000,
+    );
+    const res: RunResult = {
+      code: rc,
+      signal: timedOut ? 'SIGKILL' : null,
+      stdout: out.stdout,
+      stderr: out.stderr,
+      ms: jobMs ?? Date.now() - started,
+      timedOut,
+    };
     this.io.trace(this.name, `[job ${dir}] ${cmd}`, res);
     return res;
   }
@@ -189,7 +206,9 @@ export abstract class AgentClient<N extends string = string> {
   async sh(cmd: string, opts: RunOptions = {}): Promise<string> {
     const r = await this.run(cmd, opts);
     if (r.code !== 0) {
-      throw new Error(`host ${this.name}: \`${cmd}\` failed (rc=${r.code}${r.timedOut ? ', timed out' : ''}): ${(r.stderr || r.stdout).trim()}`);
+      throw new Error(
+        `host ${this.name}: \`${cmd}\` failed (rc=${r.code}${r.timedOut ? ', timed out' : ''}): ${(r.stderr || r.stdout).trim()}`,
+      );
     }
     return r.stdout;
   }
@@ -214,7 +233,9 @@ export abstract class AgentClient<N extends string = string> {
       last = await this.runRetried(cmd, { timeoutMs: Math.max(5_000, Math.min(30_000, end - Date.now())) }, end + 30_000);
       if (check(last)) return last;
       if (Date.now() > end) {
-        throw new Error(`host ${this.name}: timeout ${timeoutMs} ms waiting for ${what}; last rc=${last.code} out=${last.stdout.trim()} err=${last.stderr.trim()}`);
+        throw new Error(
+          `host ${this.name}: timeout ${timeoutMs} ms waiting for ${what}; last rc=${last.code} out=${last.stdout.trim()} err=${last.stderr.trim()}`,
+        );
       }
       await sleep(500);
     }

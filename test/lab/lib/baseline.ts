@@ -19,7 +19,7 @@ const LEFT_OVER: Readonly<Record<string, string>> = {
   drbd_resources: 'resource files in /etc/drbd.d',
   loop_devices: 'loop devices attached',
   dm_devices: 'device-mapper devices',
-  dev_dirs: 'directories added to /dev (an LVM volume group\'s, say)',
+  dev_dirs: "directories added to /dev (an LVM volume group's, say)",
   backend_keys: 'xenstore keys under /local/domain/0/backend',
   ledger: 'block-drbd ledger entries',
   policy: 'a policy file',
@@ -54,7 +54,12 @@ export interface ResourceState {
  */
 export function resourceBaselineProblems(resource: string, volumes: number, configuredTwoPrimaries: boolean, s: ResourceState): string[] {
   const each = (v: string) => Array.from({ length: volumes }, () => v).join('\n');
-  const want: ResourceState = { role: each('Secondary/Secondary'), cstate: each('Connected'), dstate: each('UpToDate/UpToDate'), twoPrimaries: configuredTwoPrimaries };
+  const want: ResourceState = {
+    role: each('Secondary/Secondary'),
+    cstate: each('Connected'),
+    dstate: each('UpToDate/UpToDate'),
+    twoPrimaries: configuredTwoPrimaries,
+  };
   const problems: string[] = [];
   for (const k of ['role', 'cstate', 'dstate', 'twoPrimaries'] as const) {
     if (s[k] !== want[k]) problems.push(`${resource} ${k}: ${JSON.stringify(s[k])}, want ${JSON.stringify(want[k])}`);

@@ -71,7 +71,16 @@ export async function defineResource(lab: Lab, spec: ResourceSpec): Promise<void
 export async function waitConnected(lab: Lab, res: string, timeoutMs = 60_000): Promise<void> {
   await Promise.all(
     [lab.hosts.A, lab.hosts.B].map((h) =>
-      h.waitFor(`drbdadm cstate ${res}`, (r) => r.stdout.split('\n').filter(Boolean).every((l) => /^(Connected|SyncSource|SyncTarget)$/.test(l.trim())), timeoutMs, `${res} connected`),
+      h.waitFor(
+        `drbdadm cstate ${res}`,
+        (r) =>
+          r.stdout
+            .split('\n')
+            .filter(Boolean)
+            .every((l) => /^(Connected|SyncSource|SyncTarget)$/.test(l.trim())),
+        timeoutMs,
+        `${res} connected`,
+      ),
     ),
   );
 }
@@ -79,7 +88,17 @@ export async function waitConnected(lab: Lab, res: string, timeoutMs = 60_000): 
 export async function waitUpToDate(lab: Lab, res: string, timeoutMs = 120_000): Promise<void> {
   await Promise.all(
     [lab.hosts.A, lab.hosts.B].map((h) =>
-      h.waitFor(`drbdadm dstate ${res}`, (r) => r.code === 0 && r.stdout.split('\n').filter(Boolean).every((l) => l.trim() === 'UpToDate/UpToDate'), timeoutMs, `${res} UpToDate/UpToDate`),
+      h.waitFor(
+        `drbdadm dstate ${res}`,
+        (r) =>
+          r.code === 0 &&
+          r.stdout
+            .split('\n')
+            .filter(Boolean)
+            .every((l) => l.trim() === 'UpToDate/UpToDate'),
+        timeoutMs,
+        `${res} UpToDate/UpToDate`,
+      ),
     ),
   );
 }
@@ -162,7 +181,9 @@ export function guestConfig(g: GuestSpec): string {
 }
 
 export async function xlCreate(h: Host, g: GuestSpec, timeoutMs = 120_000): Promise<RunResult> {
-  await h.sh(`mkdir -p /etc/xen/lab && rm -f /var/log/xen/console/guest-${g.name}.log && cat > /etc/xen/lab/${g.name}.cfg`, { stdin: guestConfig(g) });
+  await h.sh(`mkdir -p /etc/xen/lab && rm -f /var/log/xen/console/guest-${g.name}.log && cat > /etc/xen/lab/${g.name}.cfg`, {
+    stdin: guestConfig(g),
+  });
   return h.run(`xl create /etc/xen/lab/${g.name}.cfg`, { timeoutMs });
 }
 
@@ -171,7 +192,12 @@ export async function guestConsole(h: Host, name: string): Promise<string> {
 }
 
 export async function waitGuestDone(h: Host, name: string, timeoutMs = 120_000): Promise<string> {
-  const r = await h.waitFor(`cat /var/log/xen/console/guest-${name}.log 2>/dev/null`, (x) => /LAB-GUEST done rc=\d+/.test(x.stdout), timeoutMs, `guest ${name} done`);
+  const r = await h.waitFor(
+    `cat /var/log/xen/console/guest-${name}.log 2>/dev/null`,
+    (x) => /LAB-GUEST done rc=\d+/.test(x.stdout),
+    timeoutMs,
+    `guest ${name} done`,
+  );
   return r.stdout;
 }
 
@@ -209,12 +235,17 @@ export async function vbdBackendKeys(h: Host, name: string): Promise<Record<stri
 }
 
 export async function hotplugLog(h: Host): Promise<string> {
-  return (await h.run('cat /var/log/xen/xen-hotplug.log 2>/dev/null; for f in /var/log/xen/xl-*.log; do echo "== $f"; cat "$f"; done 2>/dev/null')).stdout;
+  return (
+    await h.run('cat /var/log/xen/xen-hotplug.log 2>/dev/null; for f in /var/log/xen/xl-*.log; do echo "== $f"; cat "$f"; done 2>/dev/null')
+  ).stdout;
 }
 
 /** The interesting part of a failed `xl create`: libxl's "script: ..." (hotplug-error) lines first. */
 export function xlError(r: RunResult): string {
-  const lines = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${r.stdout}\n${r.stderr}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const script = lines.filter((l) => /script:|hotplug|block-drbd|drbd/i.test(l));
   const pick = script.length ? script : lines.filter((l) => /error|fail/i.test(l));
   return pick.slice(0, 4).join(' | ');

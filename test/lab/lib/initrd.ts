@@ -36,7 +36,15 @@ export function overlayCpio(o: OverlayInput): Buffer {
       { path: 'payload.bin', mode: 0o644, type: 'file', data: o.payload },
     ]),
   );
-  const config = [`LAB_HOST=${o.host.name}`, `LAB_REPL_IP=${o.host.replIp}`, `LAB_REPL_MAC=${o.host.replMac}`, `LAB_CTL_MAC=${o.host.ctlMac}`, `LAB_AGENT_PORT=7000`, `LAB_SCRIPT=${o.script}`, ''].join('\n');
+  const config = [
+    `LAB_HOST=${o.host.name}`,
+    `LAB_REPL_IP=${o.host.replIp}`,
+    `LAB_REPL_MAC=${o.host.replMac}`,
+    `LAB_CTL_MAC=${o.host.ctlMac}`,
+    `LAB_AGENT_PORT=7000`,
+    `LAB_SCRIPT=${o.script}`,
+    '',
+  ].join('\n');
   const entries: CpioEntry[] = [
     { path: 'init', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'dom0-init.sh')) },
     { path: 'lab/config', mode: 0o644, type: 'file', data: config },
@@ -65,8 +73,22 @@ export function writeInitrd(baseCpio: string, overlay: Buffer, out: string): str
  * built from distDir by scripts/package.ts into outDir.
  */
 export function buildDebianPackage(repoRoot: string, distDir: string, outDir: string): string {
-  if (!fs.existsSync(path.join(distDir, 'block-drbd'))) throw new Error(`script=dist but ${distDir}/block-drbd does not exist (run npm run build)`);
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repoRoot, 'scripts', 'package.ts'), '--dist', distDir, '--out', outDir, '--only', 'deb'], { encoding: 'utf8' });
+  if (!fs.existsSync(path.join(distDir, 'block-drbd')))
+    throw new Error(`script=dist but ${distDir}/block-drbd does not exist (run npm run build)`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      path.join(repoRoot, 'scripts', 'package.ts'),
+      '--dist',
+      distDir,
+      '--out',
+      outDir,
+      '--only',
+      'deb',
+    ],
+    { encoding: 'utf8' },
+  );
   const deb = fs.readdirSync(outDir).find((f) => /^xen-drbd_.*_all\.deb$/.test(f));
   if (r.status !== 0 || !deb) throw new Error(`building the .deb for the lab failed: ${r.stderr || r.stdout}`);
   return path.join(outDir, deb);

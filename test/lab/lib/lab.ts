@@ -189,7 +189,8 @@ export class Host extends AgentClient<HostName> {
         if (f) throw new Error(`host ${this.name}: console shows "${f[0].trim()}" (serial: ${this.serialPath})`);
       }
       if (!this.alive) throw new Error(`host ${this.name}: ${this.downReason()} while waiting for ${re} (serial: ${this.serialPath})`);
-      if (Date.now() > end) throw new Error(`host ${this.name}: timeout ${timeoutMs} ms waiting for ${re} on the console (serial: ${this.serialPath})`);
+      if (Date.now() > end)
+        throw new Error(`host ${this.name}: timeout ${timeoutMs} ms waiting for ${re} on the console (serial: ${this.serialPath})`);
       await sleep(250);
     }
   }
@@ -234,7 +235,9 @@ export class Lab implements AgentIo {
   }
 
   trace(host: string, cmd: string, r: RunResult): void {
-    this.note(`--- ${new Date().toISOString()} host ${host} rc=${r.code} ${r.ms}ms${r.timedOut ? ' TIMEOUT' : ''}\n$ ${cmd}\n${r.stdout}${r.stderr ? '[stderr]\n' + r.stderr : ''}\n`);
+    this.note(
+      `--- ${new Date().toISOString()} host ${host} rc=${r.code} ${r.ms}ms${r.timedOut ? ' TIMEOUT' : ''}\n$ ${cmd}\n${r.stdout}${r.stderr ? '[stderr]\n' + r.stderr : ''}\n`,
+    );
   }
 
   note(text: string): void {
@@ -263,8 +266,16 @@ export class Lab implements AgentIo {
   }
 
   handle(): LabHandle {
-    const hosts = Object.fromEntries(Object.values(this.hosts).map((h) => [h.name, { pid: h.pid, agentPort: h.agentPort, bootMs: h.bootMs }]));
-    return { runDir: this.runDir, script: this.script, payloadBytes: this.payload.length, xapiPort: this.xapiPort, hosts: hosts as LabHandle['hosts'] };
+    const hosts = Object.fromEntries(
+      Object.values(this.hosts).map((h) => [h.name, { pid: h.pid, agentPort: h.agentPort, bootMs: h.bootMs }]),
+    );
+    return {
+      runDir: this.runDir,
+      script: this.script,
+      payloadBytes: this.payload.length,
+      xapiPort: this.xapiPort,
+      hosts: hosts as LabHandle['hosts'],
+    };
   }
 
   private async boot(): Promise<void> {
@@ -279,7 +290,15 @@ export class Lab implements AgentIo {
     const qemu = (h: Host, mode: 'listen' | 'connect'): string[] => {
       const initrd = writeInitrd(
         this.manifest.LAB_DOM0_CPIO!,
-        overlayCpio({ labDir: LAB_DIR, distDir: DIST_DIR, host: h.spec, script: this.script, payload: this.payload, payloadSha256: this.payloadSha256, deb }),
+        overlayCpio({
+          labDir: LAB_DIR,
+          distDir: DIST_DIR,
+          host: h.spec,
+          script: this.script,
+          payload: this.payload,
+          payloadSha256: this.payloadSha256,
+          deb,
+        }),
         path.join(this.runDir, `host${h.name}.initrd.cpio`),
       );
       return qemuArgs({
@@ -310,7 +329,10 @@ export class Lab implements AgentIo {
       B.start(argsB);
       await sleep(1500);
       if (B.alive) break;
-      if (attempt >= 5) throw new Error(`host B: qemu could not connect to 127.0.0.1:${replPort}: ${fs.readFileSync(path.join(this.runDir, 'hostB.qemu.log'), 'utf8')}`);
+      if (attempt >= 5)
+        throw new Error(
+          `host B: qemu could not connect to 127.0.0.1:${replPort}: ${fs.readFileSync(path.join(this.runDir, 'hostB.qemu.log'), 'utf8')}`,
+        );
     }
     this.log(`host B: qemu pid ${B.pid}`);
     const timeout = this.opts.bootTimeoutMs ?? 240_000;
@@ -338,7 +360,11 @@ export class Lab implements AgentIo {
       Object.values(this.hosts).map(async (h) => {
         if (!h.alive || !h.agentPort) return;
         try {
-          const r = await h.runRetried('cat /var/log/lab/agent.log; echo "== dmesg"; dmesg | tail -n 40', { timeoutMs: 10_000 }, Date.now() + 20_000);
+          const r = await h.runRetried(
+            'cat /var/log/lab/agent.log; echo "== dmesg"; dmesg | tail -n 40',
+            { timeoutMs: 10_000 },
+            Date.now() + 20_000,
+          );
           fs.writeFileSync(path.join(this.runDir, `host${h.name}.agent.log`), r.stdout);
         } catch {
           /* best effort */

@@ -19,7 +19,11 @@ export function scriptChoice(argv: string[] = process.argv): ScriptChoice {
 /** Runs test/lab/build.sh (incremental; seconds with a warm cache) unless LAB_SKIP_BUILD=1. */
 export function ensureLabBuilt(log: (l: string) => void): void {
   if (process.env.LAB_SKIP_BUILD === '1' && fs.existsSync(path.join(CACHE_DIR, 'manifest.env'))) return;
-  const r = spawnSync('bash', [path.join(LAB_DIR, 'build.sh')], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 30 * 60_000 });
+  const r = spawnSync('bash', [path.join(LAB_DIR, 'build.sh')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    timeout: 30 * 60_000,
+  });
   for (const l of `${r.stdout}${r.stderr}`.split('\n').filter(Boolean)) log(l);
   if (r.status !== 0) throw new Error(`test/lab/build.sh failed (rc=${r.status})`);
 }

@@ -88,9 +88,14 @@ export const CI_BUDGET_MIN = 75;
  * The suite's timing table (Markdown, as test/lab/README.md keeps it): per scenario file how it
  * got its lab, the set-up of its resources and its body; then the wall-clock total against the budget.
  */
-export function timingTable(results: readonly { scenario: string; lab: string; labSeconds: number; setupSeconds: number; bodySeconds: number; seconds: number }[], wallSeconds: number): string {
+export function timingTable(
+  results: readonly { scenario: string; lab: string; labSeconds: number; setupSeconds: number; bodySeconds: number; seconds: number }[],
+  wallSeconds: number,
+): string {
   const s = (x: number) => x.toFixed(0);
-  const rows = results.map((r) => `| ${r.scenario} | ${r.lab} | ${s(r.labSeconds)} | ${s(r.setupSeconds)} | ${s(r.bodySeconds)} | ${s(r.seconds)} |`);
+  const rows = results.map(
+    (r) => `| ${r.scenario} | ${r.lab} | ${s(r.labSeconds)} | ${s(r.setupSeconds)} | ${s(r.bodySeconds)} | ${s(r.seconds)} |`,
+  );
   const boots = results.filter((r) => r.lab === 'boot').length;
   const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((a, r) => a + f(r), 0);
   return [

@@ -88,11 +88,24 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
     const t = Date.now();
     for (const r of resources) {
       await createResource(lab, r);
-      const problems = (await Promise.all([ctx.A, ctx.B].map(async (h) => resourceBaselineProblems(r.name, r.volumes.length, /allow-two-primaries\s+yes/.test(r.net ?? ''), await resourceState(h, r)).map((p) => `host ${h.name}: ${p}`)))).flat();
+      const problems = (
+        await Promise.all(
+          [ctx.A, ctx.B].map(async (h) =>
+            resourceBaselineProblems(
+              r.name,
+              r.volumes.length,
+              /allow-two-primaries\s+yes/.test(r.net ?? ''),
+              await resourceState(h, r),
+            ).map((p) => `host ${h.name}: ${p}`),
+          ),
+        )
+      ).flat();
       if (problems.length) throw new Error(`${r.name} is not at baseline after its creation:\n  ${problems.join('\n  ')}`);
     }
     setupSeconds = since(t);
-    log(`[${scenario}] lab by ${how} in ${labSeconds.toFixed(1)} s; ${resources.map((r) => r.name).join(', ')} created, synced and checked in ${setupSeconds.toFixed(1)} s`);
+    log(
+      `[${scenario}] lab by ${how} in ${labSeconds.toFixed(1)} s; ${resources.map((r) => r.name).join(', ')} created, synced and checked in ${setupSeconds.toFixed(1)} s`,
+    );
     bodyStarted = Date.now();
   }, 10 * 60_000);
 
@@ -104,7 +117,8 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
         for (const h of [ctx.A, ctx.B]) {
           if (!h.alive) continue;
           fs.writeFileSync(path.join(lab.runDir, `${scenario}.host${h.name}.hotplug.log`), await hotplugLog(h).catch((e) => String(e)));
-          for (const f of options.collect ?? []) fs.writeFileSync(path.join(lab.runDir, `${scenario}.host${h.name}.${path.basename(f)}`), (await h.run(`cat ${f}`)).stdout);
+          for (const f of options.collect ?? [])
+            fs.writeFileSync(path.join(lab.runDir, `${scenario}.host${h.name}.${path.basename(f)}`), (await h.run(`cat ${f}`)).stdout);
         }
       } catch {
         /* best effort */
@@ -125,7 +139,9 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
     };
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.appendFileSync(RESULTS_FILE, JSON.stringify(result) + '\n');
-    log(`[${scenario}] done in ${result.seconds.toFixed(1)} s (lab ${how} ${labSeconds.toFixed(1)} s, set-up ${setupSeconds.toFixed(1)} s, body ${bodySeconds.toFixed(1)} s); notes: ${JSON.stringify(notes)}`);
+    log(
+      `[${scenario}] done in ${result.seconds.toFixed(1)} s (lab ${how} ${labSeconds.toFixed(1)} s, set-up ${setupSeconds.toFixed(1)} s, body ${bodySeconds.toFixed(1)} s); notes: ${JSON.stringify(notes)}`,
+    );
   }, 5 * 60_000);
 
   return () => {

@@ -57,7 +57,11 @@ async function dom0(h: Host, args: string, timeoutMs: number): Promise<string> {
 
 /** Each host's problems against the baseline, as lines naming the host. */
 async function baselineProblems(lab: Lab): Promise<string[]> {
-  const per = await Promise.all(Object.values(lab.hosts).map(async (h) => hostBaselineProblems(parseFacts(await dom0(h, 'facts', 60_000))).map((p) => `host ${h.name}: ${p}`)));
+  const per = await Promise.all(
+    Object.values(lab.hosts).map(async (h) =>
+      hostBaselineProblems(parseFacts(await dom0(h, 'facts', 60_000))).map((p) => `host ${h.name}: ${p}`),
+    ),
+  );
   return per.flat();
 }
 
@@ -66,7 +70,8 @@ async function boot(needs: LabNeeds, opts: Pick<LabOptions, 'log'>): Promise<Lab
   try {
     await Promise.all(Object.values(lab.hosts).map((h) => dom0(h, 'snapshot', 120_000)));
     const problems = await baselineProblems(lab);
-    if (problems.length) throw new Error(`a freshly booted lab is not at baseline (test/lab/guest/reset.sh VOLATILE?):\n  ${problems.join('\n  ')}`);
+    if (problems.length)
+      throw new Error(`a freshly booted lab is not at baseline (test/lab/guest/reset.sh VOLATILE?):\n  ${problems.join('\n  ')}`);
   } catch (e) {
     await lab.stop();
     throw e;
@@ -95,7 +100,9 @@ export async function acquireLab(scenario: string, needs: LabNeeds, opts: Pick<L
     }
     if (problems.length) {
       stopSharedLab();
-      throw new Error(`the lab that ${rec.last} used is not at baseline after the reset (a leak from ${rec.last}):\n  ${problems.join('\n  ')}`);
+      throw new Error(
+        `the lab that ${rec.last} used is not at baseline after the reset (a leak from ${rec.last}):\n  ${problems.join('\n  ')}`,
+      );
     }
     return { lab, how: { kind: 'reused', from: rec.last }, seconds: (Date.now() - t0) / 1000 };
   }

@@ -6,7 +6,19 @@
 import { SEAMS_SWITCH } from '../../../src/test-seams';
 import { decodeMethodResponse } from '../../../src/drbdlvm-sr/xmlrpc-decode';
 import { encodeMethodCall } from '../../../src/drbdlvm-sr/xmlrpc-encode';
-import { SR_UUID, driverParams, faultText, outcome, outcomes, poolDb, type CallOptions, type DriverPool, type HostName, type Step, type Vdi } from '../../support/sr-pool';
+import {
+  SR_UUID,
+  driverParams,
+  faultText,
+  outcome,
+  outcomes,
+  poolDb,
+  type CallOptions,
+  type DriverPool,
+  type HostName,
+  type Step,
+  type Vdi,
+} from '../../support/sr-pool';
 import { addVm, vdiCreate, vmStart } from '../../support/sr-sequencer';
 import { startXapiSim, type XapiSim } from '../../support/xapi-sim';
 import { R0, guestResults, waitGuestDone, xlCreate, xlError, type ResourceSpec } from './drbd';
@@ -17,7 +29,12 @@ import { useLab, type ScenarioContext } from './scenario';
 export const XAPI_PATH = '/sbin:/usr/sbin:/bin:/usr/bin';
 
 /** What configureLvm leaves in lvm.conf, as `lvmconfig` prints it. */
-export const LAB_LVM_CONFIG = ['global_filter=["a|^/dev/drbd[0-9]+$|","r|^/dev/loop|"]', 'obtain_device_list_from_udev=0', 'udev_sync=0', 'udev_rules=0'];
+export const LAB_LVM_CONFIG = [
+  'global_filter=["a|^/dev/drbd[0-9]+$|","r|^/dev/loop|"]',
+  'obtain_device_list_from_udev=0',
+  'udev_sync=0',
+  'udev_rules=0',
+];
 
 /**
  * dom0's lvm.conf for the SR: LVM must see the PV through DRBD only (the loop device under it
@@ -33,7 +50,10 @@ export const SR_VG = `VG_XenStorage-${SR_UUID}`;
 /** lvs of the SR's VG on h: LV name → { attr, bytes }. */
 export async function lvs(h: Host): Promise<Record<string, { attr: string; bytes: number }>> {
   const out = await h.sh(`lvs --noheadings --units b --nosuffix -o lv_name,lv_attr,lv_size ${SR_VG}`);
-  const rows = out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 3);
+  const rows = out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length === 3);
   return Object.fromEntries(rows.map(([name, attr, bytes]) => [name!, { attr: attr!, bytes: Number(bytes) }]));
 }
 
@@ -41,7 +61,9 @@ export async function lvs(h: Host): Promise<Record<string, { attr: string; bytes
 export async function sha256Of(h: Host, dev: string, bytes: number): Promise<string> {
   // O_DIRECT: the other host wrote the blocks; nothing may come from this host's page cache.
   // pipefail: a dd that cannot open the device must fail, not hash nothing.
-  return (await h.sh(`set -o pipefail; dd if=${dev} bs=1M count=${bytes / (1024 * 1024)} iflag=direct status=none | sha256sum`)).split(' ')[0]!;
+  return (await h.sh(`set -o pipefail; dd if=${dev} bs=1M count=${bytes / (1024 * 1024)} iflag=direct status=none | sha256sum`)).split(
+    ' ',
+  )[0]!;
 }
 
 export async function configureLvm(h: Host): Promise<string[]> {
@@ -49,7 +71,9 @@ export async function configureLvm(h: Host): Promise<string[]> {
     `sed -i -e '/^devices {/a\\    global_filter = [ "a|^/dev/drbd[0-9]+$|", "r|^/dev/loop|" ]\\n    obtain_device_list_from_udev = 0' ` +
       `-e '/^activation {/a\\    udev_sync = 0\\n    udev_rules = 0' /etc/lvm/lvm.conf`,
   );
-  return (await h.sh('lvmconfig devices/global_filter devices/obtain_device_list_from_udev activation/udev_sync activation/udev_rules')).trim().split('\n');
+  return (await h.sh('lvmconfig devices/global_filter devices/obtain_device_list_from_udev activation/udev_sync activation/udev_rules'))
+    .trim()
+    .split('\n');
 }
 
 /** One span the driver recorded under DRBDLVM_TIMINGS (src/drbdlvm-sr/timings.ts). */
@@ -138,18 +162,22 @@ export class LabSrPool implements DriverPool {
       this.timed
         ? // Timed in the same bash, around the driver process only: $EPOCHREALTIME starts nothing.
           'f=$(mktemp /tmp/sm-call.XXXXXX) && cat > "$f" && x=$(cat "$f") && rm -f "$f" && t=$(mktemp /tmp/sm-timings.XXXXXX) || exit 1; ' +
-          `t0=\${EPOCHREALTIME/./}; env -i PATH=${XAPI_PATH} ORIGINATOR=SM ${SEAMS_SWITCH}=1 DRBDLVM_TIMINGS="$t" /lab/dist/DrbdlvmSR "$x" </dev/null; rc=$?; t1=\${EPOCHREALTIME/./}; ` +
-          `printf '\\n${TIMING_MARK} %s\\n' $((t1 - t0)); cat "$t"; rm -f "$t"; exit $rc`
+            `t0=\${EPOCHREALTIME/./}; env -i PATH=${XAPI_PATH} ORIGINATOR=SM ${SEAMS_SWITCH}=1 DRBDLVM_TIMINGS="$t" /lab/dist/DrbdlvmSR "$x" </dev/null; rc=$?; t1=\${EPOCHREALTIME/./}; ` +
+            `printf '\\n${TIMING_MARK} %s\\n' $((t1 - t0)); cat "$t"; rm -f "$t"; exit $rc`
         : 'f=$(mktemp /tmp/sm-call.XXXXXX) && cat > "$f" && ' +
-          `env -i PATH=${XAPI_PATH} ORIGINATOR=SM /lab/dist/DrbdlvmSR "$(cat "$f")" </dev/null; rc=$?; rm -f "$f"; exit $rc`,
+            `env -i PATH=${XAPI_PATH} ORIGINATOR=SM /lab/dist/DrbdlvmSR "$(cat "$f")" </dev/null; rc=$?; rm -f "$f"; exit $rc`,
       { stdin: xml, timeoutMs: 120_000 },
     );
-    if (r.code !== 0 || r.stderr !== '') throw new Error(`DrbdlvmSR ${command} on ${h}: exit ${r.code}, stderr ${r.stderr}, stdout ${r.stdout}`);
+    if (r.code !== 0 || r.stderr !== '')
+      throw new Error(`DrbdlvmSR ${command} on ${h}: exit ${r.code}, stderr ${r.stderr}, stdout ${r.stdout}`);
     let stdout = r.stdout;
     if (this.timed) {
       const at = stdout.lastIndexOf(`\n${TIMING_MARK} `);
       if (at < 0) throw new Error(`DrbdlvmSR ${command} on ${h}: no timing in the output: ${stdout.slice(-300)}`);
-      const [head = '', ...rest] = stdout.slice(at + TIMING_MARK.length + 2).split('\n').filter((l) => l !== '');
+      const [head = '', ...rest] = stdout
+        .slice(at + TIMING_MARK.length + 2)
+        .split('\n')
+        .filter((l) => l !== '');
       this.timedCalls.push({ host: h, command, wallMs: Number(head) / 1000, spans: rest.map(parseSpan) });
       stdout = stdout.slice(0, at);
     }
@@ -177,11 +205,18 @@ export function parseSpan(line: string): DriverSpan {
  * 18 SIGKILLs it midway): `pid` is the driver process in dom0 (the shell execs into it), `done` its
  * end. Not recorded in pool.steps.
  */
-export async function startDriverCall(pool: LabSrPool, host: Host, command: string, o: CallOptions = {}): Promise<{ pid: number; done: Promise<RunResult> }> {
+export async function startDriverCall(
+  pool: LabSrPool,
+  host: Host,
+  command: string,
+  o: CallOptions = {},
+): Promise<{ pid: number; done: Promise<RunResult> }> {
   const xml = encodeMethodCall(command, [driverParams(pool.sim, host.name, command, o)], 'xapi');
   const f = (await host.sh('mktemp /tmp/sm-call.XXXXXX')).trim();
   await host.sh(`cat > ${f}`, { stdin: xml });
-  const done = host.run(`echo $$ > ${f}.pid && exec env -i PATH=${XAPI_PATH} ORIGINATOR=SM /lab/dist/DrbdlvmSR "$(cat ${f})" </dev/null`, { timeoutMs: 120_000 });
+  const done = host.run(`echo $$ > ${f}.pid && exec env -i PATH=${XAPI_PATH} ORIGINATOR=SM /lab/dist/DrbdlvmSR "$(cat ${f})" </dev/null`, {
+    timeoutMs: 120_000,
+  });
   const r = await host.waitFor(`cat ${f}.pid`, (x) => /^\d+\n?$/.test(x.stdout), 30_000, `the pid of DrbdlvmSR ${command}`);
   return { pid: Number(r.stdout.trim()), done };
 }
@@ -200,7 +235,12 @@ export async function lvAttrOf(h: Host, vdiUuid: string): Promise<string> {
 
 /** Waits until nothing holds a VDI's LV open on h (blkback lets go once its domain is gone). */
 export async function waitLvClosed(h: Host, vdiUuid: string, timeoutMs = 60_000): Promise<void> {
-  await h.waitFor(`lvs --noheadings -o lv_attr ${SR_VG}/LV-${vdiUuid}`, (r) => r.code === 0 && r.stdout.trim()[5] === '-', timeoutMs, `LV-${vdiUuid} closed`);
+  await h.waitFor(
+    `lvs --noheadings -o lv_attr ${SR_VG}/LV-${vdiUuid}`,
+    (r) => r.code === 0 && r.stdout.trim()[5] === '-',
+    timeoutMs,
+    `LV-${vdiUuid} closed`,
+  );
 }
 
 /**
@@ -212,7 +252,8 @@ export async function startSrGuest(h: Host, name: string, params: string, payloa
   if (r.code !== 0) throw new Error(`host ${h.name}: xl create ${name} failed: ${xlError(r)}`);
   const out = await waitGuestDone(h, name, 180_000);
   const w = guestResults(out).find((g) => g.op === 'write');
-  if (w?.sha256 !== payloadSha || w.rc !== '0') throw new Error(`host ${h.name}: guest ${name} wrote ${JSON.stringify(w)}, expected sha256 ${payloadSha} rc 0`);
+  if (w?.sha256 !== payloadSha || w.rc !== '0')
+    throw new Error(`host ${h.name}: guest ${name} wrote ${JSON.stringify(w)}, expected sha256 ${payloadSha} rc 0`);
 }
 
 /**
@@ -220,7 +261,8 @@ export async function startSrGuest(h: Host, name: string, params: string, payloa
  * console on h, under either name xenconsoled gives it); returns that tick.
  */
 export async function waitGuestReads(h: Host, name: string, sha: string, after = 0, timeoutMs = 120_000): Promise<number> {
-  const reads = (text: string) => [...text.matchAll(/LAB-GUEST disk=xvda op=watch sha256=([0-9a-f]+) rc=0 tick=(\d+)/g)].filter((m) => Number(m[2]) > after);
+  const reads = (text: string) =>
+    [...text.matchAll(/LAB-GUEST disk=xvda op=watch sha256=([0-9a-f]+) rc=0 tick=(\d+)/g)].filter((m) => Number(m[2]) > after);
   const r = await h.waitFor(
     `cat /var/log/xen/console/guest-${name}.log /var/log/xen/console/guest-${name}--incoming.log 2>/dev/null`,
     (x) => reads(x.stdout).length > 0,
@@ -265,8 +307,16 @@ export async function startRefusedOnA(pool: LabSrPool, bytes: bigint, active: Vd
   expect(outcome(step)).toBe('ok');
   const second = vdi as Vdi;
   const steps = await vmStart(pool, addVm(pool, second), 'A');
-  expect(outcomes(steps)).toEqual(['A vdi_epoch_begin ok', 'A vdi_attach ok', 'A vdi_activate 5106', 'A vdi_detach ok', 'A vdi_epoch_end ok']);
+  expect(outcomes(steps)).toEqual([
+    'A vdi_epoch_begin ok',
+    'A vdi_attach ok',
+    'A vdi_activate 5106',
+    'A vdi_detach ok',
+    'A vdi_epoch_end ok',
+  ]);
   const why = faultText(steps[2]);
-  expect(why).toMatch(new RegExp(`refusing a VM start on host alpha: VDIs of this SR are active RW on host bravo \\(VDI ${active.uuid}\\)`));
+  expect(why).toMatch(
+    new RegExp(`refusing a VM start on host alpha: VDIs of this SR are active RW on host bravo \\(VDI ${active.uuid}\\)`),
+  );
   return { vdi: second, why };
 }

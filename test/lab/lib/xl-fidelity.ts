@@ -76,8 +76,10 @@ async function xlEach(h: Host, xlArgs: string, inputs: readonly string[]): Promi
   const fields = r.stdout.split('\0');
   fields.pop(); // after the last NUL
   const runs: XlRun[] = [];
-  for (let i = 0; i + 2 < fields.length; i += 3) runs.push({ code: Number(fields[i]), stdout: fields[i + 1] as string, stderr: fields[i + 2] as string });
-  if (runs.length !== inputs.length || fields.length !== 3 * inputs.length) throw new Error(`host ${h.name}: ${inputs.length} inputs but ${fields.length} fields of xl results`);
+  for (let i = 0; i + 2 < fields.length; i += 3)
+    runs.push({ code: Number(fields[i]), stdout: fields[i + 1] as string, stderr: fields[i + 2] as string });
+  if (runs.length !== inputs.length || fields.length !== 3 * inputs.length)
+    throw new Error(`host ${h.name}: ${inputs.length} inputs but ${fields.length} fields of xl results`);
   return runs;
 }
 
@@ -124,7 +126,9 @@ export async function compareDiskSpecs(h: Host, specs: readonly string[]): Promi
 /** Copies the config corpus into dom0 (a tar through stdin, in one request). */
 export async function pushConfigs(h: Host): Promise<void> {
   const tar = execFileSync('tar', ['-C', CORPUS_DIR, '-cz', 'configs']).toString('base64');
-  await h.sh(`rm -rf ${DOM0_CONFIGS} && mkdir -p ${path.dirname(DOM0_CONFIGS)} && base64 -d | tar -xz -C ${path.dirname(DOM0_CONFIGS)}`, { stdin: tar });
+  await h.sh(`rm -rf ${DOM0_CONFIGS} && mkdir -p ${path.dirname(DOM0_CONFIGS)} && base64 -d | tar -xz -C ${path.dirname(DOM0_CONFIGS)}`, {
+    stdin: tar,
+  });
 }
 
 /**
@@ -154,7 +158,10 @@ export async function compareConfigs(h: Host, files: readonly string[]): Promise
     const x = xl[i] as XlRun;
     const o = ours[i] as Json;
     const differences: string[] = [];
-    const xlError = x.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('Parsing config from ')).join(' | ');
+    const xlError = x.stderr
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('Parsing config from '))
+      .join(' | ');
     if ((x.code === 0) !== (o.ok === true)) {
       differences.push(x.code === 0 ? 'xl accepts, xen-drbd rejects' : 'xl rejects, xen-drbd accepts');
     } else if (x.code === 0) {
@@ -240,7 +247,8 @@ export function unexpected(results: readonly Compared[], listed: Readonly<Record
   for (const r of results) {
     const reason = listed[r.input];
     if (r.differences.length > 0 && reason === undefined) out.push(describeCompared(r, r.differences.join('; ')));
-    if (r.differences.length === 0 && reason !== undefined) out.push(describeCompared(r, `listed as a divergence ("${reason}") but both agree`));
+    if (r.differences.length === 0 && reason !== undefined)
+      out.push(describeCompared(r, `listed as a divergence ("${reason}") but both agree`));
   }
   const missing = Object.keys(listed).filter((input) => !results.some((r) => r.input === input));
   for (const input of missing) out.push(`${JSON.stringify(input)}: listed as a divergence but not in the corpus`);
@@ -263,4 +271,3 @@ function compact(json: string | undefined): string {
 function lines(inputs: readonly string[]): string {
   return inputs.map((i) => `${i}\n`).join('');
 }
-

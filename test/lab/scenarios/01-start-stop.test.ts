@@ -24,7 +24,12 @@ describe('start/stop on drbd:r0', () => {
     expect(be['params']).toBe('r0');
     expect(be['script']).toBe('/etc/xen/scripts/block-drbd');
     // The frontend connected: the guest saw its disk.
-    await A.waitFor('cat /var/log/xen/console/guest-ss.log', (x) => /LAB-GUEST disk=xvda op=hold rc=0/.test(x.stdout), 120_000, 'guest sees xvda');
+    await A.waitFor(
+      'cat /var/log/xen/console/guest-ss.log',
+      (x) => /LAB-GUEST disk=xvda op=hold rc=0/.test(x.stdout),
+      120_000,
+      'guest sees xvda',
+    );
   });
 
   test('xl shutdown demotes r0 after the guest is gone', async () => {
@@ -41,6 +46,12 @@ describe('start/stop on drbd:r0', () => {
     // No backend left behind for the guest.
     const left = await A.run('xenstore-ls /local/domain/0/backend/vbd 2>/dev/null | grep -c physical-device || true');
     expect(left.stdout.trim()).toBe('0');
-    stepLog(NAME, `guest console: ${(await guestConsole(A, 'ss')).split('\n').filter((l) => l.startsWith('LAB-')).join(' | ')}`);
+    stepLog(
+      NAME,
+      `guest console: ${(await guestConsole(A, 'ss'))
+        .split('\n')
+        .filter((l) => l.startsWith('LAB-'))
+        .join(' | ')}`,
+    );
   });
 });

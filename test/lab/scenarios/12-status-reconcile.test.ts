@@ -67,7 +67,7 @@ describe('xen-drbd status and reconcile', () => {
     // installed script is a symlink into /usr/libexec: moved aside (not written through) and back.
     await A.sh(
       'mv /etc/xen/scripts/block-drbd /etc/xen/scripts/block-drbd.real && ' +
-        "printf '#!/bin/sh\\n[ \"$1\" = remove ] && exit 0\\nexec /etc/xen/scripts/block-drbd.real \"$@\"\\n' > /etc/xen/scripts/block-drbd",
+        'printf \'#!/bin/sh\\n[ "$1" = remove ] && exit 0\\nexec /etc/xen/scripts/block-drbd.real "$@"\\n\' > /etc/xen/scripts/block-drbd',
     );
     try {
       expect((await A.run('xl destroy st', { timeoutMs: 120_000 })).code).toBe(0);

@@ -8,7 +8,18 @@
 import { useLab, stepLog } from '../lib/scenario';
 import { shq } from '../lib/drbd';
 import type { Host } from '../lib/lab';
-import { compareConfigs, compareDiskSpecs, configCorpus, CONFIG_FIELDS, describeCompared, diskCorpus, divergences, pushConfigs, unexpected, type Compared } from '../lib/xl-fidelity';
+import {
+  compareConfigs,
+  compareDiskSpecs,
+  configCorpus,
+  CONFIG_FIELDS,
+  describeCompared,
+  diskCorpus,
+  divergences,
+  pushConfigs,
+  unexpected,
+  type Compared,
+} from '../lib/xl-fidelity';
 
 const NAME = 'xl-fidelity-and-check';
 const lab = useLab(NAME);
@@ -17,8 +28,13 @@ const CLI = 'node /lab/dist/xen-drbd';
 function summary(kind: string, results: readonly Compared[], listed: Readonly<Record<string, string>>): string {
   const agree = results.filter((r) => r.differences.length === 0);
   const bothAccept = agree.filter((r) => !r.ours.startsWith('error')).length;
-  const expectedDivergences = results.filter((r) => listed[r.input] !== undefined && r.differences.length > 0).map((r) => describeCompared(r, `expected divergence: ${listed[r.input]}`));
-  return [`${kind}: ${results.length} compared, ${agree.length} agree (${bothAccept} accepted by both), ${results.length - agree.length} differ`, ...expectedDivergences].join('\n');
+  const expectedDivergences = results
+    .filter((r) => listed[r.input] !== undefined && r.differences.length > 0)
+    .map((r) => describeCompared(r, `expected divergence: ${listed[r.input]}`));
+  return [
+    `${kind}: ${results.length} compared, ${agree.length} agree (${bothAccept} accepted by both), ${results.length - agree.length} differ`,
+    ...expectedDivergences,
+  ].join('\n');
 }
 
 interface Timed {

@@ -30,7 +30,12 @@ exec /etc/xen/scripts/block "$@"
 const EXTRA_DISK = 'format=raw,vdev=xvdb,access=w,script=/etc/xen/scripts/lab-fail,target=/dev/lab-extra';
 
 async function expectGuestStillOnA(A: Host, B: Host, step: string, payloadSha: string): Promise<void> {
-  expect({ step, onA: await domainExists(A, 'mf'), onB: await domainExists(B, 'mf'), incomingOnB: await domainExists(B, 'mf--incoming') }).toEqual({
+  expect({
+    step,
+    onA: await domainExists(A, 'mf'),
+    onB: await domainExists(B, 'mf'),
+    incomingOnB: await domainExists(B, 'mf--incoming'),
+  }).toEqual({
     step,
     onA: true,
     onB: false,

@@ -32,7 +32,7 @@ async function guestRuns(h: Host, name: string): Promise<void> {
 }
 
 describe('the xen-drbd .deb in a dom0', () => {
-  test('installed at boot: Debian\'s script diverted, ours linked in its place', async () => {
+  test("installed at boot: Debian's script diverted, ours linked in its place", async () => {
     const { A, note } = lab();
     const f = await facts(A);
     note('installed', JSON.stringify(f));
@@ -44,7 +44,7 @@ describe('the xen-drbd .deb in a dom0', () => {
     expect(f.cli).toBe('present');
   });
 
-  test('dpkg -r gives Debian\'s script back, and it runs a guest', async () => {
+  test("dpkg -r gives Debian's script back, and it runs a guest", async () => {
     const { A, note } = lab();
     const r = await A.run('dpkg -r xen-drbd', { timeoutMs: 120_000 });
     stepLog(NAME, `dpkg -r xen-drbd rc=${r.code}`);

@@ -35,7 +35,10 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     note('roles after sr_attach', JSON.stringify(roles));
     expect(roles).toEqual({ A: 'Primary/Primary', B: 'Primary/Primary' });
     for (const h of [A, B]) {
-      expect({ host: h.name, pvs: (await h.sh('pvs --noheadings -o pv_name,vg_name')).trim().split(/\s+/) }).toEqual({ host: h.name, pvs: ['/dev/drbd0', SR_VG] });
+      expect({ host: h.name, pvs: (await h.sh('pvs --noheadings -o pv_name,vg_name')).trim().split(/\s+/) }).toEqual({
+        host: h.name,
+        pvs: ['/dev/drbd0', SR_VG],
+      });
       expect({ host: h.name, lvs: await lvs(h) }).toEqual({ host: h.name, lvs: { MGT: { attr: '-wi-------', bytes: 4 * MiB } } });
     }
     const vgSize = (await A.sh(`vgs --noheadings --units b --nosuffix -o vg_size ${SR_VG}`)).trim();
@@ -45,7 +48,12 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     for (const h of [A, B]) {
       const status = await h.run('node /lab/dist/xen-drbd status --json');
       const parsed = JSON.parse(status.stdout) as { findings: { code: string }[]; resources: { name: string; srVolumeGroup?: string }[] };
-      expect({ host: h.name, exit: status.code, findings: parsed.findings, sr: parsed.resources.find((r) => r.name === SR_RESOURCE.name)?.srVolumeGroup }).toEqual({
+      expect({
+        host: h.name,
+        exit: status.code,
+        findings: parsed.findings,
+        sr: parsed.resources.find((r) => r.name === SR_RESOURCE.name)?.srVolumeGroup,
+      }).toEqual({
         host: h.name,
         exit: 0,
         findings: [],
@@ -60,7 +68,11 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     expect(outcome(step)).toBe('ok');
     vdi1 = vdi as Vdi;
     expect(pool().sim.db.VDI[vdi1.ref]?.virtual_size).toBe(String(64 * MiB));
-    for (const h of [A, B]) expect({ host: h.name, lv: (await lvs(h))[`LV-${vdi1.uuid}`] }).toEqual({ host: h.name, lv: { attr: '-wi-------', bytes: 64 * MiB } });
+    for (const h of [A, B])
+      expect({ host: h.name, lv: (await lvs(h))[`LV-${vdi1.uuid}`] }).toEqual({
+        host: h.name,
+        lv: { attr: '-wi-------', bytes: 64 * MiB },
+      });
   });
 
   test('VM start on B: the LV is active on B only, sm-config host_<B>=RW; a 4 MiB pattern written there', async () => {
@@ -72,7 +84,11 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
     expect(attach?.response).toEqual({ kind: 'result', value: expect.objectContaining({ params: lvPath, params_nbd: '' }) });
     expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: '-', B: 'a' });
     expect(pool().sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.B}`]: 'RW' });
-    pattern = (await B.sh(`dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 status=none && dd if=/tmp/pattern of=${lvPath} bs=1M oflag=direct conv=fsync status=none && sha256sum /tmp/pattern`)).split(' ')[0]!;
+    pattern = (
+      await B.sh(
+        `dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 status=none && dd if=/tmp/pattern of=${lvPath} bs=1M oflag=direct conv=fsync status=none && sha256sum /tmp/pattern`,
+      )
+    ).split(' ')[0]!;
     expect(await sha256Of(B, lvPath, 4 * MiB)).toBe(pattern);
     note('pattern sha256', pattern);
   });
@@ -88,7 +104,12 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
 
   test('XenMotion B → A: the LV moves, A reads the pattern B wrote', async () => {
     const { A, B, note } = lab();
-    expect(outcomes(await vmMigrate(pool(), vm1, 'A'))).toEqual(['B vdi_deactivate ok', 'A vdi_attach ok', 'A vdi_activate ok', 'B vdi_detach ok']);
+    expect(outcomes(await vmMigrate(pool(), vm1, 'A'))).toEqual([
+      'B vdi_deactivate ok',
+      'A vdi_attach ok',
+      'A vdi_activate ok',
+      'B vdi_detach ok',
+    ]);
     expect({ A: await lvState(A, `LV-${vdi1.uuid}`), B: await lvState(B, `LV-${vdi1.uuid}`) }).toEqual({ A: 'a', B: '-' });
     expect(pool().sim.db.VDI[vdi1.ref]?.sm_config).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
     const onA = await sha256Of(A, `/dev/${SR_VG}/LV-${vdi1.uuid}`, 4 * MiB);
@@ -106,13 +127,20 @@ describe('drbdlvm on real DRBD 8.4 and LVM, two hosts', () => {
   test('sr_delete with VDIs is refused (39); after vdi_delete and sr_detach on both: Secondary; then the VG is gone and A is Secondary again', async () => {
     const { A, B, note } = lab();
     expect(outcome(await pool().call('A', 'sr_delete'))).toBe('39');
-    for (const [ref, v] of Object.entries(pool().sim.db.VDI)) expect(outcome(await pool().call('A', 'vdi_delete', { vdi: { ref, uuid: v.uuid } }))).toBe('ok');
-    expect(outcomes([await pool().call('B', 'sr_detach'), await pool().call('A', 'sr_detach')])).toEqual(['B sr_detach ok', 'A sr_detach ok']);
+    for (const [ref, v] of Object.entries(pool().sim.db.VDI))
+      expect(outcome(await pool().call('A', 'vdi_delete', { vdi: { ref, uuid: v.uuid } }))).toBe('ok');
+    expect(outcomes([await pool().call('B', 'sr_detach'), await pool().call('A', 'sr_detach')])).toEqual([
+      'B sr_detach ok',
+      'A sr_detach ok',
+    ]);
     const roles = { A: (await A.sh('drbdadm role r0')).trim(), B: (await B.sh('drbdadm role r0')).trim() };
     note('roles after sr_detach', JSON.stringify(roles));
     expect(roles).toEqual({ A: 'Secondary/Secondary', B: 'Secondary/Secondary' });
     // xapi's destroy: a temporary attach on the master, then sr_delete.
-    expect(outcomes([await pool().call('A', 'sr_attach'), await pool().call('A', 'sr_delete')])).toEqual(['A sr_attach ok', 'A sr_delete ok']);
+    expect(outcomes([await pool().call('A', 'sr_attach'), await pool().call('A', 'sr_delete')])).toEqual([
+      'A sr_attach ok',
+      'A sr_delete ok',
+    ]);
     // xapi sends no sr_detach after a delete that worked: the delete takes back the temporary attach's promotion.
     const after = { A: (await A.sh('drbdadm role r0')).trim(), B: (await B.sh('drbdadm role r0')).trim() };
     note('roles after sr_delete', JSON.stringify(after));

@@ -66,11 +66,12 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     expect(replNic).toMatch(/^\w+$/);
   }, 180_000);
 
-
   test('sr_attach on a host without the DRBD resource (device-config:resource=r7 on B) fails 5100 naming the host; nothing changes', async () => {
     const { B, note } = lab();
     const before = await drbd(B);
-    const step = await pool().call('B', 'sr_attach', { extra: { device_config: { SRmaster: 'false', resource: 'r7', backend: 'blkback' } } });
+    const step = await pool().call('B', 'sr_attach', {
+      extra: { device_config: { SRmaster: 'false', resource: 'r7', backend: 'blkback' } },
+    });
     note('5100', faultText(step));
     expect(outcome(step)).toBe('5100');
     expect(faultText(step)).toMatch(/host bravo: .*r7.*leave it unplugged/);
@@ -81,12 +82,20 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
   test('vdi_resize 32 → 48 MiB on the master: lvs shows 48 MiB on both hosts, xapi the same, the first 4 MiB intact', async () => {
     const { A, B, note } = lab();
     expect(outcome(await pool().call('A', 'vdi_activate', { vdi: disk1, args: ['true'] }))).toBe('ok');
-    pattern = (await A.sh(`dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 status=none && dd if=/tmp/pattern of=${lvPath(disk1)} bs=1M oflag=direct conv=fsync status=none && sha256sum /tmp/pattern`)).split(' ')[0]!;
+    pattern = (
+      await A.sh(
+        `dd if=/dev/urandom of=/tmp/pattern bs=1M count=4 status=none && dd if=/tmp/pattern of=${lvPath(disk1)} bs=1M oflag=direct conv=fsync status=none && sha256sum /tmp/pattern`,
+      )
+    ).split(' ')[0]!;
     note('pattern sha256', pattern);
     expect(outcome(await pool().call('A', 'vdi_deactivate', { vdi: disk1 }))).toBe('ok');
     const resize = await pool().call('A', 'vdi_resize', { vdi: disk1, args: [String(48 * MiB)] });
     expect(resize.response).toEqual({ kind: 'result', value: { uuid: disk1.uuid, location: disk1.uuid } });
-    for (const h of [A, B]) expect({ host: h.name, lv: (await lvs(h))[`LV-${disk1.uuid}`] }).toEqual({ host: h.name, lv: { attr: '-wi-------', bytes: 48 * MiB } });
+    for (const h of [A, B])
+      expect({ host: h.name, lv: (await lvs(h))[`LV-${disk1.uuid}`] }).toEqual({
+        host: h.name,
+        lv: { attr: '-wi-------', bytes: 48 * MiB },
+      });
     expect(pool().sim.db.VDI[disk1.ref]).toMatchObject({ virtual_size: String(48 * MiB), physical_utilisation: String(48 * MiB) });
     expect(outcome(await pool().call('A', 'vdi_activate', { vdi: disk1, args: ['true'] }))).toBe('ok');
     expect(Number((await A.sh(`blockdev --getsize64 ${lvPath(disk1)}`)).trim())).toBe(48 * MiB);
@@ -94,7 +103,7 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     stepLog(NAME, `resized to ${48 * MiB} B; pattern intact`);
   });
 
-  test('vdi_deactivate while the LV is held open in dom0 fails 53 with lvm\'s words; LV and mark stay; once closed it deactivates', async () => {
+  test("vdi_deactivate while the LV is held open in dom0 fails 53 with lvm's words; LV and mark stay; once closed it deactivates", async () => {
     const { A, note } = lab();
     // setsid execs in place (a background job is no group leader): $! is the holder's pid.
     const holder = (await A.sh(`setsid sleep 600 < ${lvPath(disk1)} > /dev/null 2>&1 & echo $!`)).trim();
@@ -106,7 +115,12 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     expect(await lvAttr(A, disk1)).toBe('-wi-ao----');
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW' });
     await A.sh(`kill ${holder}`);
-    await A.waitFor(`lvs --noheadings -o lv_attr ${SR_VG}/LV-${disk1.uuid}`, (r) => r.code === 0 && r.stdout.trim()[5] === '-', 30_000, 'the LV closed');
+    await A.waitFor(
+      `lvs --noheadings -o lv_attr ${SR_VG}/LV-${disk1.uuid}`,
+      (r) => r.code === 0 && r.stdout.trim()[5] === '-',
+      30_000,
+      'the LV closed',
+    );
     expect(outcome(await pool().call('A', 'vdi_deactivate', { vdi: disk1 }))).toBe('ok');
     expect(await lvState(A, disk1)).toBe('-');
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio' });
@@ -117,7 +131,10 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     const held = pool().sim.hold('VM.get_current_operations');
     const { pid, done } = await startDriverCall(pool(), A, 'vdi_activate', { vdi: disk1, args: ['true'] });
     // The driver asks for the VM's operations only with the lock taken (vdi-activate.ts).
-    await Promise.race([held.reached, done.then((r) => Promise.reject(new Error(`the driver ended before VM.get_current_operations: ${JSON.stringify(r)}`)))]);
+    await Promise.race([
+      held.reached,
+      done.then((r) => Promise.reject(new Error(`the driver ended before VM.get_current_operations: ${JSON.stringify(r)}`))),
+    ]);
     expect(srSmConfig()?.[LOCK_KEY]).toMatch(new RegExp(`^${HOST_REF.A}@`));
     await A.sh(`kill -KILL ${pid}`);
     const killed = await done;
@@ -132,7 +149,9 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     const refused = await pool().call('B', 'vdi_activate', { vdi: disk2, args: ['true'] });
     note('5107', faultText(refused));
     expect(outcome(refused)).toBe('5107');
-    expect(faultText(refused)).toMatch(/held by host alpha for \d+ s; retry when it finishes; if that host crashed, plugging its PBD again/);
+    expect(faultText(refused)).toMatch(
+      /held by host alpha for \d+ s; retry when it finishes; if that host crashed, plugging its PBD again/,
+    );
     expect(await lvState(B, disk2)).toBe('-');
     expect(smConfig(disk2)).toEqual({ vdi_type: 'aio' });
 
@@ -146,12 +165,13 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     pool().sim.db.VM[vm1]!.resident_on = HOST_REF.A;
   });
 
-  test('replication link cut (B\'s NIC down, both WFConnection): vdi_create refused 5101, a XenMotion split to B refused 5101 and rolled back on A', async () => {
+  test("replication link cut (B's NIC down, both WFConnection): vdi_create refused 5101, a XenMotion split to B refused 5101 and rolled back on A", async () => {
     const { A, B, note } = lab();
     // A second VM of the SR on A: moving VM1 to B would make both hosts write.
     expect(outcome(await pool().call('A', 'vdi_activate', { vdi: disk2, args: ['true'] }))).toBe('ok');
     await B.sh(`ip link set dev ${replNic} down`);
-    for (const h of [A, B]) await h.waitFor('drbdadm cstate r0', (r) => r.stdout.trim() === 'WFConnection', 90_000, `r0 WFConnection on ${h.name}`);
+    for (const h of [A, B])
+      await h.waitFor('drbdadm cstate r0', (r) => r.stdout.trim() === 'WFConnection', 90_000, `r0 WFConnection on ${h.name}`);
     const before = { A: await lvs(A), B: await lvs(B) };
 
     const create = await vdiCreate(pool(), 8n * BigInt(MiB), 'disk3');
@@ -161,7 +181,13 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     expect(Object.keys(pool().sim.db.VDI)).toHaveLength(2);
 
     const steps = await vmMigrate(pool(), vm1, 'B');
-    expect(outcomes(steps)).toEqual(['A vdi_deactivate ok', 'B vdi_attach ok', 'B vdi_activate 5101', 'B vdi_detach ok', 'A vdi_activate ok']);
+    expect(outcomes(steps)).toEqual([
+      'A vdi_deactivate ok',
+      'B vdi_attach ok',
+      'B vdi_activate 5101',
+      'B vdi_detach ok',
+      'A vdi_activate ok',
+    ]);
     note('5101 migration', faultText(steps[2]));
     stepLog(NAME, `link cut: ${faultText(steps[2])}`);
     expect({ A: await lvs(A), B: await lvs(B) }).toEqual(before);
@@ -178,7 +204,13 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     const { A, B, note } = lab();
     await B.sh(`ip link set dev ${replNic} up`);
     // Both were Primary when the link went: each side started a new data generation.
-    for (const h of [A, B]) await h.waitFor('drbdadm cstate r0', (r) => /^(StandAlone|Connected|SyncSource|SyncTarget)$/.test(r.stdout.trim()), 90_000, `r0 settled on ${h.name}`);
+    for (const h of [A, B])
+      await h.waitFor(
+        'drbdadm cstate r0',
+        (r) => /^(StandAlone|Connected|SyncSource|SyncTarget)$/.test(r.stdout.trim()),
+        90_000,
+        `r0 settled on ${h.name}`,
+      );
     const after = { A: await drbd(A), B: await drbd(B) };
     note('after the link came back', JSON.stringify(after));
     expect(after).toEqual({
@@ -193,7 +225,9 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     standAloneText = faultText(step);
     note('5103', standAloneText);
     expect(outcome(step)).toBe('5103');
-    expect(faultText(step)).toMatch(/^DRBD is StandAlone .*replication of 'r0' has stopped \(StandAlone\).*'drbdadm connect --discard-my-data r0'/);
+    expect(faultText(step)).toMatch(
+      /^DRBD is StandAlone .*replication of 'r0' has stopped \(StandAlone\).*'drbdadm connect --discard-my-data r0'/,
+    );
     expect(await lvState(A, disk2)).toBe('-');
     expect(smConfig(disk2)).toEqual({ vdi_type: 'aio' });
     // The driver neither reconnected nor discarded anything: both sides exactly as before, VM1's data in place.
@@ -213,7 +247,10 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     const m = /on that host stop the VMs of the SR, then (.*?); on the other host '([^']+)'/.exec(standAloneText);
     const discard = [...(m?.[1] ?? '').matchAll(/'([^']+)'/g)].map((x) => x[1]!);
     note('recovery', JSON.stringify({ B: discard, A: m?.[2] }));
-    expect({ B: discard, A: m?.[2] }).toEqual({ B: ['drbdadm secondary r0', 'drbdadm connect --discard-my-data r0'], A: 'drbdadm connect r0' });
+    expect({ B: discard, A: m?.[2] }).toEqual({
+      B: ['drbdadm secondary r0', 'drbdadm connect --discard-my-data r0'],
+      A: 'drbdadm connect r0',
+    });
     await B.sh(discard.join(' && '));
     await A.sh(m![2]!);
     await waitUpToDate(l, 'r0');
@@ -222,7 +259,12 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
       B: { role: 'Secondary/Primary', cstate: 'Connected', dstate: 'UpToDate/UpToDate' },
     });
     expect(outcome(await pool().call('A', 'vdi_activate', { vdi: disk2, args: ['true'] }))).toBe('ok');
-    expect(outcomes(await vmMigrate(pool(), vm1, 'B'))).toEqual(['A vdi_deactivate ok', 'B vdi_attach ok', 'B vdi_activate ok', 'A vdi_detach ok']);
+    expect(outcomes(await vmMigrate(pool(), vm1, 'B'))).toEqual([
+      'A vdi_deactivate ok',
+      'B vdi_attach ok',
+      'B vdi_activate ok',
+      'A vdi_detach ok',
+    ]);
     expect({ A: await lvState(A, disk1), B: await lvState(B, disk1) }).toEqual({ A: '-', B: 'a' });
     expect((await drbd(B)).role).toBe('Primary/Primary');
     const onB = await sha256Of(B, lvPath(disk1), 4 * MiB);

@@ -36,7 +36,6 @@ describe('drbdlvm: a domU on its VDI through blkback, XenMotion with xl migrate'
     vm1 = addVm(pool(), disk1);
   }, 180_000);
 
-
   test('VM start on A: attach answers the LV, the guest writes the payload and reads it back; dom0 reads the same', async () => {
     const { lab: l, A, B, note } = lab();
     const steps = await vmStart(pool(), vm1, 'A');
@@ -51,7 +50,10 @@ describe('drbdlvm: a domU on its VDI through blkback, XenMotion with xl migrate'
     const onA = await sha256Of(A, params, l.payload.length);
     note('payload sha256', l.payloadSha256);
     note('sha256 read in dom0 A', onA);
-    stepLog(NAME, `guest ${GUEST} on A (disk phy:${params}) wrote and re-reads sha256 ${l.payloadSha256} (tick ${tick}); dom0 A reads ${onA}`);
+    stepLog(
+      NAME,
+      `guest ${GUEST} on A (disk phy:${params}) wrote and re-reads sha256 ${l.payloadSha256} (tick ${tick}); dom0 A reads ${onA}`,
+    );
     expect(onA).toBe(l.payloadSha256);
   });
 
@@ -65,7 +67,9 @@ describe('drbdlvm: a domU on its VDI through blkback, XenMotion with xl migrate'
     expect(await lvAttrOf(A, disk1.uuid)).toBe('-wi-ao----');
 
     expect(outcomes(await vmMigrateStart(pool(), vm1, 'B'))).toEqual(['B vdi_attach ok', 'B vdi_activate ok']);
-    expect((await B.sh('cat /var/log/SMlog')).match(/vdi_activate \S+ RW on \S+: allowed \([^)]+\)/g)?.pop()).toMatch(/allowed \(migration-split\)/);
+    expect((await B.sh('cat /var/log/SMlog')).match(/vdi_activate \S+ RW on \S+: allowed \([^)]+\)/g)?.pop()).toMatch(
+      /allowed \(migration-split\)/,
+    );
     expect(smConfig(disk1)).toEqual({ vdi_type: 'aio', [`host_${HOST_REF.A}`]: 'RW', [`host_${HOST_REF.B}`]: 'RW' });
     expect({ A: await lvAttrOf(A, disk1.uuid), B: await lvAttrOf(B, disk1.uuid) }).toEqual({ A: '-wi-ao----', B: '-wi-a-----' });
 
@@ -89,7 +93,7 @@ describe('drbdlvm: a domU on its VDI through blkback, XenMotion with xl migrate'
     expect(onB).toBe(l.payloadSha256);
   });
 
-  test("a second VM of the SR started on A is refused 5106 naming B; no domain on A; the guest on B reads on", async () => {
+  test('a second VM of the SR started on A is refused 5106 naming B; no domain on A; the guest on B reads on', async () => {
     const { lab: l, A, note } = lab();
     const { vdi: disk2, why } = await startRefusedOnA(pool(), 4n * BigInt(MiB), disk1);
     note('5106', why);

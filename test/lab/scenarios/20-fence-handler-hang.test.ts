@@ -60,11 +60,16 @@ async function status(h: Host): Promise<{ code: number | null; json: StatusJson 
 /** A disconnects from B as in a replication link failure seen from A: A WFConnection, B's disk unknown to A. */
 async function disconnectPeer(A: Host, B: Host): Promise<void> {
   await B.sh('drbdadm disconnect r0');
-  await A.waitFor('cat /proc/drbd', (r) => /cs:WFConnection ro:Secondary\/Unknown ds:UpToDate\/DUnknown/.test(r.stdout), 60_000, 'A WFConnection, peer unknown');
+  await A.waitFor(
+    'cat /proc/drbd',
+    (r) => /cs:WFConnection ro:Secondary\/Unknown ds:UpToDate\/DUnknown/.test(r.stdout),
+    60_000,
+    'A WFConnection, peer unknown',
+  );
 }
 
 describe('a fence-peer handler that hangs the promotion', () => {
-  test('xl create fails within libxl\'s limit naming the handler wait; r0 stays Secondary and recorded', async () => {
+  test("xl create fails within libxl's limit naming the handler wait; r0 stays Secondary and recorded", async () => {
     const { A, B, note } = lab();
     await A.sh(`mkdir -p /var/log/lab && cat > ${HANDLER} && chmod 755 ${HANDLER}`, { stdin: HANGING_HANDLER });
     const cfg = await A.sh('cat /etc/drbd.d/r0.res');

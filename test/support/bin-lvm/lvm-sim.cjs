@@ -74,12 +74,12 @@ function report(kind, rows) {
   const body = rows.map((r) => `                  {${fields.map((f) => `"${f}":"${r[f]}"`).join(', ')}}`).join(',\n');
   return `  {\n      "report": [\n          {\n              "${kind}": [\n${body === '' ? '' : `${body}\n`}              ]\n          }\n      ]\n  }\n`;
 }
-const vgMissing = (name, kind) =>
-  exit(5, report(kind, []), `  Volume group "${name}" not found\n  Cannot process volume group ${name}\n`);
+const vgMissing = (name, kind) => exit(5, report(kind, []), `  Volume group "${name}" not found\n  Cannot process volume group ${name}\n`);
 
 // lvm2's uuid shape: 32 characters in groups of 6-4-4-4-4-4-6.
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const uuid = () => [6, 4, 4, 4, 4, 4, 6].map((n) => Array.from({ length: n }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join('')).join('-');
+const uuid = () =>
+  [6, 4, 4, 4, 4, 4, 6].map((n) => Array.from({ length: n }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join('')).join('-');
 function human(bytes) {
   return bytes >= 1024 * MiB ? `${(bytes / (1024 * MiB)).toFixed(2)} GiB` : `${(bytes / MiB).toFixed(2)} MiB`;
 }
@@ -103,24 +103,50 @@ switch (tool) {
     const d = state.disks[diskOf(dev)];
     if (!d || !d.pv || !visible(dev)) exit(5, report('pv', []), `  Failed to find physical volume "${dev}".\n`);
     const vg = d.vg;
-    exit(0, report('pv', [{ pv_name: dev, vg_name: vg ? vg.name : '', vg_uuid: vg ? vg.uuid : '', pv_size: vg ? vgSize(d) : d.size, vg_size: vg ? vgSize(d) : 0 }]));
+    exit(
+      0,
+      report('pv', [
+        {
+          pv_name: dev,
+          vg_name: vg ? vg.name : '',
+          vg_uuid: vg ? vg.uuid : '',
+          pv_size: vg ? vgSize(d) : d.size,
+          vg_size: vg ? vgSize(d) : 0,
+        },
+      ]),
+    );
   }
   case 'vgs': {
     const f = findVg(pos[0]);
     if (!f) vgMissing(pos[0], 'vg');
     const size = vgSize(f.d);
-    exit(0, report('vg', [{
-      vg_name: f.vg.name, vg_uuid: f.vg.uuid, vg_size: size, vg_free: size - used(f.vg), vg_extent_size: EXTENT,
-      lv_count: Object.keys(f.vg.lvs).length, pv_count: 1,
-    }]));
+    exit(
+      0,
+      report('vg', [
+        {
+          vg_name: f.vg.name,
+          vg_uuid: f.vg.uuid,
+          vg_size: size,
+          vg_free: size - used(f.vg),
+          vg_extent_size: EXTENT,
+          lv_count: Object.keys(f.vg.lvs).length,
+          pv_count: 1,
+        },
+      ]),
+    );
   }
   case 'lvs': {
     const f = findVg(pos[0]);
     if (!f) vgMissing(pos[0], 'lv');
-    const rows = Object.entries(f.vg.lvs).sort(([a], [b]) => a.localeCompare(b)).map(([name, l]) => ({
-      lv_name: name, lv_uuid: l.uuid, lv_size: l.size,
-      lv_attr: activeHere().includes(`${f.vg.name}/${name}`) ? '-wi-a-----' : '-wi-------', lv_tags: l.tags.join(','),
-    }));
+    const rows = Object.entries(f.vg.lvs)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, l]) => ({
+        lv_name: name,
+        lv_uuid: l.uuid,
+        lv_size: l.size,
+        lv_attr: activeHere().includes(`${f.vg.name}/${name}`) ? '-wi-a-----' : '-wi-------',
+        lv_tags: l.tags.join(','),
+      }));
     exit(0, report('lv', rows));
   }
   case 'pvcreate': {
@@ -143,7 +169,9 @@ switch (tool) {
   case 'vgremove': {
     const f = findVg(pos[0]);
     if (!f) exit(5, '', `  Volume group "${pos[0]}" not found\n  Cannot process volume group ${pos[0]}\n`);
-    const removed = Object.keys(f.vg.lvs).map((n) => `  Logical volume "${n}" successfully removed.\n`).join('');
+    const removed = Object.keys(f.vg.lvs)
+      .map((n) => `  Logical volume "${n}" successfully removed.\n`)
+      .join('');
     f.d.vg = null;
     save();
     exit(0, `${removed}  Volume group "${pos[0]}" successfully removed\n`);
@@ -155,7 +183,8 @@ switch (tool) {
     if (f.vg.lvs[name]) exit(5, '', `  Logical Volume "${name}" already exists in volume group "${f.vg.name}"\n`);
     const size = bytesArg(opts['-L']);
     const free = vgSize(f.d) - used(f.vg);
-    if (size > free) exit(5, '', `  Volume group "${f.vg.name}" has insufficient free space (${free / EXTENT} extents): ${size / EXTENT} required.\n`);
+    if (size > free)
+      exit(5, '', `  Volume group "${f.vg.name}" has insufficient free space (${free / EXTENT} extents): ${size / EXTENT} required.\n`);
     f.vg.lvs[name] = { uuid: uuid(), size, tags };
     save();
     exit(0, `  Logical volume "${name}" created.\n`, `  WARNING: Logical volume ${f.vg.name}/${name} not zeroed.\n`);
@@ -175,11 +204,15 @@ switch (tool) {
     const size = bytesArg(opts['-L']);
     const free = vgSize(found.d) - used(found.vg);
     // Not captured (the planner refuses first); the text is lvm2's, as in test/unit/lvm/lvm.test.ts.
-    if (size - lv.size > free) exit(5, '', `  Insufficient free space: ${(size - lv.size) / EXTENT} extents needed, but only ${free / EXTENT} available\n`);
+    if (size - lv.size > free)
+      exit(5, '', `  Insufficient free space: ${(size - lv.size) / EXTENT} extents needed, but only ${free / EXTENT} available\n`);
     const from = lv.size;
     lv.size = size;
     save();
-    exit(0, `  Size of logical volume ${vgName}/${lvName} changed from ${human(from)} (${from / EXTENT} extents) to ${human(size)} (${size / EXTENT} extents).\n  Logical volume ${vgName}/${lvName} successfully resized.\n`);
+    exit(
+      0,
+      `  Size of logical volume ${vgName}/${lvName} changed from ${human(from)} (${from / EXTENT} extents) to ${human(size)} (${size / EXTENT} extents).\n  Logical volume ${vgName}/${lvName} successfully resized.\n`,
+    );
   }
   case 'lvchange': {
     // Not captured (activation needs device-mapper): lvm2 prints nothing on success.

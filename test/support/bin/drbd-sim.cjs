@@ -46,7 +46,10 @@ function replay(fixture) {
   const base = path.join(__dirname, '..', '..', 'fixtures', 'drbd84', fixture);
   const rc = Number(fs.readFileSync(`${base}.rc`, 'utf8'));
   const minor = String(r.minors[0]);
-  let stderr = fs.readFileSync(`${base}.stderr`, 'utf8').replace(/^0:/gm, `${minor}:`).replace(/ 0' terminated/g, ` ${minor}' terminated`);
+  let stderr = fs
+    .readFileSync(`${base}.stderr`, 'utf8')
+    .replace(/^0:/gm, `${minor}:`)
+    .replace(/ 0' terminated/g, ` ${minor}' terminated`);
   // That line is drbdadm's report on the drbdsetup-84 it ran; drbdsetup-84 itself prints the rest.
   if (tool === 'drbdsetup-84') stderr = stderr.replace(/^Command '.*\n/gm, '');
   exit(rc, fs.readFileSync(`${base}.stdout`, 'utf8'), stderr);
@@ -80,7 +83,12 @@ if (tool === 'drbdsetup-84') {
   const [command, target] = args;
   // show names the resource, primary/secondary a minor, net-options the local address.
   if (command === 'show' && target === 'all') {
-    exit(0, Object.entries(state.resources).map(([n, res], i) => renderShow(n, res, 7789 + i)).join(''));
+    exit(
+      0,
+      Object.entries(state.resources)
+        .map(([n, res], i) => renderShow(n, res, 7789 + i))
+        .join(''),
+    );
   }
   const entry = Object.entries(state.resources).find(
     ([name, res], i) => name === target || res.minors.map(String).includes(target) || target === `ipv4:10.0.0.1:${7789 + i}`,
@@ -103,11 +111,19 @@ function renderShow(name, res, port) {
     '        }',
   ]);
   return [
-    `resource ${name} {`, '    options {', '    }', '    net {',
+    `resource ${name} {`,
+    '    options {',
+    '    }',
+    '    net {',
     ...(res.twoPrimaries ? ['        allow-two-primaries\tyes;'] : []),
     // Without a connection (StandAlone) 8.4 has no addresses to show.
     ...(res.cs === 'StandAlone' ? [] : ['    _remote_host {', `        address\t\t\tipv4 10.0.0.2:${port};`, '    }']),
-    '    _this_host {', ...(res.cs === 'StandAlone' ? [] : [`        address\t\t\tipv4 10.0.0.1:${port};`]), ...volumes.flat(), '    }', '}', '',
+    '    _this_host {',
+    ...(res.cs === 'StandAlone' ? [] : [`        address\t\t\tipv4 10.0.0.1:${port};`]),
+    ...volumes.flat(),
+    '    }',
+    '}',
+    '',
   ].join('\n');
 }
 
@@ -135,7 +151,10 @@ if (tool === 'drbdsetup') {
 }
 
 if (command === 'sh-dev') {
-  exit(0, `${targets.flatMap(([n, v]) => (v === undefined ? state.resources[n].devices : [state.resources[n].devices[Number(v)]])).join('\n')}\n`);
+  exit(
+    0,
+    `${targets.flatMap(([n, v]) => (v === undefined ? state.resources[n].devices : [state.resources[n].devices[Number(v)]])).join('\n')}\n`,
+  );
 }
 if (command === 'dump') exit(0, r.dump);
 if (!['primary', 'secondary', 'net-options'].includes(command)) exit(1, '', `drbdadm: Unknown command '${command}'\n`);

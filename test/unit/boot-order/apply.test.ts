@@ -62,7 +62,10 @@ describeDebian('apply and undo', () => {
   });
 
   test('a drop-in that was there before comes back as it was', () => {
-    const root = writeTree({ 'run/systemd/system/.keep': '', 'etc/systemd/system/xendomains.service.d/10-drbd.conf': '[Unit]\nAfter=mine.service\n' });
+    const root = writeTree({
+      'run/systemd/system/.keep': '',
+      'etc/systemd/system/xendomains.service.d/10-drbd.conf': '[Unit]\nAfter=mine.service\n',
+    });
     applyChanges(root, plan(root));
     undoChanges(root);
     expect(readFileSync(join(root, 'etc/systemd/system/xendomains.service.d/10-drbd.conf'), 'utf8')).toBe('[Unit]\nAfter=mine.service\n');

@@ -6,8 +6,16 @@ const script = (...fields: string[]) => `#!/bin/sh\n### BEGIN INIT INFO\n${field
 
 describe('headerField / addToHeaderField', () => {
   test.each<[string, string, string]>([
-    ['appends to the field, keeping its spacing', script('# X-Stop-After:   heartbeat corosync'), script('# X-Stop-After:   heartbeat corosync xendomains')],
-    ['trailing blanks go, as insserv ignores them', script('# X-Start-Before: heartbeat \t'), script('# X-Start-Before: heartbeat xendomains')],
+    [
+      'appends to the field, keeping its spacing',
+      script('# X-Stop-After:   heartbeat corosync'),
+      script('# X-Stop-After:   heartbeat corosync xendomains'),
+    ],
+    [
+      'trailing blanks go, as insserv ignores them',
+      script('# X-Start-Before: heartbeat \t'),
+      script('# X-Start-Before: heartbeat xendomains'),
+    ],
     ['an empty field gets the word', script('# X-Start-Before:'), script('# X-Start-Before: xendomains')],
     ['a missing field is added before END', script('# Provides: drbd'), script('# Provides: drbd', '# X-Start-Before: xendomains')],
     ['already there: unchanged', script('# X-Start-Before: xendomains heartbeat'), script('# X-Start-Before: xendomains heartbeat')],
@@ -18,7 +26,9 @@ describe('headerField / addToHeaderField', () => {
   });
 
   test('a word inside another word does not count', () => {
-    expect(addToHeaderField(script('# X-Start-Before: xendomains2'), 'X-Start-Before', 'xendomains')).toBe(script('# X-Start-Before: xendomains2 xendomains'));
+    expect(addToHeaderField(script('# X-Start-Before: xendomains2'), 'X-Start-Before', 'xendomains')).toBe(
+      script('# X-Start-Before: xendomains2 xendomains'),
+    );
   });
 
   test('no header: nothing to edit', () => {
@@ -32,10 +42,14 @@ describe('headerField / addToHeaderField', () => {
 });
 
 describeDebian("Debian's init scripts", () => {
-  test("drbd: exactly the two lines of docs/boot-order.md §3 change, every other byte stays", () => {
+  test('drbd: exactly the two lines of docs/boot-order.md §3 change, every other byte stays', () => {
     const before = debianText('etc/init.d/drbd');
     expect(headerField(before, 'X-Start-Before')).toEqual(['heartbeat', 'corosync']);
-    const after = addToHeaderField(addToHeaderField(before, 'X-Start-Before', 'xendomains') as string, 'X-Stop-After', 'xendomains') as string;
+    const after = addToHeaderField(
+      addToHeaderField(before, 'X-Start-Before', 'xendomains') as string,
+      'X-Stop-After',
+      'xendomains',
+    ) as string;
     const changed = after.split('\n').filter((l, i) => l !== before.split('\n')[i]);
     expect(changed).toEqual(['# X-Start-Before: heartbeat corosync xendomains', '# X-Stop-After:   heartbeat corosync xendomains']);
     expect(after.length - before.length).toBe(2 * ' xendomains'.length);

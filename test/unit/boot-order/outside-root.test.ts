@@ -35,22 +35,40 @@ test('a manifest entry outside the root is refused; the file there is not delete
 });
 
 test('a manifest that restores a setuid file outside the root is refused; nothing is created there', () => {
-  const root = withManifest({ entries: [{ path: climb(join(outside, 'suid')), backup: '0-drbd', mode: 0o4755 }], createdDirs: [] }, { '0-drbd': '#!/bin/sh\n' });
+  const root = withManifest(
+    { entries: [{ path: climb(join(outside, 'suid')), backup: '0-drbd', mode: 0o4755 }], createdDirs: [] },
+    { '0-drbd': '#!/bin/sh\n' },
+  );
   expect(() => undoChanges(root)).toThrow(/is not a file boot-order manages/);
   expect(readdirSync(outside)).toEqual(['victim']);
 });
 
 test('a setuid, setgid or sticky mode in the manifest is cut to permission bits', () => {
-  const root = withManifest({ entries: [{ path: '/etc/init.d/drbd', backup: '0-drbd', mode: 0o7755 }], createdDirs: [] }, { '0-drbd': '#!/bin/sh\n' });
+  const root = withManifest(
+    { entries: [{ path: '/etc/init.d/drbd', backup: '0-drbd', mode: 0o7755 }], createdDirs: [] },
+    { '0-drbd': '#!/bin/sh\n' },
+  );
   mkdirSync(join(root, 'etc/init.d'), { recursive: true });
   expect(undoChanges(root)).toBe(true);
   expect(lstatSync(join(root, 'etc/init.d/drbd')).mode & 0o7777).toBe(0o755);
 });
 
 test.each([
-  ['a backup name with a slash', { entries: [{ path: '/etc/init.d/drbd', backup: '../../../../etc/shadow', mode: 0o644 }], createdDirs: [] }, /entry 0: backup "..\/..\/..\/..\/etc\/shadow" is not a backup name boot-order writes/],
-  ['a created directory with ..', { entries: [], createdDirs: ['/etc/../..'] }, /createdDirs\[0\]: "\/etc\/..\/.." is not a clean absolute path/],
-  ['a mode that is not a number', { entries: [{ path: '/etc/init.d/drbd', backup: '0-drbd', mode: '4755' }], createdDirs: [] }, /entry 0: mode "4755" is not a file mode/],
+  [
+    'a backup name with a slash',
+    { entries: [{ path: '/etc/init.d/drbd', backup: '../../../../etc/shadow', mode: 0o644 }], createdDirs: [] },
+    /entry 0: backup "..\/..\/..\/..\/etc\/shadow" is not a backup name boot-order writes/,
+  ],
+  [
+    'a created directory with ..',
+    { entries: [], createdDirs: ['/etc/../..'] },
+    /createdDirs\[0\]: "\/etc\/..\/.." is not a clean absolute path/,
+  ],
+  [
+    'a mode that is not a number',
+    { entries: [{ path: '/etc/init.d/drbd', backup: '0-drbd', mode: '4755' }], createdDirs: [] },
+    /entry 0: mode "4755" is not a file mode/,
+  ],
   ['null', null, /is not a boot-order manifest/],
 ])('%s is refused before anything is undone', (_what, manifest, error) => {
   const root = withManifest(manifest, { '0-drbd': '#!/bin/sh\n' });
@@ -58,7 +76,7 @@ test.each([
   expect(existsSync(join(root, BACKUP_DIR, 'manifest.json'))).toBe(true);
 });
 
-test("a backup that is a link is not read through (it could copy a root-only file into the root)", () => {
+test('a backup that is a link is not read through (it could copy a root-only file into the root)', () => {
   writeFileSync(join(outside, 'secret'), 'root only\n');
   const root = withManifest({ entries: [{ path: '/etc/init.d/drbd', backup: '0-drbd', mode: 0o644 }], createdDirs: [] });
   symlinkSync(join(outside, 'secret'), join(root, BACKUP_DIR, '0-drbd'));

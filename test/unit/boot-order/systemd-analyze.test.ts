@@ -28,10 +28,15 @@ function verify(dropIn: string): { code: number | null; output: string } {
   });
   writeFileSync(join(root, 'etc/systemd/system/xendomains.service'), xendomainsUnit(root));
   mkdirSync(join(root, 'lib/systemd/system'), { recursive: true });
-  for (const unit of ['drbd.service', 'drbd@.service', 'drbd@.target']) copyFileSync(debianPath(`lib/systemd/system/${unit}`), join(root, 'lib/systemd/system', unit));
+  for (const unit of ['drbd.service', 'drbd@.service', 'drbd@.target'])
+    copyFileSync(debianPath(`lib/systemd/system/${unit}`), join(root, 'lib/systemd/system', unit));
   // A trailing ':' appends systemd's own unit directories (for sysinit.target and friends).
   const env = { ...process.env, SYSTEMD_UNIT_PATH: `${root}/etc/systemd/system:${root}/lib/systemd/system:`, SYSTEMD_LOG_COLOR: '0' };
-  const r = spawnSync(ANALYZE, ['verify', '--man=no', join(root, 'etc/systemd/system/xendomains.service')], { env, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(ANALYZE, ['verify', '--man=no', join(root, 'etc/systemd/system/xendomains.service')], {
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

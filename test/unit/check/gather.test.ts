@@ -41,8 +41,17 @@ test('reads drbd.conf under the root, auto-started configs, and a verify run by 
 });
 
 test('a config named on the command line is auto-started when /etc/xen/auto links to it', async () => {
-  const root = writeTree({ 'etc/xen/vm1.cfg': 'name = "vm1"\n', 'etc/xen/vm2.cfg': 'name = "vm2"\n', 'etc/xen/auto/vm1': { link: '../vm1.cfg' } });
-  const inputs = await gatherInputs({ root, configs: [join(root, 'etc/xen/vm1.cfg'), join(root, 'etc/xen/vm2.cfg')], hostname: 'alpha', run: replay(dumpAll).run });
+  const root = writeTree({
+    'etc/xen/vm1.cfg': 'name = "vm1"\n',
+    'etc/xen/vm2.cfg': 'name = "vm2"\n',
+    'etc/xen/auto/vm1': { link: '../vm1.cfg' },
+  });
+  const inputs = await gatherInputs({
+    root,
+    configs: [join(root, 'etc/xen/vm1.cfg'), join(root, 'etc/xen/vm2.cfg')],
+    hostname: 'alpha',
+    run: replay(dumpAll).run,
+  });
   expect(inputs.domains.map((d) => [d.name, d.file.autoStarted, d.file.autoName])).toEqual([
     ['vm1', true, 'vm1'],
     ['vm2', false, undefined],

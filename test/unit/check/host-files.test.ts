@@ -7,7 +7,9 @@ import { inputs } from './inputs';
 
 describe('lvm.conf', () => {
   test('nested sections, lists across lines, comments, later assignment wins', () => {
-    const conf = parseLvmConf('devices {\n  # filter = [ "r|.*|" ]\n  filter = [ "a|^/dev/drbd|",\n    "r|.*|" ] # hide the rest\n  scan_lvs = 0\n}\nglobal {\n  locking_type = 1\n}\ndevices {\n scan_lvs = 1\n}\n');
+    const conf = parseLvmConf(
+      'devices {\n  # filter = [ "r|.*|" ]\n  filter = [ "a|^/dev/drbd|",\n    "r|.*|" ] # hide the rest\n  scan_lvs = 0\n}\nglobal {\n  locking_type = 1\n}\ndevices {\n scan_lvs = 1\n}\n',
+    );
     expect(conf.get('devices/filter')).toEqual({ value: ['a|^/dev/drbd|', 'r|.*|'], line: 3 });
     expect(conf.get('devices/scan_lvs')).toEqual({ value: 1, line: 11 });
     expect(conf.get('global/locking_type')?.value).toBe(1);
@@ -28,14 +30,16 @@ describe('lvm.conf', () => {
 });
 
 test('shell assignments: quoted, unquoted, export, comments, the last wins', () => {
-  const vars = parseShellAssignments('# XENDOMAINS_SAVE=/x\nXENDOMAINS_SAVE=/var/lib/xen/save\nexport XENDOMAINS_MIGRATE="-s host"\nXENDOMAINS_RESTORE=true # yes\nXENDOMAINS_SAVE=\'\'\n');
+  const vars = parseShellAssignments(
+    '# XENDOMAINS_SAVE=/x\nXENDOMAINS_SAVE=/var/lib/xen/save\nexport XENDOMAINS_MIGRATE="-s host"\nXENDOMAINS_RESTORE=true # yes\nXENDOMAINS_SAVE=\'\'\n',
+  );
   expect(vars.get('XENDOMAINS_SAVE')).toEqual({ value: '', line: 5 });
   expect(vars.get('XENDOMAINS_MIGRATE')?.value).toBe('-s host');
   expect(vars.get('XENDOMAINS_RESTORE')?.value).toBe('true');
 });
 
 describeDebian("Debian's own files", () => {
-  const drbdDomain = { '/etc/xen/auto/web.cfg': "name = \"web\"\ndisk = [ 'drbd:r0,xvda,w' ]\n" };
+  const drbdDomain = { '/etc/xen/auto/web.cfg': 'name = "web"\ndisk = [ \'drbd:r0,xvda,w\' ]\n' };
 
   test("Debian's lvm.conf sets no filter, so a partition backing DRBD is scanned (XD201)", () => {
     const text = debianText('etc/lvm/lvm.conf');
@@ -52,7 +56,9 @@ describeDebian("Debian's own files", () => {
     const text = debianText('etc/default/xendomains');
     expect(parseShellAssignments(text).get('XENDOMAINS_SAVE')?.value).toBe('/var/lib/xen/save');
     const findings = runChecks(inputs(drbdDomain, { xendomainsDefault: { path: '/etc/default/xendomains', text } }));
-    expect(findings.map((f) => `${f.code} ${f.where}`)).toEqual([`XD121 /etc/default/xendomains:${text.split('\n').findIndex((l) => l.startsWith('XENDOMAINS_SAVE=')) + 1}`]);
+    expect(findings.map((f) => `${f.code} ${f.where}`)).toEqual([
+      `XD121 /etc/default/xendomains:${text.split('\n').findIndex((l) => l.startsWith('XENDOMAINS_SAVE=')) + 1}`,
+    ]);
   });
 
   test("drbd-utils' LINBIT block-drbd is recognised as not ours (XD207)", () => {

@@ -6,11 +6,14 @@ import type { ResourceName } from '../../../src/drbd/types';
 const name = (n: string) => n as ResourceName;
 
 describe('drbdArgv', () => {
-  it.each(['r0', 'pvc-0c1d7a0e-5b8f-4c2e-9a61-3f0e2d4b5c6a', 'xcp-volume-4b0f1a2c-8d3e-4f5a-9b6c-7d8e9f0a1b2c'])('builds role changes for %s', (n) => {
-    expect(drbdArgv.primary(name(n))).toEqual(['drbdadm', 'primary', n]);
-    expect(drbdArgv.secondary(name(n))).toEqual(['drbdadm', 'secondary', n]);
-    expect(drbdArgv.twoPrimaries(name(n), false)).toEqual(['drbdadm', 'net-options', '--allow-two-primaries=no', n]);
-  });
+  it.each(['r0', 'pvc-0c1d7a0e-5b8f-4c2e-9a61-3f0e2d4b5c6a', 'xcp-volume-4b0f1a2c-8d3e-4f5a-9b6c-7d8e9f0a1b2c'])(
+    'builds role changes for %s',
+    (n) => {
+      expect(drbdArgv.primary(name(n))).toEqual(['drbdadm', 'primary', n]);
+      expect(drbdArgv.secondary(name(n))).toEqual(['drbdadm', 'secondary', n]);
+      expect(drbdArgv.twoPrimaries(name(n), false)).toEqual(['drbdadm', 'net-options', '--allow-two-primaries=no', n]);
+    },
+  );
 
   it.each([
     ['all', /'all' means every resource/],
@@ -18,7 +21,14 @@ describe('drbdArgv', () => {
     ['3', /digits only as a device minor/],
     ['-r0', /a DRBD resource name is 1-64 letters/],
   ])('refuses to build any command on %j', (n, rule) => {
-    for (const build of [drbdArgv.primary, drbdArgv.secondary, drbdArgv.show, drbdArgv.dump, drbdArgv.statusJson, (x: ResourceName) => drbdArgv.twoPrimaries(x, true)]) {
+    for (const build of [
+      drbdArgv.primary,
+      drbdArgv.secondary,
+      drbdArgv.show,
+      drbdArgv.dump,
+      drbdArgv.statusJson,
+      (x: ResourceName) => drbdArgv.twoPrimaries(x, true),
+    ]) {
       expect(() => build(name(n))).toThrow(rule);
     }
     expect(() => drbdArgv.shDev({ name: name(n), volume: 0 })).toThrow(rule);

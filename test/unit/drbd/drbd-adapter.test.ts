@@ -61,7 +61,10 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     const { target, devices } = await d.resolve({ name: r0 });
     expect(devices).toEqual([{ path: join(dir, 'drbd0'), major: 147, minor: 0, hex: '93:0' }]);
     const tool = join(dir, 'drbdsetup-84');
-    expect(await d.setTwoPrimaries(target, true)).toEqual({ ok: true, argv: [tool, 'net-options', 'ipv4:10.99.0.1:7789', 'ipv4:10.99.0.2:7789', '--allow-two-primaries=yes'] });
+    expect(await d.setTwoPrimaries(target, true)).toEqual({
+      ok: true,
+      argv: [tool, 'net-options', 'ipv4:10.99.0.1:7789', 'ipv4:10.99.0.2:7789', '--allow-two-primaries=yes'],
+    });
     expect(await d.promote(target)).toEqual({ ok: true, argv: [tool, 'primary', '0'] });
     expect(await d.demote(target)).toEqual({ ok: true, argv: [tool, 'secondary', '0'] });
     // The read-back of a switch: a fresh show of the running configuration.
@@ -75,7 +78,7 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     ]);
   });
 
-  it('keeps drbdsetup-84\'s own refusal text and its kind', async () => {
+  it("keeps drbdsetup-84's own refusal text and its kind", async () => {
     answer('drbdsetup-84 show r0', { stdout: fixture('drbdsetup_84_show_r0.stdout') });
     answer('drbdsetup-84 secondary 0', { exitCode: 11, stderr: '0: State change failed: (-12) Device is held open by someone\n' });
     const d = drbd();
@@ -150,7 +153,14 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     );
     const devs = [0, 1].map((m) => ({ path: join(dir, `drbd${m}`), major: 147, minor: m, hex: `93:${m}` }));
     const s = await drbd().state('r1' as ResourceName, devs);
-    expect(s).toMatchObject({ role: 'Primary', peerRole: 'Primary', volumes: [{ minor: 0, role: 'Primary' }, { minor: 1, role: 'Secondary' }] });
+    expect(s).toMatchObject({
+      role: 'Primary',
+      peerRole: 'Primary',
+      volumes: [
+        { minor: 0, role: 'Primary' },
+        { minor: 1, role: 'Secondary' },
+      ],
+    });
   });
 
   it('falls back to drbdadm on a show output it does not know', async () => {
@@ -163,7 +173,9 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
   });
 
   it('lets drbdadm change net options when show names no connection (StandAlone)', async () => {
-    const standalone = fixture('drbdsetup_84_show_r0.stdout').replace(/^\s*_remote_host \{\n.*\n\s*\}\n/m, '').replace(/^\s*address.*\n/gm, '');
+    const standalone = fixture('drbdsetup_84_show_r0.stdout')
+      .replace(/^\s*_remote_host \{\n.*\n\s*\}\n/m, '')
+      .replace(/^\s*address.*\n/gm, '');
     answer('drbdsetup-84 show r0', { stdout: standalone });
     const d = drbd();
     const { target } = await d.resolve({ name: r0 });
@@ -172,7 +184,7 @@ describe('DRBD 8.4 with drbdsetup-84 installed', () => {
     expect(calls).toEqual(['drbdsetup-84 show r0', 'drbdadm net-options --allow-two-primaries=no r0', 'drbdsetup-84 primary 0']);
   });
 
-  it('picks the named volume\'s minor of a two-volume resource, and leaves its role changes to drbdadm', async () => {
+  it("picks the named volume's minor of a two-volume resource, and leaves its role changes to drbdadm", async () => {
     mknod('drbd2', 147, 2);
     answer('drbdsetup-84 show r1', { stdout: fixture('drbdsetup_show_r1.stdout') });
     const d = drbd();

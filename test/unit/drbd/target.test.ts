@@ -19,14 +19,26 @@ describe('parseTarget', () => {
     expect(parseTarget(params)).toEqual({ ok: true, ref });
   });
 
-  it.each(['', 'drbd:', '-r0', '.r0', 'r0 r1', 'r0;reboot', '$(reboot)', 'r0/', 'r0/x', 'r0/01', 'r0/65535', 'r0/1/2', '../r0', 'a'.repeat(65)])(
-    'rejects %j before any command runs',
-    (params) => {
-      const r = parseTarget(params);
-      expect(r.ok).toBe(false);
-      expect(!r.ok && r.error).toMatch(/^invalid DRBD target/);
-    },
-  );
+  it.each([
+    '',
+    'drbd:',
+    '-r0',
+    '.r0',
+    'r0 r1',
+    'r0;reboot',
+    '$(reboot)',
+    'r0/',
+    'r0/x',
+    'r0/01',
+    'r0/65535',
+    'r0/1/2',
+    '../r0',
+    'a'.repeat(65),
+  ])('rejects %j before any command runs', (params) => {
+    const r = parseTarget(params);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatch(/^invalid DRBD target/);
+  });
 
   it.each([
     ['all', "'all' means every resource to drbdadm and drbdsetup, not one resource"],

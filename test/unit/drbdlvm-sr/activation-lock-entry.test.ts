@@ -1,4 +1,11 @@
-import { LOCK_KEY, describeHeldLock, lockValue, ownedBy, parseLockValue, staleOwnLock } from '../../../src/drbdlvm-sr/activation-lock-entry';
+import {
+  LOCK_KEY,
+  describeHeldLock,
+  lockValue,
+  ownedBy,
+  parseLockValue,
+  staleOwnLock,
+} from '../../../src/drbdlvm-sr/activation-lock-entry';
 
 const A = 'OpaqueRef:host-a';
 const B = 'OpaqueRef:host-b';

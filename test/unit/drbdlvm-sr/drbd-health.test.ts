@@ -27,7 +27,9 @@ describe('peerHealth: what metadata changes and split-host writes need', () => {
 
   it('gives recovery steps that run on a StandAlone 8.4 resource: no disconnect (it fails there, "unknown connection")', () => {
     const h = peerHealth(drbdState('StandAlone'));
-    expect(!h.ok && h.reason).toMatch(/then 'drbdadm secondary r0', 'drbdadm connect --discard-my-data r0'; on the other host 'drbdadm connect r0'\./);
+    expect(!h.ok && h.reason).toMatch(
+      /then 'drbdadm secondary r0', 'drbdadm connect --discard-my-data r0'; on the other host 'drbdadm connect r0'\./,
+    );
     expect(!h.ok && h.reason).not.toMatch(/drbdadm disconnect/);
     // Reconnecting two Primaries is a split-brain in DRBD 8.4 (lab scenario 18): the text says so.
     expect(!h.ok && h.reason).toMatch(/'drbdadm connect r0' on both \(with both hosts Primary, .* split-brain/);

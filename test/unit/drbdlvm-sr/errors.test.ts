@@ -67,7 +67,9 @@ describe('the SR error catalogue', () => {
   });
 
   it("prints faultString in Python SM's form", () => {
-    expect(faultString('VDIUnavailable', 'VDI active on another host')).toBe('The VDI is not available [opterr=VDI active on another host]');
+    expect(faultString('VDIUnavailable', 'VDI active on another host')).toBe(
+      'The VDI is not available [opterr=VDI active on another host]',
+    );
     expect(faultString('SRNotEmpty')).toBe('The SR is not empty');
     const e = srError('ActiveOnOtherHost', 'x');
     expect(e).toBeInstanceOf(SrError);

@@ -18,9 +18,12 @@ describe('LVHD naming', () => {
     expect(vdiUuidOfLv('LV-not-a-uuid')).toBeUndefined();
   });
 
-  it.each(['', 'F37EF400-7016-4AF6-99BB-BAA5FA06F0FC', '../etc', 'f37ef400-7016-4af6-99bb-baa5fa06f0fc -x'])('refuses uuid %j before it reaches an argv', (u) => {
-    expect(() => parseUuid(u, 'vdi_uuid')).toThrow(SrError);
-  });
+  it.each(['', 'F37EF400-7016-4AF6-99BB-BAA5FA06F0FC', '../etc', 'f37ef400-7016-4af6-99bb-baa5fa06f0fc -x'])(
+    'refuses uuid %j before it reaches an argv',
+    (u) => {
+      expect(() => parseUuid(u, 'vdi_uuid')).toThrow(SrError);
+    },
+  );
 
   it('rounds sizes up to 4 MiB and refuses what is not a byte count', () => {
     expect(parseSize('10737418240', 'size')).toBe(10737418240n);

@@ -59,7 +59,12 @@ describe('sr_create', () => {
 describe('sr_delete / sr_detach', () => {
   it('refuses to delete an SR that still holds VDIs, and removes an empty one', () => {
     expect(errorOf(() => planSrDelete(SR, LVS))).toBe('SRNotEmpty');
-    expect(planSrDelete(SR, LVS.filter((l) => l.name === 'MGT'))).toEqual([['vgremove', ...W, '-f', VG]]);
+    expect(
+      planSrDelete(
+        SR,
+        LVS.filter((l) => l.name === 'MGT'),
+      ),
+    ).toEqual([['vgremove', ...W, '-f', VG]]);
   });
 
   it('deactivates the whole VG on detach', () => {
@@ -118,7 +123,15 @@ describe('sr_scan', () => {
   });
 
   it('introduces what xapi lacks and forgets what LVM lacks', () => {
-    expect(scanDiff([{ uuid: 'a' }, { uuid: 'b' }], [{ uuid: 'b', ref: 'OpaqueRef:b' }, { uuid: 'c', ref: 'OpaqueRef:c' }])).toEqual({
+    expect(
+      scanDiff(
+        [{ uuid: 'a' }, { uuid: 'b' }],
+        [
+          { uuid: 'b', ref: 'OpaqueRef:b' },
+          { uuid: 'c', ref: 'OpaqueRef:c' },
+        ],
+      ),
+    ).toEqual({
       introduce: ['a'],
       forget: ['OpaqueRef:c'],
     });

@@ -14,9 +14,15 @@ describe('smPaths', () => {
 
   it('moves each for the contract tests', () => {
     expect(
-      smPaths(seamEnv({ xapiSocket: '/t/x', procDrbd: '/t/p', smLockDir: '/t/l', smBackendDir: '/t/b', drbdsetup84: '/t/s', devDir: '/t/d' })),
+      smPaths(
+        seamEnv({ xapiSocket: '/t/x', procDrbd: '/t/p', smLockDir: '/t/l', smBackendDir: '/t/b', drbdsetup84: '/t/s', devDir: '/t/d' }),
+      ),
     ).toEqual({
-      xapiSocket: '/t/x', procDrbd: '/t/p', drbdTools: { drbdsetup84: ['/t/s'], devDir: '/t/d' }, lockDir: '/t/l', backendDir: '/t/b',
+      xapiSocket: '/t/x',
+      procDrbd: '/t/p',
+      drbdTools: { drbdsetup84: ['/t/s'], devDir: '/t/d' },
+      lockDir: '/t/l',
+      backendDir: '/t/b',
     });
   });
 });

@@ -37,7 +37,12 @@ describe('toSmRequest', () => {
   });
 
   it('types vdi_create, with its type and sm-config, and sr_get_driver_info without a session', async () => {
-    expect(await request('request-vdi_create.python.xml')).toMatchObject({ command: 'vdi_create', vdiType: 'system', vdiSmConfig: {}, deviceConfig: { SRmaster: 'true', resource: 'r0' } });
+    expect(await request('request-vdi_create.python.xml')).toMatchObject({
+      command: 'vdi_create',
+      vdiType: 'system',
+      vdiSmConfig: {},
+      deviceConfig: { SRmaster: 'true', resource: 'r0' },
+    });
     expect(await request('request-sr_get_driver_info.xml')).toEqual({
       command: 'sr_get_driver_info',
       hostRef: 'OpaqueRef:5d3c1c7e-2f1e-4b38-9d0c-0c0b4c1f6a10',
@@ -46,18 +51,46 @@ describe('toSmRequest', () => {
     });
   });
 
-  const base = { host_ref: 'OpaqueRef:h', command: 'vdi_detach', args: [], device_config: {}, session_ref: 'OpaqueRef:s', sr_ref: 'OpaqueRef:sr', sr_uuid: 'u' };
+  const base = {
+    host_ref: 'OpaqueRef:h',
+    command: 'vdi_detach',
+    args: [],
+    device_config: {},
+    session_ref: 'OpaqueRef:s',
+    sr_ref: 'OpaqueRef:sr',
+    sr_uuid: 'u',
+  };
 
   it.each<[string, { methodName: string; params: unknown[] }, number, RegExp]>([
     ['no parameter', { methodName: 'sr_scan', params: [] }, 143, /expected one struct parameter, got 0/],
     ['a string parameter', { methodName: 'sr_scan', params: ['x'] }, 143, /not a struct/],
     ['an unknown command', { methodName: 'vdi_frobnicate', params: [{}] }, 38, /unknown command 'vdi_frobnicate'/],
-    ['command member disagreeing', { methodName: 'sr_scan', params: [{ ...base, command: 'sr_delete' }] }, 143, /methodName 'sr_scan' but command member 'sr_delete'/],
+    [
+      'command member disagreeing',
+      { methodName: 'sr_scan', params: [{ ...base, command: 'sr_delete' }] },
+      143,
+      /methodName 'sr_scan' but command member 'sr_delete'/,
+    ],
     ['no host_ref', { methodName: 'sr_scan', params: [{ ...base, command: 'sr_scan', host_ref: undefined }] }, 143, /host_ref is missing/],
     ['a VDI call without the VDI', { methodName: 'vdi_detach', params: [base] }, 143, /vdi_detach needs vdi_ref/],
-    ['an SR call without the SR', { methodName: 'sr_scan', params: [{ ...base, command: 'sr_scan', sr_uuid: undefined }] }, 143, /sr_scan needs sr_uuid/],
-    ['args not strings', { methodName: 'sr_scan', params: [{ ...base, command: 'sr_scan', args: [1] }] }, 143, /args must be an array of strings/],
-    ['device_config not strings', { methodName: 'sr_scan', params: [{ ...base, command: 'sr_scan', device_config: { a: ['x'] } }] }, 143, /device_config.a must be a string/],
+    [
+      'an SR call without the SR',
+      { methodName: 'sr_scan', params: [{ ...base, command: 'sr_scan', sr_uuid: undefined }] },
+      143,
+      /sr_scan needs sr_uuid/,
+    ],
+    [
+      'args not strings',
+      { methodName: 'sr_scan', params: [{ ...base, command: 'sr_scan', args: [1] }] },
+      143,
+      /args must be an array of strings/,
+    ],
+    [
+      'device_config not strings',
+      { methodName: 'sr_scan', params: [{ ...base, command: 'sr_scan', device_config: { a: ['x'] } }] },
+      143,
+      /device_config.a must be a string/,
+    ],
   ])('%s → fault %i', (_what, call, code, message) => {
     const clean = { ...call, params: call.params.map((p) => (typeof p === 'object' && p !== null ? JSON.parse(JSON.stringify(p)) : p)) };
     const [c, m] = faultOf(() => toSmRequest(clean as never));

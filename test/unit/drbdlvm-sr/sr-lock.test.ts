@@ -31,7 +31,7 @@ function holder(lockDir: string): Promise<ChildProcess> {
 const exited = (c: ChildProcess) => new Promise((resolve) => c.once('exit', resolve));
 
 describe('takeSrLock', () => {
-  it('is stock sm\'s path: <lockDir>/<sr_uuid>/sr', () => {
+  it("is stock sm's path: <lockDir>/<sr_uuid>/sr", () => {
     expect(srLockPath('/var/lock/sm', SR)).toBe(`/var/lock/sm/${SR}/sr`);
   });
 
@@ -42,7 +42,9 @@ describe('takeSrLock', () => {
       const e = await takeSrLock(dir, SR, runCommand, 1).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(SrError);
       expect((e as SrError).code).toBe(37);
-      expect((e as SrError).message).toContain(`cannot take the SR lock ${srLockPath(dir, SR)}: another drbdlvm command on this host held it for over 1 s`);
+      expect((e as SrError).message).toContain(
+        `cannot take the SR lock ${srLockPath(dir, SR)}: another drbdlvm command on this host held it for over 1 s`,
+      );
     } finally {
       other.kill('SIGKILL');
     }

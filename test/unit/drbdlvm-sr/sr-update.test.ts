@@ -32,9 +32,13 @@ function context(vgPresent: boolean): HandlerContext {
     vg: async (vg) => (vgPresent ? parseVgs(out('vgs-one')).find((v) => v.name === vg) : undefined),
     lvs: async () => parseLvs(out('lvs-three')),
     pv: async () => undefined,
-    exec: async () => { throw new Error('sr_update must not change LVM'); },
+    exec: async () => {
+      throw new Error('sr_update must not change LVM');
+    },
   };
-  const unused = (): never => { throw new Error('unused'); };
+  const unused = (): never => {
+    throw new Error('unused');
+  };
   const ports: Ports = {
     lvm,
     drbd: { resolve: unused, state: unused, promote: unused, demote: unused },
@@ -45,22 +49,44 @@ function context(vgPresent: boolean): HandlerContext {
   return {
     srLock: unused,
     ports: () => ports,
-    xapi: (req) => new Xapi(xapiCaller(req.sessionRef ?? '', { socketPath: sim.socketPath, ...(req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf }) })),
+    xapi: (req) =>
+      new Xapi(
+        xapiCaller(req.sessionRef ?? '', {
+          socketPath: sim.socketPath,
+          ...(req.subtaskOf === undefined ? {} : { subtaskOf: req.subtaskOf }),
+        }),
+      ),
   };
 }
 
 function srUpdateCall(session: string, deviceConfig: Record<string, string> = { SRmaster: 'true', resource: 'r0' }): string {
-  return encodeMethodCall('sr_update', [{
-    host_ref: 'OpaqueRef:h', command: 'sr_update', args: [], device_config: deviceConfig, session_ref: session,
-    sr_ref: SR, sr_uuid: SR_UUID, subtask_of: SUBTASK,
-  }], 'xapi');
+  return encodeMethodCall(
+    'sr_update',
+    [
+      {
+        host_ref: 'OpaqueRef:h',
+        command: 'sr_update',
+        args: [],
+        device_config: deviceConfig,
+        session_ref: session,
+        sr_ref: SR,
+        sr_uuid: SR_UUID,
+        subtask_of: SUBTASK,
+      },
+    ],
+    'xapi',
+  );
 }
 
 describe('sr_update', () => {
   it("writes LVM's sizes into the SR record and answers <nil/>", async () => {
     const a = await answer([srUpdateCall(sim.session())], context(true));
     expect(await decodeMethodResponse(a.stdout)).toEqual({ kind: 'result', value: null });
-    expect(sim.db.SR[SR]).toMatchObject({ physical_size: '197132288', physical_utilisation: String(197132288 - 71303168), virtual_allocation: String(104857600 + 16777216 + 4194304) });
+    expect(sim.db.SR[SR]).toMatchObject({
+      physical_size: '197132288',
+      physical_utilisation: String(197132288 - 71303168),
+      virtual_allocation: String(104857600 + 16777216 + 4194304),
+    });
     expect(sim.calls.map((c) => c.method)).toEqual(['SR.set_physical_size', 'SR.set_physical_utilisation', 'SR.set_virtual_allocation']);
     expect(sim.calls.every((c) => c.subtaskOf === SUBTASK)).toBe(true);
   });
@@ -78,6 +104,9 @@ describe('sr_update', () => {
 
   it("reports xapi's refusal (here a stale session) as a fault, not a crash", async () => {
     const a = await answer([srUpdateCall('OpaqueRef:expired')], context(true));
-    expect(a.fault).toEqual({ code: 150, message: 'Failed to use the XenAPI session [opterr=SR.set_physical_size: SESSION_INVALID OpaqueRef:expired]' });
+    expect(a.fault).toEqual({
+      code: 150,
+      message: 'Failed to use the XenAPI session [opterr=SR.set_physical_size: SESSION_INVALID OpaqueRef:expired]',
+    });
   });
 });

@@ -12,14 +12,17 @@ const scratch = () => join(mkdtempSync(join(tmpdir(), 'sr-timings-')), 'timings'
 
 /** The file's lines as [kind, what, start, duration]; start and duration must be numbers ≥ 0. */
 function lines(file: string): [string, string, number, number][] {
-  return readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => {
-    const [kind, what, start, ms, ...rest] = l.split('\t');
-    expect(rest).toEqual([]);
-    const row: [string, string, number, number] = [kind!, what!, Number(start), Number(ms)];
-    expect(row[2]).toBeGreaterThanOrEqual(0);
-    expect(row[3]).toBeGreaterThanOrEqual(0);
-    return row;
-  });
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => {
+      const [kind, what, start, ms, ...rest] = l.split('\t');
+      expect(rest).toEqual([]);
+      const row: [string, string, number, number] = [kind!, what!, Number(start), Number(ms)];
+      expect(row[2]).toBeGreaterThanOrEqual(0);
+      expect(row[3]).toBeGreaterThanOrEqual(0);
+      return row;
+    });
 }
 
 describe('timingsFrom', () => {

@@ -19,13 +19,34 @@ beforeEach(async () => {
   db.host[B] = { uuid: 'hb', name_label: 'xcp-b' };
   db.SR[SR] = { uuid: 'sr-uuid', sm_config: {}, physical_size: '0', physical_utilisation: '0', virtual_allocation: '0' };
   const vdi = (uuid: string, sm: Record<string, string>) => ({
-    uuid, SR, name_label: uuid, name_description: '', type: 'user', location: uuid, sm_config: sm,
-    virtual_size: '4194304', physical_utilisation: '4194304', read_only: false, managed: true,
+    uuid,
+    SR,
+    name_label: uuid,
+    name_description: '',
+    type: 'user',
+    location: uuid,
+    sm_config: sm,
+    virtual_size: '4194304',
+    physical_utilisation: '4194304',
+    read_only: false,
+    managed: true,
   });
   db.VDI['OpaqueRef:vdi-1'] = vdi('u1', {});
   db.VDI['OpaqueRef:vdi-2'] = vdi('u2', { [hostKey(A)]: 'RW' });
-  db.VM['OpaqueRef:vm-1'] = { uuid: 'vm1', current_operations: { 'OpaqueRef:task': 'pool_migrate' }, resident_on: A, scheduled_to_be_resident_on: B, is_control_domain: false };
-  db.VM['OpaqueRef:vm-2'] = { uuid: 'vm2', current_operations: {}, resident_on: A, scheduled_to_be_resident_on: NULL_REF, is_control_domain: false };
+  db.VM['OpaqueRef:vm-1'] = {
+    uuid: 'vm1',
+    current_operations: { 'OpaqueRef:task': 'pool_migrate' },
+    resident_on: A,
+    scheduled_to_be_resident_on: B,
+    is_control_domain: false,
+  };
+  db.VM['OpaqueRef:vm-2'] = {
+    uuid: 'vm2',
+    current_operations: {},
+    resident_on: A,
+    scheduled_to_be_resident_on: NULL_REF,
+    is_control_domain: false,
+  };
   db.VBD['OpaqueRef:vbd-1'] = { VM: 'OpaqueRef:vm-1', VDI: 'OpaqueRef:vdi-1' };
   db.VBD['OpaqueRef:vbd-2'] = { VM: 'OpaqueRef:vm-2', VDI: 'OpaqueRef:vdi-2' };
   sim = await startXapiSim(db);
@@ -44,7 +65,14 @@ describe('Xapi (XapiPort) over XML-RPC on a Unix socket', () => {
 
   it("reads a VDI's VMs, with NULL refs left out", async () => {
     expect(await xapi.vmsOfVdi('OpaqueRef:vdi-1')).toEqual([
-      { ref: 'OpaqueRef:vm-1', uuid: 'vm1', currentOperations: ['pool_migrate'], residentOn: A, scheduledToBeResidentOn: B, isControlDomain: false },
+      {
+        ref: 'OpaqueRef:vm-1',
+        uuid: 'vm1',
+        currentOperations: ['pool_migrate'],
+        residentOn: A,
+        scheduledToBeResidentOn: B,
+        isControlDomain: false,
+      },
     ]);
     expect(await xapi.vmsOfVdi('OpaqueRef:vdi-2')).toEqual([
       { ref: 'OpaqueRef:vm-2', uuid: 'vm2', currentOperations: [], residentOn: A, isControlDomain: false },
@@ -79,10 +107,24 @@ describe('Xapi (XapiPort) over XML-RPC on a Unix socket', () => {
 
   it('introduces a VDI record with the 19 typed parameters, and forgets it', async () => {
     const ref = await xapi.dbIntroduce(SR, {
-      uuid: 'u3', nameLabel: '中文机器 0', nameDescription: 'd', type: 'user', readOnly: false, location: 'u3',
-      smConfig: { vdi_type: 'aio' }, virtualSize: 10737418240n, physicalUtilisation: 10737418240n,
+      uuid: 'u3',
+      nameLabel: '中文机器 0',
+      nameDescription: 'd',
+      type: 'user',
+      readOnly: false,
+      location: 'u3',
+      smConfig: { vdi_type: 'aio' },
+      virtualSize: 10737418240n,
+      physicalUtilisation: 10737418240n,
     });
-    expect(sim.db.VDI[ref]).toMatchObject({ uuid: 'u3', SR, name_label: '中文机器 0', virtual_size: '10737418240', sm_config: { vdi_type: 'aio' }, managed: true });
+    expect(sim.db.VDI[ref]).toMatchObject({
+      uuid: 'u3',
+      SR,
+      name_label: '中文机器 0',
+      virtual_size: '10737418240',
+      sm_config: { vdi_type: 'aio' },
+      managed: true,
+    });
     await xapi.dbForget(ref);
     expect(sim.db.VDI[ref]).toBeUndefined();
   });

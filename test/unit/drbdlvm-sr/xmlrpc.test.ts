@@ -53,7 +53,16 @@ describe('decodeMethodCall on Python-format requests (docs/smapi.md §3)', () =>
     const call = await decodeMethodCall(fixture('request-vdi_create.python.xml'));
     const p = call.params[0] as Record<string, unknown>;
     expect(call.methodName).toBe('vdi_create');
-    expect(p.args).toEqual(['10737418240', '中文机器 0', 'Created by template provisioner', '', 'false', '19700101T00:00:00Z', '', 'false']);
+    expect(p.args).toEqual([
+      '10737418240',
+      '中文机器 0',
+      'Created by template provisioner',
+      '',
+      'false',
+      '19700101T00:00:00Z',
+      '',
+      'false',
+    ]);
     expect(p.device_config).toEqual({ SRmaster: 'true', resource: 'r0' });
     expect(p.vdi_sm_config).toEqual({});
   });
@@ -85,10 +94,26 @@ describe('decode errors', () => {
     ['unclosed', '<methodCall><methodName>x</methodName>', /not well-formed XML/],
     ['wrong root', '<methodResponse/>', /expected <methodCall>, found <methodResponse>/],
     ['no methodName', '<methodCall><params/></methodCall>', /has no <methodName>/],
-    ['bad int', '<methodCall><methodName>x</methodName><params><param><value><int>1x</int></value></param></params></methodCall>', /not an integer/],
-    ['bad boolean', '<methodCall><methodName>x</methodName><params><param><value><boolean>true</boolean></value></param></params></methodCall>', /not 0 or 1/],
-    ['unknown type', '<methodCall><methodName>x</methodName><params><param><value><base64>eA==</base64></value></param></params></methodCall>', /unsupported XML-RPC type <base64>/],
-    ['member without value', '<methodCall><methodName>x</methodName><params><param><value><struct><member><name>a</name></member></struct></value></param></params></methodCall>', /<name> then <value>/],
+    [
+      'bad int',
+      '<methodCall><methodName>x</methodName><params><param><value><int>1x</int></value></param></params></methodCall>',
+      /not an integer/,
+    ],
+    [
+      'bad boolean',
+      '<methodCall><methodName>x</methodName><params><param><value><boolean>true</boolean></value></param></params></methodCall>',
+      /not 0 or 1/,
+    ],
+    [
+      'unknown type',
+      '<methodCall><methodName>x</methodName><params><param><value><base64>eA==</base64></value></param></params></methodCall>',
+      /unsupported XML-RPC type <base64>/,
+    ],
+    [
+      'member without value',
+      '<methodCall><methodName>x</methodName><params><param><value><struct><member><name>a</name></member></struct></value></param></params></methodCall>',
+      /<name> then <value>/,
+    ],
   ])('%s is an XmlRpcDecodeError', async (_what, xml, message) => {
     const p = decodeMethodCall(xml);
     await expect(p).rejects.toBeInstanceOf(XmlRpcDecodeError);
@@ -113,7 +138,10 @@ describe('encodeResponse / encodeFault print what CPython xmlrpc.client.dumps pr
   it('decodes what it encodes, faults included', async () => {
     const v = { a: ['x', { b: '' }], c: true, d: 3 };
     expect(await decodeMethodResponse(encodeResponse(v))).toEqual({ kind: 'result', value: v });
-    expect(await decodeMethodResponse(encodeFault({ faultCode: 46, faultString: 'no' }))).toEqual({ kind: 'fault', fault: { faultCode: 46, faultString: 'no' } });
+    expect(await decodeMethodResponse(encodeFault({ faultCode: 46, faultString: 'no' }))).toEqual({
+      kind: 'fault',
+      fault: { faultCode: 46, faultString: 'no' },
+    });
   });
 
   it('decodes the Python SM responses of docs/smapi.md §5', async () => {

@@ -75,7 +75,10 @@ describe('runCommand', () => {
   it('ends the wait at the deadline when a grandchild holds stdout open, and kills the whole group', async () => {
     // The child forks a grandchild that inherits stdout and sleeps; the child waits for it
     // (drbdadm waiting on a drbdsetup blocked in a fence-peer handler).
-    const s = script('hang.sh', `echo $$ >> "${dir}/pids"\nsh -c 'echo $$ >> "$1"; exec sleep 300' grandchild "${dir}/pids" &\necho started\nwait\n`);
+    const s = script(
+      'hang.sh',
+      `echo $$ >> "${dir}/pids"\nsh -c 'echo $$ >> "$1"; exec sleep 300' grandchild "${dir}/pids" &\necho started\nwait\n`,
+    );
     const r = await settleWithin(runCommand([s], { timeoutMs: 1000 }), 20_000);
     expect(r).not.toBe('never resolved');
     const result = r as CommandResult;
@@ -93,7 +96,10 @@ describe('runCommand', () => {
   });
 
   it('asks the group to stop with SIGTERM first, so a child can finish a critical step', async () => {
-    const s = script('term.sh', `trap 'echo terminated > "${dir}/term"; exit 143' TERM\necho $$ >> "${dir}/pids"\nwhile :; do sleep 0.1; done\n`);
+    const s = script(
+      'term.sh',
+      `trap 'echo terminated > "${dir}/term"; exit 143' TERM\necho $$ >> "${dir}/pids"\nwhile :; do sleep 0.1; done\n`,
+    );
     const r = await settleWithin(runCommand([s], { timeoutMs: 500 }), 20_000);
     expect(r).toMatchObject({ timedOut: true });
     expect(readFileSync(join(dir, 'term'), 'utf8')).toBe('terminated\n');

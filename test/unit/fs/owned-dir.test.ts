@@ -10,7 +10,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-it("follows a link root owns on the way (/var/run -> /run), and makes what is missing", () => {
+it('follows a link root owns on the way (/var/run -> /run), and makes what is missing', () => {
   mkdirSync(join(root, 'run'));
   mkdirSync(join(root, 'var'));
   symlinkSync(join(root, 'run'), join(root, 'var/run'));
@@ -18,7 +18,7 @@ it("follows a link root owns on the way (/var/run -> /run), and makes what is mi
   expect(lstatSync(join(root, 'run/xen-hotplug')).isDirectory()).toBe(true);
 });
 
-it("refuses a link on the way that another user owns", () => {
+it('refuses a link on the way that another user owns', () => {
   mkdirSync(join(root, 'run'));
   symlinkSync(join(root, 'run'), join(root, 'var'));
   lchownSync(join(root, 'var'), 65534, 65534);

@@ -63,7 +63,10 @@ describe.each(Object.entries(MAN_PAGES))('%s(8)', (_name, p) => {
   });
 
   test('every paragraph and item of the page is in the roff', () => {
-    const texts = [...p.description, ...p.sections.flatMap((s) => [...(s.paragraphs ?? []), ...(s.items ?? []).flatMap((i) => [i.term, ...i.text])])];
+    const texts = [
+      ...p.description,
+      ...p.sections.flatMap((s) => [...(s.paragraphs ?? []), ...(s.items ?? []).flatMap((i) => [i.term, ...i.text])]),
+    ];
     for (const t of texts) expect(roff).toContain(roffEscape(t));
   });
 });

@@ -11,7 +11,12 @@ test('wrap breaks between words at 80 columns and indents every line', () => {
     expect(l.length).toBeLessThanOrEqual(80);
     expect(l).toMatch(/^ {4}\S/);
   }
-  expect(lines.join(' ').split(/\s+/).filter((w) => w !== '')).toEqual(text.split(' '));
+  expect(
+    lines
+      .join(' ')
+      .split(/\s+/)
+      .filter((w) => w !== ''),
+  ).toEqual(text.split(' '));
 });
 
 test('an item prints its term, then its paragraphs indented', () => {
@@ -24,7 +29,10 @@ describe.each(Object.entries(MAN_PAGES))('%s --help', (_name, p) => {
     for (const l of text.split('\n')) expect(l.length).toBeLessThanOrEqual(80);
     const words = (s: string) => s.split(/\s+/).filter((w) => w !== '');
     const all = words(text).join(' ');
-    for (const para of [...p.description, ...p.sections.flatMap((s) => [...(s.paragraphs ?? []), ...(s.items ?? []).flatMap((i) => i.text)])]) {
+    for (const para of [
+      ...p.description,
+      ...p.sections.flatMap((s) => [...(s.paragraphs ?? []), ...(s.items ?? []).flatMap((i) => i.text)]),
+    ]) {
       expect(all).toContain(words(para).join(' '));
     }
   });

@@ -23,7 +23,13 @@ function ports(role: Role, pv: (device: string) => Promise<PvReport | undefined>
     state: async () => state,
     twoPrimariesRunning: async () => true,
   } as unknown as DrbdAdminPort;
-  const xs: XenstorePort = { read: async () => undefined, write: async () => undefined, list: async () => [], rm: async () => undefined, close: () => undefined };
+  const xs: XenstorePort = {
+    read: async () => undefined,
+    write: async () => undefined,
+    list: async () => [],
+    rm: async () => undefined,
+    close: () => undefined,
+  };
   const pvCalls: string[] = [];
   return {
     drbd,

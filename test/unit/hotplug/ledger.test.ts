@@ -1,7 +1,19 @@
 // The promotion ledger under a scratch root: root writes it, so it must not follow a link another
 // user planted, nor use a directory another user can change (tests run as root; "another user" is
 // nobody, by a real chown).
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileLedger } from '../../../src/hotplug/ledger';
@@ -49,7 +61,9 @@ describe('FileLedger.write', () => {
     chownSync(join(root, 'xen-drbd'), NOBODY, NOBODY);
     mkdirSync(join(root, 'etc'), { mode: 0o700 });
     symlinkSync(join(root, 'etc'), join(root, 'xen-drbd/promoted'));
-    expect(() => new FileLedger(join(root, 'xen-drbd/promoted')).write(record)).toThrow(`${join(root, 'xen-drbd')} is owned by uid ${NOBODY} with mode 0755`);
+    expect(() => new FileLedger(join(root, 'xen-drbd/promoted')).write(record)).toThrow(
+      `${join(root, 'xen-drbd')} is owned by uid ${NOBODY} with mode 0755`,
+    );
     expect(readdirSync(join(root, 'etc'))).toEqual([]);
   });
 
@@ -106,7 +120,9 @@ describe('FileLedger.read', () => {
   it('does not follow a link at the record', () => {
     writeFileSync(victim, JSON.stringify(record));
     symlinkSync(victim, join(root, 'promoted/r0.json'));
-    expect(ledger().read(r0)?.problem).toBe(`${join(root, 'promoted/r0.json')} is a symbolic link, not a record block-drbd wrote; read as "promoted by block-drbd"`);
+    expect(ledger().read(r0)?.problem).toBe(
+      `${join(root, 'promoted/r0.json')} is a symbolic link, not a record block-drbd wrote; read as "promoted by block-drbd"`,
+    );
   });
 
   it('clear removes a record, and a link in its place, never its target', () => {

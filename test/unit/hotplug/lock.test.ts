@@ -28,7 +28,9 @@ it('refuses a lock file that is a link, and does not create its target', async (
   mkdirSync(dir);
   mkdirSync(join(root, 'etc'));
   symlinkSync(join(root, 'etc/nologin'), join(dir, 'block'));
-  await expect(claimLock('block', dir, deadline(), runCommand)).rejects.toThrow(`${join(dir, 'block')} is a symbolic link; not following it`);
+  await expect(claimLock('block', dir, deadline(), runCommand)).rejects.toThrow(
+    `${join(dir, 'block')} is a symbolic link; not following it`,
+  );
   expect(existsSync(join(root, 'etc/nologin'))).toBe(false);
 });
 

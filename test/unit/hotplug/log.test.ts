@@ -29,7 +29,9 @@ describe('HotplugLog', () => {
     const path = join(dir, 'xen', 'xen-hotplug.log'); // the directory does not exist yet
     const log = new HotplugLog('block-drbd', path);
     log.log('debug', 'r0: promoting for backend/vbd/3/51712');
-    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toEqual([expect.stringMatching(lineShape('block-drbd', 'debug', 'r0: promoting for backend/vbd/3/51712'))]);
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toEqual([
+      expect.stringMatching(lineShape('block-drbd', 'debug', 'r0: promoting for backend/vbd/3/51712')),
+    ]);
     log.log('notice', 'r0: promoted\nsecond line');
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(2);

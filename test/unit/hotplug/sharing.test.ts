@@ -2,7 +2,14 @@ import { canonicaliseMode, findSharingConflict } from '../../../src/hotplug/shar
 import type { BlockBackend } from '../../../src/xenstore/backends';
 
 const mine = { device: '93:0', path: '/dev/drbd0', mode: 'w', vm: '/vm/a' };
-const other = (o: Partial<BlockBackend>): BlockBackend => ({ path: 'backend/vbd/4/768', physicalDevice: '93:0', mode: 'w', vm: '/vm/b', online: true, ...o });
+const other = (o: Partial<BlockBackend>): BlockBackend => ({
+  path: 'backend/vbd/4/768',
+  physicalDevice: '93:0',
+  mode: 'w',
+  vm: '/vm/b',
+  online: true,
+  ...o,
+});
 
 describe('canonicaliseMode', () => {
   it.each([

@@ -52,11 +52,13 @@ function uninstall(root: string): void {
 }
 
 test('install, install again, uninstall: the root is back to what it was', () => {
-  const root = track(writeTree({
-    'etc/xen/scripts/block-drbd': { text: '#!/bin/bash\n# LINBIT\n', mode: 0o755 },
-    'etc/xen/scripts/block': { text: '#!/bin/sh\n', mode: 0o755 },
-    'usr/sbin/xl': { text: 'xl', mode: 0o755 },
-  }));
+  const root = track(
+    writeTree({
+      'etc/xen/scripts/block-drbd': { text: '#!/bin/bash\n# LINBIT\n', mode: 0o755 },
+      'etc/xen/scripts/block': { text: '#!/bin/sh\n', mode: 0o755 },
+      'usr/sbin/xl': { text: 'xl', mode: 0o755 },
+    }),
+  );
   const before = snapshot(root);
   const origin = fakeOrigin();
 
@@ -66,7 +68,9 @@ test('install, install again, uninstall: the root is back to what it was', () =>
   expect(lstatSync(join(root, 'usr/libexec/xen-drbd/block-drbd')).mode & 0o7777).toBe(0o755);
   expect(readFileSync(join(root, 'usr/sbin/xen-drbd'), 'utf8')).toBe('#!/bin/sh\necho xen-drbd\n');
   expect(lstatSync(join(root, 'lib/systemd/system/xen-drbd-reconcile.service')).mode & 0o7777).toBe(0o644);
-  expect(gunzipSync(readFileSync(join(root, 'usr/share/man/man8/xen-drbd.8.gz'))).toString()).toMatch(/^\.TH XEN-DRBD 8 2026-01-02 "xen-drbd 9\.8\.7"/);
+  expect(gunzipSync(readFileSync(join(root, 'usr/share/man/man8/xen-drbd.8.gz'))).toString()).toMatch(
+    /^\.TH XEN-DRBD 8 2026-01-02 "xen-drbd 9\.8\.7"/,
+  );
   const installed = snapshot(root);
 
   install(root, 'debian', origin);

@@ -49,7 +49,11 @@ test('a manifest entry outside the root is refused; the file there is not delete
 });
 
 test('a kept original outside the root is refused; it is not moved into the root', () => {
-  const root = withManifest({ layout: 'debian', entries: [{ path: '/usr/sbin/xen-drbd', kept: climb(join(outside, 'victim')) }], createdDirs: [] });
+  const root = withManifest({
+    layout: 'debian',
+    entries: [{ path: '/usr/sbin/xen-drbd', kept: climb(join(outside, 'victim')) }],
+    createdDirs: [],
+  });
   expect(() => uninstall(root)).toThrow(/entry 0: kept ".*" is not \/usr\/sbin\/xen-drbd.xen-drbd-orig/);
   expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('keep me\n');
 });
@@ -57,7 +61,11 @@ test('a kept original outside the root is refused; it is not moved into the root
 test.each([
   ['null', null, /is not an install manifest/],
   ['an unknown layout', { layout: 'gentoo', entries: [], createdDirs: [] }, /is not an install manifest/],
-  ['a created directory with ..', { layout: 'debian', entries: [], createdDirs: ['/usr/../..'] }, /createdDirs\[0\]: "\/usr\/..\/.." is not a clean absolute path/],
+  [
+    'a created directory with ..',
+    { layout: 'debian', entries: [], createdDirs: ['/usr/../..'] },
+    /createdDirs\[0\]: "\/usr\/..\/.." is not a clean absolute path/,
+  ],
 ])('%s is refused', (_what, manifest, error) => {
   const root = withManifest(manifest);
   expect(() => readManifest(root)).toThrow(error);

@@ -17,7 +17,10 @@ describe.each(LAYOUTS)('installPlan(%s)', (layout) => {
   test('block-drbd is a symlink at the path libxl runs, to an executable of the plan', () => {
     const link = plan.find((e) => e.path === BLOCK_DRBD_PATH);
     expect(link?.source).toEqual({ kind: 'symlink', target: '/usr/libexec/xen-drbd/block-drbd' });
-    expect(plan.find((e) => e.path === '/usr/libexec/xen-drbd/block-drbd')).toMatchObject({ mode: 0o755, source: { kind: 'dist', name: 'block-drbd' } });
+    expect(plan.find((e) => e.path === '/usr/libexec/xen-drbd/block-drbd')).toMatchObject({
+      mode: 0o755,
+      source: { kind: 'dist', name: 'block-drbd' },
+    });
   });
 
   test('executables are 0755, everything else 0644', () => {
@@ -31,7 +34,13 @@ describe.each(LAYOUTS)('installPlan(%s)', (layout) => {
 
 test('only the xcp-ng layout carries the SR driver and its sm-plugins drop-in; only debian the reconcile unit', () => {
   const paths = (l: Layout) => installPlan(l).map((e) => e.path);
-  expect(paths('xcp-ng')).toEqual(expect.arrayContaining(['/opt/xensource/sm/DrbdlvmSR', '/etc/xapi.conf.d/99-xen-drbd-drbdlvm.conf', '/usr/share/man/man8/drbdlvm.8.gz']));
+  expect(paths('xcp-ng')).toEqual(
+    expect.arrayContaining([
+      '/opt/xensource/sm/DrbdlvmSR',
+      '/etc/xapi.conf.d/99-xen-drbd-drbdlvm.conf',
+      '/usr/share/man/man8/drbdlvm.8.gz',
+    ]),
+  );
   expect(paths('debian')).not.toContain('/opt/xensource/sm/DrbdlvmSR');
   expect(paths('debian')).toContain('/lib/systemd/system/xen-drbd-reconcile.service');
   expect(paths('xcp-ng')).not.toContain('/lib/systemd/system/xen-drbd-reconcile.service');
@@ -52,13 +61,17 @@ describe('the sm-plugins drop-in', () => {
   // carry stock xapi's, XCP-ng's additions and xcp-ng-linstor's, and be read after linstor's file.
   const STOCK = 'ext nfs iscsi lvmoiscsi dummy file hba rawhba udev iso lvm lvmohba lvmofcoe shm smb'.split(' ');
   const XCP_NG = 'cephfs glusterfs xfs zfs largeblock'.split(' ');
-  const LINSTOR_FILE = 'ext nfs iscsi lvmoiscsi dummy file hba rawhba udev iso lvm lvmohba lvmofcoe shm smb cephfs glusterfs xfs zfs ext4 linstor'.split(' ');
+  const LINSTOR_FILE =
+    'ext nfs iscsi lvmoiscsi dummy file hba rawhba udev iso lvm lvmohba lvmofcoe shm smb cephfs glusterfs xfs zfs ext4 linstor'.split(' ');
   const text = readFileSync(join(REPO_ROOT, 'packaging/xapi/99-xen-drbd-drbdlvm.conf'), 'utf8');
 
   test('one sm-plugins line: every plugin xapi, XCP-ng and linstor enable, plus drbdlvm, once each', () => {
     const lines = text.split('\n').filter((l) => /^\s*sm-plugins/.test(l));
     expect(lines).toHaveLength(1);
-    const plugins = (lines[0] as string).replace(/^sm-plugins\s*=\s*/, '').trim().split(/\s+/);
+    const plugins = (lines[0] as string)
+      .replace(/^sm-plugins\s*=\s*/, '')
+      .trim()
+      .split(/\s+/);
     expect(new Set(plugins).size).toBe(plugins.length);
     expect(plugins).toEqual(expect.arrayContaining([...STOCK, ...XCP_NG, ...LINSTOR_FILE, 'drbdlvm']));
   });

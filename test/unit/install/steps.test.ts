@@ -35,33 +35,53 @@ test('a reinstall over our own files keeps nothing again and remembers the first
   const first = installSteps('debian', plan, observed({ '/etc/xen/scripts/block-drbd': 'file' }));
   if (!first.ok) throw new Error(first.error);
   const everything = Object.fromEntries(plan.map((e) => [e.path, 'file' as PathKind]));
-  const again = installSteps('debian', plan, observed({ ...everything, '/etc/xen/scripts/block-drbd.xen-drbd-orig': 'file' }, first.manifest));
+  const again = installSteps(
+    'debian',
+    plan,
+    observed({ ...everything, '/etc/xen/scripts/block-drbd.xen-drbd-orig': 'file' }, first.manifest),
+  );
   if (!again.ok) throw new Error(again.error);
   expect(again.steps.map(describeStep).filter((s) => s.startsWith('keep'))).toEqual([]);
   expect(again.manifest.entries).toEqual(first.manifest.entries);
 });
 
 test('a file in the way whose .xen-drbd-orig already exists stops the install', () => {
-  const d = installSteps('debian', plan, observed({ '/etc/xen/scripts/block-drbd': 'file', '/etc/xen/scripts/block-drbd.xen-drbd-orig': 'file' }));
+  const d = installSteps(
+    'debian',
+    plan,
+    observed({ '/etc/xen/scripts/block-drbd': 'file', '/etc/xen/scripts/block-drbd.xen-drbd-orig': 'file' }),
+  );
   expect(d).toEqual({ ok: false, error: expect.stringContaining('block-drbd.xen-drbd-orig already exists') });
 });
 
 test('a directory where a file goes stops the install', () => {
-  expect(installSteps('debian', plan, observed({ '/usr/sbin/xen-drbd': 'directory' }))).toEqual({ ok: false, error: expect.stringContaining('/usr/sbin/xen-drbd is a directory') });
+  expect(installSteps('debian', plan, observed({ '/usr/sbin/xen-drbd': 'directory' }))).toEqual({
+    ok: false,
+    error: expect.stringContaining('/usr/sbin/xen-drbd is a directory'),
+  });
 });
 
 test('switching layout removes what the old one installed and the new one does not', () => {
   const old = installSteps('xcp-ng', installPlan('xcp-ng'), observed({}));
   if (!old.ok) throw new Error(old.error);
   const l = lines(observed({}, old.manifest));
-  expect(l).toEqual(expect.arrayContaining(['remove /opt/xensource/sm/DrbdlvmSR', 'remove /etc/xapi.conf.d/99-xen-drbd-drbdlvm.conf', 'remove /usr/share/man/man8/drbdlvm.8.gz']));
+  expect(l).toEqual(
+    expect.arrayContaining([
+      'remove /opt/xensource/sm/DrbdlvmSR',
+      'remove /etc/xapi.conf.d/99-xen-drbd-drbdlvm.conf',
+      'remove /usr/share/man/man8/drbdlvm.8.gz',
+    ]),
+  );
   expect(l.filter((s) => s.startsWith('remove'))).toHaveLength(3);
 });
 
 test('uninstall removes in reverse order and restores what was kept', () => {
   const manifest: Manifest = {
     layout: 'debian',
-    entries: [{ path: '/usr/libexec/xen-drbd/block-drbd' }, { path: '/etc/xen/scripts/block-drbd', kept: '/etc/xen/scripts/block-drbd.xen-drbd-orig' }],
+    entries: [
+      { path: '/usr/libexec/xen-drbd/block-drbd' },
+      { path: '/etc/xen/scripts/block-drbd', kept: '/etc/xen/scripts/block-drbd.xen-drbd-orig' },
+    ],
     createdDirs: [],
   };
   expect(uninstallSteps(manifest).map(describeStep)).toEqual([

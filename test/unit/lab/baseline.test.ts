@@ -45,7 +45,9 @@ describe('a dom0 at baseline', () => {
   });
 
   test('no snapshot: the reset has nothing to go back to', () => {
-    expect(hostBaselineProblems(parseFacts('snapshot=missing\n'))).toEqual(['no snapshot of the booted state (reset.sh snapshot did not run)']);
+    expect(hostBaselineProblems(parseFacts('snapshot=missing\n'))).toEqual([
+      'no snapshot of the booted state (reset.sh snapshot did not run)',
+    ]);
   });
 });
 
@@ -62,7 +64,14 @@ describe('a new resource at baseline', () => {
   });
 
   test('every volume of a multi-volume resource counts', () => {
-    const two = { role: 'Secondary/Secondary\nSecondary/Secondary', cstate: 'Connected\nConnected', dstate: 'UpToDate/UpToDate\nInconsistent/Inconsistent', twoPrimaries: false };
-    expect(resourceBaselineProblems('r1', 2, false, two)).toEqual(['r1 dstate: "UpToDate/UpToDate\\nInconsistent/Inconsistent", want "UpToDate/UpToDate\\nUpToDate/UpToDate"']);
+    const two = {
+      role: 'Secondary/Secondary\nSecondary/Secondary',
+      cstate: 'Connected\nConnected',
+      dstate: 'UpToDate/UpToDate\nInconsistent/Inconsistent',
+      twoPrimaries: false,
+    };
+    expect(resourceBaselineProblems('r1', 2, false, two)).toEqual([
+      'r1 dstate: "UpToDate/UpToDate\\nInconsistent/Inconsistent", want "UpToDate/UpToDate\\nUpToDate/UpToDate"',
+    ]);
   });
 });

@@ -3,7 +3,12 @@
 import { diskCorpus, unexpected, type Compared } from '../../lab/lib/xl-fidelity';
 
 const agree: Compared = { input: 'drbd:r0,xvda,w', xl: '{"pdev_path":"r0"}', ours: '{"pdev_path":"r0"}', differences: [] };
-const differ: Compared = { input: 'trusted,vdev=x,target=y', xl: 'rc=1 target respecified', ours: '{"trusted":"True"}', differences: ['xl rejects, xen-drbd accepts'] };
+const differ: Compared = {
+  input: 'trusted,vdev=x,target=y',
+  xl: 'rc=1 target respecified',
+  ours: '{"trusted":"True"}',
+  differences: ['xl rejects, xen-drbd accepts'],
+};
 
 describe('scenario 13 verdict', () => {
   test('nothing to say when both agree and nothing is listed', () => {

@@ -2,7 +2,10 @@ import { BufferedSyslog } from '../../../src/log/buffered-syslog';
 import { SmLog } from '../../../src/drbdlvm-sr/log';
 import type { Argv, CommandResult, RunOptions } from '../../../src/exec/run';
 
-function runner(failFor?: string): { calls: Array<{ argv: Argv; stdin?: string }>; run: (a: Argv, o: RunOptions) => Promise<CommandResult> } {
+function runner(failFor?: string): {
+  calls: Array<{ argv: Argv; stdin?: string }>;
+  run: (a: Argv, o: RunOptions) => Promise<CommandResult>;
+} {
   const calls: Array<{ argv: Argv; stdin?: string }> = [];
   return {
     calls,

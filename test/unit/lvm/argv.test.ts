@@ -21,7 +21,20 @@ describe('lvmArgv', () => {
     expect(lvmArgv.vgremove(VG)).toEqual(['vgremove', ...W, '-f', VG]);
     expect(lvmArgv.lvcreate(LV, 12582912n)).toEqual(['lvcreate', ...W, '-an', '-Zn', '-Wn', '-n', LV.lv, '-L', '12582912b', VG]);
     expect(lvmArgv.lvcreate({ vg: VG, lv: 'MGT' }, 4194304n, ['a', 'b'])).toEqual([
-      'lvcreate', ...W, '-an', '-Zn', '-Wn', '-n', 'MGT', '-L', '4194304b', '--addtag', 'a', '--addtag', 'b', VG,
+      'lvcreate',
+      ...W,
+      '-an',
+      '-Zn',
+      '-Wn',
+      '-n',
+      'MGT',
+      '-L',
+      '4194304b',
+      '--addtag',
+      'a',
+      '--addtag',
+      'b',
+      VG,
     ]);
     expect(lvmArgv.lvremove(LV)).toEqual(['lvremove', ...W, '-f', `${VG}/${LV.lv}`]);
     expect(lvmArgv.lvextend(LV, 16777216n)).toEqual(['lvextend', ...W, '-L', '16777216b', `${VG}/${LV.lv}`]);

@@ -34,7 +34,12 @@ describe('Lvm adapter on recorded lvm2 results', () => {
 
   it("throws lvm's own words, without its warnings, when a command fails", async () => {
     const run: Runner = async (argv) => ({
-      argv, exitCode: 5, signal: null, stdout: '', timedOut: false, durationMs: 3,
+      argv,
+      exitCode: 5,
+      signal: null,
+      stdout: '',
+      timedOut: false,
+      durationMs: 3,
       stderr: '  WARNING: something harmless\n  Insufficient free space: 100 extents needed, but only 17 available\n',
     });
     const p = new Lvm(run).exec(['lvcreate', '-n', 'x', 'vg']);

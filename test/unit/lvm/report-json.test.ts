@@ -10,7 +10,15 @@ const VG = 'VG_XenStorage-3b2f4c1e-7a55-8c1d-0e7f-2a9b6c4d8e11';
 describe('lvm JSON reports (real lvm2 2.03.16 captures)', () => {
   it('parses vgs', () => {
     expect(parseVgs(out('vgs-one'))).toEqual([
-      { name: VG, uuid: 'bCNqHr-UeiD-xn3S-jLD8-LS5a-RLyB-GKwyBq', size: 197132288n, free: 71303168n, extentSize: 4194304n, lvCount: 3, pvCount: 1 },
+      {
+        name: VG,
+        uuid: 'bCNqHr-UeiD-xn3S-jLD8-LS5a-RLyB-GKwyBq',
+        size: 197132288n,
+        free: 71303168n,
+        extentSize: 4194304n,
+        lvCount: 3,
+        pvCount: 1,
+      },
     ]);
   });
 
@@ -30,12 +38,16 @@ describe('lvm JSON reports (real lvm2 2.03.16 captures)', () => {
   });
 
   it('reads the active flag from lv_attr', () => {
-    const text = JSON.stringify({ report: [{ lv: [{ lv_name: 'a', lv_uuid: 'u', lv_size: '1', lv_attr: '-wi-a-----', lv_tags: 'x,y' }] }] });
+    const text = JSON.stringify({
+      report: [{ lv: [{ lv_name: 'a', lv_uuid: 'u', lv_size: '1', lv_attr: '-wi-a-----', lv_tags: 'x,y' }] }],
+    });
     expect(parseLvs(text)[0]).toMatchObject({ active: true, tags: ['x', 'y'] });
   });
 
   it('parses pvs, with and without a VG', () => {
-    expect(parsePvs(out('pvs-one'))).toEqual([{ name: '/dev/loopN', vgName: VG, vgUuid: 'bCNqHr-UeiD-xn3S-jLD8-LS5a-RLyB-GKwyBq', size: 197132288n, vgSize: 197132288n }]);
+    expect(parsePvs(out('pvs-one'))).toEqual([
+      { name: '/dev/loopN', vgName: VG, vgUuid: 'bCNqHr-UeiD-xn3S-jLD8-LS5a-RLyB-GKwyBq', size: 197132288n, vgSize: 197132288n },
+    ]);
     expect(parsePvs(out('pvs-no-vg'))).toEqual([{ name: '/dev/loopN', vgName: '', vgUuid: '', size: 209715200n, vgSize: 0n }]);
   });
 
@@ -50,7 +62,15 @@ describe('lvm JSON reports (real lvm2 2.03.16 captures)', () => {
   it.each([
     ['not JSON', 'Volume group not found', /printed no JSON report/],
     ['no report', '{}', /has no "report" list/],
-    ['sizes with units', JSON.stringify({ report: [{ vg: [{ vg_name: 'v', vg_uuid: 'u', vg_size: '1.00g', vg_free: '0', vg_extent_size: '4', lv_count: '0', pv_count: '1' }] }] }), /vg_size is '1.00g', not a byte count/],
+    [
+      'sizes with units',
+      JSON.stringify({
+        report: [
+          { vg: [{ vg_name: 'v', vg_uuid: 'u', vg_size: '1.00g', vg_free: '0', vg_extent_size: '4', lv_count: '0', pv_count: '1' }] },
+        ],
+      }),
+      /vg_size is '1.00g', not a byte count/,
+    ],
     ['a missing field', JSON.stringify({ report: [{ vg: [{ vg_name: 'v' }] }] }), /field vg_uuid is missing/],
   ])('%s is an LvmParseError', (_what, text, message) => {
     expect(() => parseVgs(text)).toThrow(LvmParseError);

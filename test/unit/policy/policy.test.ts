@@ -17,12 +17,18 @@ describe('parsePolicy', () => {
   });
 
   it.each([
-    ['{"migrationMode": "yolo"}', `${P}: migrationMode must be equal to one of the allowed values (runtime-dual-primary, require-configured, refuse)`],
+    [
+      '{"migrationMode": "yolo"}',
+      `${P}: migrationMode must be equal to one of the allowed values (runtime-dual-primary, require-configured, refuse)`,
+    ],
     ['{"budgetSeconds": 60}', `${P}: budgetSeconds must be <= 38`],
     ['{"budgetSeconds": 12.5}', `${P}: budgetSeconds must be integer`],
     ['{"migrationmode": "refuse"}', `${P}: the top level must NOT have additional properties (migrationmode)`],
     ['[]', `${P}: the top level must be object`],
-    ['{"budgetSeconds": 10, "promotableWaitSeconds": 8}', `${P}: promotableWaitSeconds (8) must leave 5 s of budgetSeconds (10) for the promote and a rollback`],
+    [
+      '{"budgetSeconds": 10, "promotableWaitSeconds": 8}',
+      `${P}: promotableWaitSeconds (8) must leave 5 s of budgetSeconds (10) for the promote and a rollback`,
+    ],
   ])('rejects %s with one clear line', (text, error) => {
     expect(parsePolicy(text, P)).toEqual({ ok: false, error });
   });

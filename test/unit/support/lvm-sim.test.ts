@@ -17,12 +17,21 @@ function world() {
   const device = join(dir, 'loopN');
   writeFileSync(device, '');
   const state = join(dir, 'lvm.json');
-  writeFileSync(state, JSON.stringify({ disks: { loopN: { device: { capture: device }, size: 200 * 1024 * 1024, pv: null, vg: null } }, active: {} }));
+  writeFileSync(
+    state,
+    JSON.stringify({ disks: { loopN: { device: { capture: device }, size: 200 * 1024 * 1024, pv: null, vg: null } }, active: {} }),
+  );
   const drbd = join(dir, 'drbd.json');
   writeFileSync(drbd, JSON.stringify({ resources: {} }));
   const run = (cmdLine: string) => {
-    const [tool, ...args] = cmdLine.trim().split(' ').map((a) => a.replace('/dev/loopN', device));
-    const r = spawnSync(join(BIN, tool as string), args, { env: { PATH: process.env.PATH, LVM_SIM_STATE: state, LVM_SIM_HOST: 'capture', DRBD_SIM_STATE: drbd }, encoding: 'utf8' });
+    const [tool, ...args] = cmdLine
+      .trim()
+      .split(' ')
+      .map((a) => a.replace('/dev/loopN', device));
+    const r = spawnSync(join(BIN, tool as string), args, {
+      env: { PATH: process.env.PATH, LVM_SIM_STATE: state, LVM_SIM_HOST: 'capture', DRBD_SIM_STATE: drbd },
+      encoding: 'utf8',
+    });
     const back = (s: string) => s.split(device).join('/dev/loopN');
     return { rc: r.status, stdout: back(r.stdout), stderr: back(r.stderr) };
   };
@@ -36,8 +45,19 @@ describe('the lvm2 stand-in against real lvm2 2.03.16', () => {
   it("answers capture-writes.sh's sequence exactly as lvm2 did", () => {
     const { run } = world();
     for (const name of [
-      'w-pvs-not-a-pv', 'w-pvcreate', 'w-vgcreate', 'w-lvcreate', 'w-lvcreate-exists', 'w-lvcreate-no-space', 'w-lvcreate-vdi',
-      'w-lvextend', 'w-lvremove', 'w-lvremove-missing', 'w-lvs-missing-vg', 'w-vgchange-an', 'w-vgremove',
+      'w-pvs-not-a-pv',
+      'w-pvcreate',
+      'w-vgcreate',
+      'w-lvcreate',
+      'w-lvcreate-exists',
+      'w-lvcreate-no-space',
+      'w-lvcreate-vdi',
+      'w-lvextend',
+      'w-lvremove',
+      'w-lvremove-missing',
+      'w-lvs-missing-vg',
+      'w-vgchange-an',
+      'w-vgremove',
     ]) {
       expect({ name, ...run(cap(name, 'cmd')) }).toEqual({ name, ...recorded(name) });
     }
@@ -54,10 +74,16 @@ describe('the lvm2 stand-in against real lvm2 2.03.16', () => {
       `lvcreate ${W} -an -Zn -Wn -n LV-f37ef400-7016-4af6-99bb-baa5fa06f0fc -L 12582912b ${SR}`,
       `lvcreate ${W} -an -Zn -Wn -n LV-9c1d0e7f-2a9b-4c4d-8e11-3b2f4c1e7a55 -L 104857600b --addtag hidden ${SR}`,
       `lvextend ${W} -L 16777216b ${SR}/LV-f37ef400-7016-4af6-99bb-baa5fa06f0fc`,
-    ]) expect(run(c).rc).toBe(0);
+    ])
+      expect(run(c).rc).toBe(0);
     for (const name of ['vgs-one', 'lvs-three', 'pvs-one']) {
       const r = run(cap(name, 'cmd'));
-      expect({ name, rc: r.rc, stdout: masked(r.stdout), stderr: r.stderr }).toEqual({ name, rc: 0, stdout: masked(cap(name, 'stdout')), stderr: cap(name, 'stderr') });
+      expect({ name, rc: r.rc, stdout: masked(r.stdout), stderr: r.stderr }).toEqual({
+        name,
+        rc: 0,
+        stdout: masked(cap(name, 'stdout')),
+        stderr: cap(name, 'stderr'),
+      });
     }
     const missing = run(cap('vgs-missing', 'cmd'));
     expect(missing).toEqual(recorded('vgs-missing'));

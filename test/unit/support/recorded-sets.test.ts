@@ -25,7 +25,8 @@ describe('what counts as read', () => {
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'recorded-sets-'));
     for (const part of ['stdout', 'stderr', 'rc']) {
-      for (const name of ['by-stem', 'by-file', 'by-path', 'by-template', 'in-comment', 'in-lab', 'unread']) write(`test/rec/${name}.${part}`);
+      for (const name of ['by-stem', 'by-file', 'by-path', 'by-template', 'in-comment', 'in-lab', 'unread'])
+        write(`test/rec/${name}.${part}`);
     }
     write('test/rec/INDEX.tsv', 'by-stem\tunread\n');
     write('test/rec/README.md', '`unread`\n');

@@ -42,7 +42,10 @@ describe('XenstoreClient', () => {
     const xs = await connect(new Deadline(1500));
     expect(await xs.read('/x')).toBeUndefined();
     xenstored.stallFrom(() => true);
-    const first = await settleWithin(xs.read('/a').catch((e: Error) => e), 20_000);
+    const first = await settleWithin(
+      xs.read('/a').catch((e: Error) => e),
+      20_000,
+    );
     expect(first).toBeInstanceOf(XenstoreUnavailable);
     expect((first as Error).message).toMatch(/^xenstored did not answer 'read \/a' within \d\.\d s$/);
     await expect(xs.write('/b', 'v')).rejects.toThrow(/^xenstore write \/b not sent: xenstored did not answer 'read \/a'/);
@@ -64,7 +67,9 @@ describe('XenstoreClient', () => {
 
   it('turns a malformed message from xenstored into a failed request, not a crash', async () => {
     const sock = join(dir, 'bad');
-    const bad: Server = createServer((s) => s.on('data', () => s.write(Buffer.from([2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0]))));
+    const bad: Server = createServer((s) =>
+      s.on('data', () => s.write(Buffer.from([2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0]))),
+    );
     await new Promise<void>((r) => bad.listen(sock, r));
     try {
       const xs = await XenstoreClient.connect({ XENSTORED_PATH: sock });

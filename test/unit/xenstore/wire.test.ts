@@ -1,5 +1,14 @@
 // The decoder must reassemble messages however the socket splits or joins them.
-import { MessageDecoder, PAYLOAD_MAX, XsType, encodeMessage, fitWriteValue, nulTerminated, splitNul, writePayload } from '../../../src/xenstore/wire';
+import {
+  MessageDecoder,
+  PAYLOAD_MAX,
+  XsType,
+  encodeMessage,
+  fitWriteValue,
+  nulTerminated,
+  splitNul,
+  writePayload,
+} from '../../../src/xenstore/wire';
 
 const a = encodeMessage({ type: XsType.Read, reqId: 7, txId: 0, payload: Buffer.from('93:0') });
 const b = encodeMessage({ type: XsType.Directory, reqId: 8, txId: 0, payload: nulTerminated('3', '4') });

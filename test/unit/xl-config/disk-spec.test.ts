@@ -115,7 +115,10 @@ const E = (message: string, spec: string, near?: string) =>
 // flex scanner generated from libxlu_disk_l.l at xen-project/xen c447b7308b) on the same input.
 const CONFIRMED: readonly Vector[] = [
   // The DRBD forms.
-  { args: ['vdev=xvda,access=rw,script=block-drbd,target=r0'], fields: { pdev_path: 'r0', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 } },
+  {
+    args: ['vdev=xvda,access=rw,script=block-drbd,target=r0'],
+    fields: { pdev_path: 'r0', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 },
+  },
   { args: ['drbd:r0/1,xvdb,r'], fields: { pdev_path: 'r0/1', vdev: 'xvdb', format: 'raw', script: 'block-drbd' } },
   { args: ['phy:/dev/drbd0,xvda,w'], fields: { pdev_path: '/dev/drbd0', vdev: 'xvda', format: 'raw', readwrite: 1 } },
   { args: ['drbd:r0,xvda,w,script=block-other'], error: E('script respecified', 'drbd:r0,xvda,w,script=block-other', 'block-other') },
@@ -150,18 +153,33 @@ const CONFIRMED: readonly Vector[] = [
   // Repeats: same enum value is fine, a different one is not; an empty string may be replaced.
   { args: ['format=raw,format=raw,vdev=x,target=y'], fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1 } },
   { args: ['format=raw,format=qcow2,vdev=x,target=y'], error: E('format respecified', 'format=raw,format=qcow2,vdev=x,target=y', 'qcow2') },
-  { args: ['backendtype=phy,backendtype=qdisk,vdev=x,target=y'], error: E('backend respecified', 'backendtype=phy,backendtype=qdisk,vdev=x,target=y', 'qdisk') },
+  {
+    args: ['backendtype=phy,backendtype=qdisk,vdev=x,target=y'],
+    error: E('backend respecified', 'backendtype=phy,backendtype=qdisk,vdev=x,target=y', 'qdisk'),
+  },
   { args: ['vdev=x,vdev=y,target=z'], error: E('vdev respecified', 'vdev=x,vdev=y,target=z', 'y') },
-  { args: ['backend=dom1,backend=dom2,vdev=x,target=y'], error: E('backend respecified', 'backend=dom1,backend=dom2,vdev=x,target=y', 'dom2') },
+  {
+    args: ['backend=dom1,backend=dom2,vdev=x,target=y'],
+    error: E('backend respecified', 'backend=dom1,backend=dom2,vdev=x,target=y', 'dom2'),
+  },
   { args: ['vdev=,vdev=x,target=y'], fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1 } },
   { args: ['devtype=floppy,vdev=x,target=y'], error: E('unknown value for type', 'devtype=floppy,vdev=x,target=y', 'devtype=floppy,') },
   { args: [',,hdc:floppy'], error: E('unknown deprecated type', ',,hdc:floppy', 'floppy') },
   { args: ['backendtype=nfs,vdev=x,target=y'], error: E('unknown value for backendtype', 'backendtype=nfs,vdev=x,target=y', 'nfs') },
-  { args: ['specification=scsi,vdev=x,target=y'], error: E('unknown value for specification', 'specification=scsi,vdev=x,target=y', 'scsi') },
-  { args: ['specification=virtio,vdev=x,target=y'], fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1, specification: 'virtio' } },
+  {
+    args: ['specification=scsi,vdev=x,target=y'],
+    error: E('unknown value for specification', 'specification=scsi,vdev=x,target=y', 'scsi'),
+  },
+  {
+    args: ['specification=virtio,vdev=x,target=y'],
+    fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1, specification: 'virtio' },
+  },
   { args: ['colo-port=0,vdev=x,target=y'], error: E('unknown value for colo_port', 'colo-port=0,vdev=x,target=y', '0') },
   // atoi: the port wraps to a C int.
-  { args: ['colo-port=99999999999,vdev=x,target=y'], fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1, colo_port: 1215752191 } },
+  {
+    args: ['colo-port=99999999999,vdev=x,target=y'],
+    fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1, colo_port: 1215752191 },
+  },
   {
     args: ['grant_usage=1,direct-io-safe,vdev=x,target=y'],
     fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1, direct_io_safe: true, grant_usage: 'True' },
@@ -183,7 +201,10 @@ const CONFIRMED: readonly Vector[] = [
     },
   },
   // The last of two contradicting flags wins.
-  { args: ['discard,no-discard,vdev=x,target=y'], fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1, discard_enable: 'False' } },
+  {
+    args: ['discard,no-discard,vdev=x,target=y'],
+    fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1, discard_enable: 'False' },
+  },
   { args: ['colo,no-colo,vdev=x,target=y'], fields: { pdev_path: 'y', vdev: 'x', format: 'raw', readwrite: 1, colo_enable: 'False' } },
   { args: ['cdromx,xvda'], error: E('unknown value for format', 'cdromx,xvda', 'xvda') },
   { args: ['vdev=xvda'], error: E('no target specified (and device not removable)', 'vdev=xvda') },
@@ -192,7 +213,10 @@ const CONFIRMED: readonly Vector[] = [
   { args: ['xvda,=\nfoo'], error: 'flex scanner jammed' },
   { args: ['/x\t,,xvda'], fields: { pdev_path: '/x\t', vdev: 'xvda', format: 'raw', readwrite: 1 } },
   // Pieces share one disk: a second target= is a respecification, reported for its own piece.
-  { args: ['vdev=xvda,target=a', 'target=b'], error: "command line: config parsing error in disk specification: target respecified: near `b' in `target=b'" },
+  {
+    args: ['vdev=xvda,target=a', 'target=b'],
+    error: "command line: config parsing error in disk specification: target respecified: near `b' in `target=b'",
+  },
   { args: ['drbd:r0', 'xvda', 'w'], fields: { pdev_path: 'r0', vdev: 'xvda', format: 'raw', script: 'block-drbd', readwrite: 1 } },
 ];
 
@@ -246,13 +270,24 @@ describe('DiskSpec fields', () => {
     const r = parseDiskSpec('drbd:r0,xvda,w');
     expect(r.ok).toBe(true);
     const disk = (r as { disk: DiskSpec }).disk;
-    expect(disk).toMatchObject({ pdevPath: 'r0', vdev: 'xvda', script: 'block-drbd', format: 'raw', backend: 'unknown', readwrite: 1, isCdrom: 0 });
+    expect(disk).toMatchObject({
+      pdevPath: 'r0',
+      vdev: 'xvda',
+      script: 'block-drbd',
+      format: 'raw',
+      backend: 'unknown',
+      readwrite: 1,
+      isCdrom: 0,
+    });
     expect(disk.backendDomname).toBeUndefined();
   });
 
   test('messages name the source they came from', () => {
     const r = parseDiskSpec('foo', '/etc/xen/vm1.cfg');
-    expect(r).toEqual({ ok: false, messages: ["/etc/xen/vm1.cfg: config parsing error in disk specification: no vdev specified in `foo'"] });
+    expect(r).toEqual({
+      ok: false,
+      messages: ["/etc/xen/vm1.cfg: config parsing error in disk specification: no vdev specified in `foo'"],
+    });
   });
 
   test('errors that do not stop the scan are all reported, in order', () => {

@@ -103,7 +103,7 @@ describe("syntax errors, in libxl's words", () => {
     ['a', '1:2', "near `': syntax error, unexpected $end, expecting += or '='"],
     ['a = 1 2\n', '1:7', "near `2': syntax error, unexpected NUMBER, expecting $end"],
     ['a = [1] ,\n', '1:9', "near `,': syntax error, unexpected ',', expecting $end"],
-    ['a = 1 +=\n', '1:7', 'near `+=\': syntax error, unexpected +=, expecting $end'],
+    ['a = 1 +=\n', '1:7', "near `+=': syntax error, unexpected +=, expecting $end"],
     ['a = [1 2]\n', '1:8', "near `2': syntax error, unexpected NUMBER, expecting ']'"],
     ['a = [,]\n', '1:6', "near `,': syntax error, unexpected ',', expecting ']'"],
     ['a = [1,,]\n', '1:8', "near `,': syntax error, unexpected ',', expecting ']'"],
@@ -128,7 +128,9 @@ describe('lexical errors', () => {
   });
 
   test('the first error is reported even when later lines have more', () => {
-    expect(failure('a = b\nc = d\n')).toBe("test.cfg:1:5: config parsing error near `b': syntax error, unexpected IDENT, expecting STRING or NUMBER or '['");
+    expect(failure('a = b\nc = d\n')).toBe(
+      "test.cfg:1:5: config parsing error near `b': syntax error, unexpected IDENT, expecting STRING or NUMBER or '['",
+    );
   });
 
   test('python syntax is flagged, also when it follows the first error', () => {
@@ -167,6 +169,8 @@ describe('nesting depth', () => {
 
   test('newlines between levels are taken into account', () => {
     expect(parsed(nested(4996, '1\n')).assignments.length).toBe(1);
-    expect(failure(`a = ${'['.repeat(4997)}\n]${']'.repeat(4996)}\n`)).toBe("test.cfg:2:1: config parsing error near `]': memory exhausted");
+    expect(failure(`a = ${'['.repeat(4997)}\n]${']'.repeat(4996)}\n`)).toBe(
+      "test.cfg:2:1: config parsing error near `]': memory exhausted",
+    );
   });
 });

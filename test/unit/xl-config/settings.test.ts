@@ -41,7 +41,7 @@ describe('getString', () => {
     expect(getString(config(''), 'a')).toEqual({ ok: false, reason: 'missing' });
   });
 
-  test('a list is refused with libxl\'s warning', () => {
+  test("a list is refused with libxl's warning", () => {
     expect(getString(config('\na = [1]\n'), 'a')).toEqual({
       ok: false,
       reason: 'wrong-type',
@@ -56,7 +56,7 @@ describe('getList and getStringList', () => {
     expect(r.ok && r.value.map((v) => v.kind)).toEqual(['string', 'number']);
   });
 
-  test('a single value is refused with libxl\'s warning', () => {
+  test("a single value is refused with libxl's warning", () => {
     expect(getList(config('disk = "drbd:r0,xvda,w"\n'), 'disk')).toEqual({
       ok: false,
       reason: 'wrong-type',
@@ -64,7 +64,7 @@ describe('getList and getStringList', () => {
     });
   });
 
-  test('string items stop at the first nested list, as xl\'s loops do', () => {
+  test("string items stop at the first nested list, as xl's loops do", () => {
     expect(getStringList(config('d = ["a", "b", ["c"], "d"]\n'), 'd')).toEqual({ ok: true, value: ['a', 'b'] });
   });
 });
@@ -106,10 +106,12 @@ describe('getLong', () => {
     });
   });
 
-  test('bounds are checked with libxl\'s wording', () => {
+  test("bounds are checked with libxl's wording", () => {
     const c = config('vcpus = 0\nmaxvcpus = 300\n');
     expect(getLong(c, 'vcpus', 1n, 128n)).toMatchObject({ warning: "vm.cfg:1: warning: value `0' is smaller than minimum bound '1'" });
-    expect(getLong(c, 'maxvcpus', 1n, 128n)).toMatchObject({ warning: "vm.cfg:2: warning: value `300' is greater than maximum bound '128'" });
+    expect(getLong(c, 'maxvcpus', 1n, 128n)).toMatchObject({
+      warning: "vm.cfg:2: warning: value `300' is greater than maximum bound '128'",
+    });
   });
 });
 

@@ -70,6 +70,7 @@ async function refreshInit(root: string): Promise<boolean> {
     process.stdout.write(`ran ${argv.join(' ')}: ${succeeded(r) ? 'ok' : `failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`}\n`);
     ok &&= succeeded(r);
   }
-  if (!enabled && !existsSync('/run/systemd/system')) process.stdout.write('drbd is not enabled at boot: `update-rc.d drbd enable` (insserv then reads the new header)\n');
+  if (!enabled && !existsSync('/run/systemd/system'))
+    process.stdout.write('drbd is not enabled at boot: `update-rc.d drbd enable` (insserv then reads the new header)\n');
   return ok;
 }

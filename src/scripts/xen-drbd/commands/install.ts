@@ -58,7 +58,9 @@ export const install: Command = {
     const dist = dirname(realpathSync(process.argv[1] as string));
     const repo = dirname(dist);
     if (!existsSync(join(repo, 'package.json')) || !existsSync(join(repo, 'packaging'))) {
-      process.stderr.write(`xen-drbd install: ${repo} is not a xen-drbd source tree; run dist/xen-drbd from one, or install the .deb/.rpm\n`);
+      process.stderr.write(
+        `xen-drbd install: ${repo} is not a xen-drbd source tree; run dist/xen-drbd from one, or install the .deb/.rpm\n`,
+      );
       return 2;
     }
     const layout = opts.layout ?? (existsSync(join(opts.root, 'opt/xensource/sm')) ? 'xcp-ng' : 'debian');

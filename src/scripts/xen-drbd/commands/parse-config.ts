@@ -83,7 +83,8 @@ async function readConfig(file: string): Promise<ReadConfig> {
     return { ok: false, messages: parsed.error.likelyPython ? [message, ...PYTHON_WARNING] : [message] };
   }
   const disks = configDisks(parsed.config);
-  if (!disks.ok) return { ok: false, messages: [`${file}:${disks.at.line}:${disks.at.column}: ${disks.messages[0].replace(`${file}: `, '')}`] };
+  if (!disks.ok)
+    return { ok: false, messages: [`${file}:${disks.at.line}:${disks.at.column}: ${disks.messages[0].replace(`${file}: `, '')}`] };
   return {
     ok: true,
     settings: [...effectiveSettings(parsed.config)].map(([name, a]) => [name, a.value] as const),

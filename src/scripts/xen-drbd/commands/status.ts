@@ -18,7 +18,9 @@ export const status: Command = {
       const { view } = await gatherHost(host);
       const findings = assessHost(view);
       if (args.includes('--json')) {
-        process.stdout.write(`${JSON.stringify({ resources: view.resources, migrationInProgress: view.migrationInProgress, findings }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ resources: view.resources, migrationInProgress: view.migrationInProgress, findings }, null, 2)}\n`,
+        );
       } else {
         process.stdout.write(renderStatus(view));
         for (const f of findings) process.stdout.write(`UNSAFE ${f.code}: ${f.message}\n`);

@@ -17,7 +17,12 @@ describe('parseDumpXml', () => {
       { name: 'alpha', volumes: [{ vnr: 0, minor: 0, device: '/dev/drbd0', disk: '/dev/loop0' }] },
       { name: 'bravo', volumes: [{ vnr: 0, minor: 0, device: '/dev/drbd0', disk: '/dev/loop0' }] },
     ]);
-    expect(r0?.sections.get('net')).toEqual(new Map([['protocol', 'C'], ['allow-two-primaries', 'yes']]));
+    expect(r0?.sections.get('net')).toEqual(
+      new Map([
+        ['protocol', 'C'],
+        ['allow-two-primaries', 'yes'],
+      ]),
+    );
     expect(r0?.connections).toEqual([{ hosts: ['alpha', 'bravo'], sections: new Map() }]);
     expect(r1?.hosts[0]?.volumes).toEqual([
       { vnr: 0, minor: 10, device: undefined, disk: '/dev/vg0/vm1-disk' },

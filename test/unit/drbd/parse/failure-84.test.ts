@@ -21,7 +21,7 @@ describe('8.4 refusals', () => {
     expect(classifyFailure(read(name, 'stderr'))).toBe(kind);
   });
 
-  it('keeps DRBD\'s own words for the admin', () => {
+  it("keeps DRBD's own words for the admin", () => {
     expect(meaningfulLines(read('drbdadm_secondary_held_open', 'stderr'))).toBe(
       "0: State change failed: (-12) Device is held open by someone; Command 'drbdsetup-84 secondary 0' terminated with exit code 11",
     );

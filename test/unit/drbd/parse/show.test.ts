@@ -8,16 +8,18 @@ const fixture = (name: string) => readFileSync(join(__dirname, '../../../fixture
 const utils = (name: string) => readFileSync(join(__dirname, '../../../fixtures/drbd-utils-9.22-nomodule/outputs', name), 'utf8');
 
 describe('drbdsetup show (8.4)', () => {
-  it.each(['drbdsetup_84_show_r0.stdout', 'drbdsetup_show_r0.stdout', 'drbdsetup_show_r0_allow_two_primaries.stdout', 'drbdsetup_show_r0_slow_resync.stdout'])(
-    '%s: volume 0 on minor 0, both ends as drbdsetup takes them',
-    (name) => {
-      expect(parseRunningResource(fixture(name), 'r0')).toEqual({
-        volumes: [{ volume: 0, minor: 0 }],
-        thisAddress: 'ipv4:10.99.0.1:7789',
-        peerAddress: 'ipv4:10.99.0.2:7789',
-      });
-    },
-  );
+  it.each([
+    'drbdsetup_84_show_r0.stdout',
+    'drbdsetup_show_r0.stdout',
+    'drbdsetup_show_r0_allow_two_primaries.stdout',
+    'drbdsetup_show_r0_slow_resync.stdout',
+  ])('%s: volume 0 on minor 0, both ends as drbdsetup takes them', (name) => {
+    expect(parseRunningResource(fixture(name), 'r0')).toEqual({
+      volumes: [{ volume: 0, minor: 0 }],
+      thisAddress: 'ipv4:10.99.0.1:7789',
+      peerAddress: 'ipv4:10.99.0.2:7789',
+    });
+  });
 
   it('two volumes in volume order', () => {
     expect(parseRunningResource(fixture('drbdsetup_show_r1.stdout'), 'r1').volumes).toEqual([

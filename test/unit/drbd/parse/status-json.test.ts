@@ -22,11 +22,18 @@ describe('parseStatusJson (DRBD 9)', () => {
   });
 
   it('folds a SyncTarget replication state into the link', () => {
-    expect(parseStatusJson(fixture('status-syncing-target.json'))[0]).toMatchObject({ link: 'SyncTarget', volumes: [{ disk: 'Inconsistent', peerDisk: 'UpToDate' }] });
+    expect(parseStatusJson(fixture('status-syncing-target.json'))[0]).toMatchObject({
+      link: 'SyncTarget',
+      volumes: [{ disk: 'Inconsistent', peerDisk: 'UpToDate' }],
+    });
   });
 
   it('treats a resource without connections as StandAlone with an unknown peer', () => {
-    expect(parseStatusJson(fixture('status-standalone.json'))[0]).toMatchObject({ link: 'StandAlone', peerRole: 'Unknown', volumes: [{ peerDisk: 'DUnknown' }] });
+    expect(parseStatusJson(fixture('status-standalone.json'))[0]).toMatchObject({
+      link: 'StandAlone',
+      peerRole: 'Unknown',
+      volumes: [{ peerDisk: 'DUnknown' }],
+    });
   });
 
   it('rejects an unknown disk state, quoting it', () => {

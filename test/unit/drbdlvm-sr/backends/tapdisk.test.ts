@@ -49,7 +49,10 @@ describe('tap-ctl argv and output', () => {
 describe('Tapdisk', () => {
   it('starts one tapdisk and points the attach path at its device', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sm-backend-'));
-    const { run, calls } = runner([[0, ''], [0, '/dev/xen/blktap-2/tapdev3\n']]);
+    const { run, calls } = runner([
+      [0, ''],
+      [0, '/dev/xen/blktap-2/tapdev3\n'],
+    ]);
     const t = new Tapdisk(run, dir);
     await t.open(SR, VDI, LV, true);
     expect(calls).toEqual([tapArgv.list(LV), tapArgv.create(LV, true)]);
@@ -67,7 +70,13 @@ describe('Tapdisk', () => {
 
   it('stops every tapdisk on the LV and removes the path; nothing running is fine', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sm-backend-'));
-    const { run, calls } = runner([[0, ''], [0, '/dev/xen/blktap-2/tapdev3\n'], [0, `pid=4242 minor=3 state=0 args=aio:${LV}\n`], [0, ''], [0, '']]);
+    const { run, calls } = runner([
+      [0, ''],
+      [0, '/dev/xen/blktap-2/tapdev3\n'],
+      [0, `pid=4242 minor=3 state=0 args=aio:${LV}\n`],
+      [0, ''],
+      [0, ''],
+    ]);
     const t = new Tapdisk(run, dir);
     await t.open(SR, VDI, LV, true);
     await t.close(SR, VDI, LV);
@@ -78,7 +87,10 @@ describe('Tapdisk', () => {
   });
 
   it("fails with TapdiskFailed and tap-ctl's words", async () => {
-    const { run } = runner([[0, ''], [1, '', 'tap-ctl: failed to open aio:/dev/x: No such file or directory\n']]);
+    const { run } = runner([
+      [0, ''],
+      [1, '', 'tap-ctl: failed to open aio:/dev/x: No such file or directory\n'],
+    ]);
     await expect(new Tapdisk(run, mkdtempSync(join(tmpdir(), 'sm-backend-'))).open(SR, VDI, LV, true)).rejects.toMatchObject({
       code: 453,
       message: expect.stringMatching(/starting a tapdisk on .*exited with code 1: tap-ctl: failed to open/),

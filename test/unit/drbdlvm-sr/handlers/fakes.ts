@@ -72,7 +72,11 @@ export function harness(world: World, sim: XapiSim): Harness {
   let slept = 0;
   const drbd: DrbdSrPort = {
     resolve: async (ref) => {
-      if (world.drbd === undefined) throw new DrbdError(`${ref.name}: cannot resolve the DRBD device: '${ref.name}' not defined in your config (for this host).`, 'not-defined');
+      if (world.drbd === undefined)
+        throw new DrbdError(
+          `${ref.name}: cannot resolve the DRBD device: '${ref.name}' not defined in your config (for this host).`,
+          'not-defined',
+        );
       return { target: { name: ref.name }, devices: [DEVICE] };
     },
     state: async () => world.drbd as ResourceState,
@@ -97,7 +101,15 @@ export function harness(world: World, sim: XapiSim): Harness {
       effects.push(`lvm ${argv.join(' ')}`);
       const said = world.execFails?.[argv[0]];
       if (said !== undefined) {
-        throw new LvmError(`'${argv.join(' ')}' failed: ${said}`, { argv, exitCode: 5, signal: null, stdout: '', stderr: said, timedOut: false, durationMs: 1 });
+        throw new LvmError(`'${argv.join(' ')}' failed: ${said}`, {
+          argv,
+          exitCode: 5,
+          signal: null,
+          stdout: '',
+          stderr: said,
+          timedOut: false,
+          durationMs: 1,
+        });
       }
     },
   };
@@ -110,7 +122,10 @@ export function harness(world: World, sim: XapiSim): Harness {
     close: async (_sr, vdi) => void effects.push(`backend close ${vdi}`),
   };
   const ports: Ports = {
-    drbd, lvm, backend: () => backend, log: { log: (l, m) => void logs.push(`${l}: ${m}`) },
+    drbd,
+    lvm,
+    backend: () => backend,
+    log: { log: (l, m) => void logs.push(`${l}: ${m}`) },
     // A clock that moves only when slept on: waits are bounded by count, not by wall time.
     clock: { now: () => Date.parse('2026-11-22T02:00:00Z') + slept, sleep: async (ms) => void (slept += ms) },
   };
@@ -122,11 +137,20 @@ export function harness(world: World, sim: XapiSim): Harness {
   return { ctx, effects, logs };
 }
 
-export function srParams(sim: XapiSim, command: string, o: { host?: string; master?: boolean; args?: string[]; dc?: Record<string, string>; extra?: Record<string, unknown> } = {}) {
+export function srParams(
+  sim: XapiSim,
+  command: string,
+  o: { host?: string; master?: boolean; args?: string[]; dc?: Record<string, string>; extra?: Record<string, unknown> } = {},
+) {
   return {
-    host_ref: o.host ?? HOST_A, command, args: o.args ?? [],
+    host_ref: o.host ?? HOST_A,
+    command,
+    args: o.args ?? [],
     device_config: { SRmaster: String(o.master ?? true), resource: 'r0', ...o.dc },
-    session_ref: sim.session(), sr_ref: SR_REF, sr_uuid: SR_UUID, ...o.extra,
+    session_ref: sim.session(),
+    sr_ref: SR_REF,
+    sr_uuid: SR_UUID,
+    ...o.extra,
   };
 }
 

@@ -3,7 +3,21 @@
 import { LOCK_KEY, lockValue } from '../../../../src/drbdlvm-sr/activation-lock-entry';
 import type { XapiSim } from '../../../support/xapi-sim';
 import { drbdState } from '../drbd-state';
-import { CAPTURED, HIDDEN_UUID, HOST_A, HOST_B, SR_REF, VDI_UUID, VG, harness, healthyWorld, send, srParams, type World, startPoolSim } from './fakes';
+import {
+  CAPTURED,
+  HIDDEN_UUID,
+  HOST_A,
+  HOST_B,
+  SR_REF,
+  VDI_UUID,
+  VG,
+  harness,
+  healthyWorld,
+  send,
+  srParams,
+  type World,
+  startPoolSim,
+} from './fakes';
 
 let sim: XapiSim;
 beforeEach(async () => {
@@ -12,12 +26,25 @@ beforeEach(async () => {
 afterEach(() => sim.close());
 
 const fresh = (): World => ({ ...healthyWorld(), vg: undefined, lvs: [], pv: CAPTURED.barePv() });
-const fault = (code: number, text?: RegExp) => expect.objectContaining({ kind: 'fault', fault: { faultCode: code, faultString: text ? expect.stringMatching(text) : expect.any(String) } });
+const fault = (code: number, text?: RegExp) =>
+  expect.objectContaining({
+    kind: 'fault',
+    fault: { faultCode: code, faultString: text ? expect.stringMatching(text) : expect.any(String) },
+  });
 
 function addVdi(ref: string, uuid: string, smConfig: Record<string, string> = {}) {
   sim.db.VDI[ref] = {
-    uuid, SR: SR_REF, name_label: '', name_description: '', type: 'user', location: uuid, sm_config: smConfig,
-    virtual_size: '0', physical_utilisation: '0', read_only: false, managed: true,
+    uuid,
+    SR: SR_REF,
+    name_label: '',
+    name_description: '',
+    type: 'user',
+    location: uuid,
+    sm_config: smConfig,
+    virtual_size: '0',
+    physical_utilisation: '0',
+    read_only: false,
+    managed: true,
   };
 }
 
@@ -49,12 +76,14 @@ describe('sr_create', () => {
 
   it("reports lvm2's words under LVMCreate, naming the host", async () => {
     const h = harness({ ...fresh(), execFails: { vgcreate: 'Device /dev/drbd0 excluded by a filter.' } }, sim);
-    expect(await send(h, 'sr_create', srParams(sim, 'sr_create'))).toEqual(fault(50, /host xcp-a: 'vgcreate .*' failed: Device \/dev\/drbd0 excluded by a filter\./));
+    expect(await send(h, 'sr_create', srParams(sim, 'sr_create'))).toEqual(
+      fault(50, /host xcp-a: 'vgcreate .*' failed: Device \/dev\/drbd0 excluded by a filter\./),
+    );
   });
 });
 
 describe('sr_attach', () => {
-  it('promotes, checks the VG and clears only this host\'s crash leftovers (stock sm leaks them: sm#803)', async () => {
+  it("promotes, checks the VG and clears only this host's crash leftovers (stock sm leaks them: sm#803)", async () => {
     sim.db.SR[SR_REF]!.sm_config[LOCK_KEY] = lockValue(HOST_A, new Date());
     addVdi('OpaqueRef:v1', VDI_UUID, { [`host_${HOST_A}`]: 'RW', [`host_${HOST_B}`]: 'RW' });
     addVdi('OpaqueRef:v2', HIDDEN_UUID, { [`host_${HOST_A}`]: 'RO', vdi_type: 'aio' });
@@ -76,7 +105,12 @@ describe('sr_attach', () => {
   it('fails fast on a pool host without the resource, naming the host and what to do', async () => {
     const h = harness({ ...healthyWorld(), drbd: undefined }, sim);
     const r = await send(h, 'sr_attach', srParams(sim, 'sr_attach', { host: HOST_B, master: false }));
-    expect(r).toEqual(fault(5100, /host xcp-b: r0: cannot resolve the DRBD device: 'r0' not defined in your config \(for this host\)\. A drbdlvm SR .*cannot be plugged \(leave it unplugged\)/));
+    expect(r).toEqual(
+      fault(
+        5100,
+        /host xcp-b: r0: cannot resolve the DRBD device: 'r0' not defined in your config \(for this host\)\. A drbdlvm SR .*cannot be plugged \(leave it unplugged\)/,
+      ),
+    );
     expect(h.effects).toEqual(['lock', 'unlock']);
   });
 
@@ -113,14 +147,24 @@ describe('sr_attach', () => {
   });
 
   it('reads the role back: a promotion DRBD accepted but did not apply is DrbdPromoteFailed, saying what was seen', async () => {
-    const h = harness({ ...healthyWorld(), drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary'), ignoresRoleChange: true }, sim);
+    const h = harness(
+      { ...healthyWorld(), drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary'), ignoresRoleChange: true },
+      sim,
+    );
     expect(await send(h, 'sr_attach', srParams(sim, 'sr_attach'))).toEqual(
       fault(5105, /host \S+: asked for Primary \('drbdadm primary r0' exited 0\), DRBD still reports Secondary; /),
     );
   });
 
   it('explains allow-two-primaries when the promotion is refused for it', async () => {
-    const h = harness({ ...healthyWorld(), drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary', 'Primary'), promoteFails: { kind: 'two-primaries', message: "'drbdadm primary r0' failed: (-1) Multiple primaries not allowed by config" } }, sim);
+    const h = harness(
+      {
+        ...healthyWorld(),
+        drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary', 'Primary'),
+        promoteFails: { kind: 'two-primaries', message: "'drbdadm primary r0' failed: (-1) Multiple primaries not allowed by config" },
+      },
+      sim,
+    );
     expect(await send(h, 'sr_attach', srParams(sim, 'sr_attach'))).toEqual(fault(5105, /allow-two-primaries yes;/));
   });
 });
@@ -148,7 +192,16 @@ describe('sr_detach', () => {
   });
 
   it('says who holds the device open when the demotion fails', async () => {
-    const h = harness({ ...healthyWorld(), demoteFails: { kind: 'held-open', message: "'drbdadm secondary r0' failed: 0: State change failed: (-12) Device is held open by someone" } }, sim);
+    const h = harness(
+      {
+        ...healthyWorld(),
+        demoteFails: {
+          kind: 'held-open',
+          message: "'drbdadm secondary r0' failed: 0: State change failed: (-12) Device is held open by someone",
+        },
+      },
+      sim,
+    );
     expect(await send(h, 'sr_detach', srParams(sim, 'sr_detach'))).toEqual(fault(5110, /still has the device open/));
   });
 });
@@ -160,7 +213,9 @@ describe('sr_scan', () => {
     expect(await send(h, 'sr_scan', srParams(sim, 'sr_scan'))).toEqual({ kind: 'result', value: null });
     const vdis = Object.values(sim.db.VDI);
     // The hidden LV is not a VDI; MGT is not one either.
-    expect(vdis.map((v) => [v.uuid, v.location, v.virtual_size, v.sm_config])).toEqual([[VDI_UUID, VDI_UUID, '16777216', { vdi_type: 'aio' }]]);
+    expect(vdis.map((v) => [v.uuid, v.location, v.virtual_size, v.sm_config])).toEqual([
+      [VDI_UUID, VDI_UUID, '16777216', { vdi_type: 'aio' }],
+    ]);
     expect(sim.db.SR[SR_REF]).toMatchObject({ physical_size: '197132288', physical_utilisation: String(197132288 - 71303168) });
     expect(h.effects).toEqual(['lock', 'unlock']);
   });
@@ -175,7 +230,13 @@ describe('sr_scan', () => {
   it('FAILS when the DRBD resource is missing or this copy is not UpToDate', async () => {
     addVdi('OpaqueRef:v1', VDI_UUID);
     expect(await send(harness({ ...healthyWorld(), drbd: undefined }, sim), 'sr_scan', srParams(sim, 'sr_scan'))).toEqual(fault(5100));
-    expect(await send(harness({ ...healthyWorld(), drbd: drbdState('Connecting', 'Outdated', 'DUnknown') }, sim), 'sr_scan', srParams(sim, 'sr_scan'))).toEqual(fault(5104));
+    expect(
+      await send(
+        harness({ ...healthyWorld(), drbd: drbdState('Connecting', 'Outdated', 'DUnknown') }, sim),
+        'sr_scan',
+        srParams(sim, 'sr_scan'),
+      ),
+    ).toEqual(fault(5104));
     expect(Object.keys(sim.db.VDI)).toEqual(['OpaqueRef:v1']);
   });
 
@@ -210,7 +271,10 @@ describe('sr_delete', () => {
 
   it('still reports the delete done when the demotion fails afterwards, and logs the resource LEFT PRIMARY', async () => {
     const mgtOnly = CAPTURED.lvs().filter((l) => l.name === 'MGT');
-    const h = harness({ ...healthyWorld(), lvs: mgtOnly, demoteFails: { kind: 'held-open', message: 'Device is held open by someone' } }, sim);
+    const h = harness(
+      { ...healthyWorld(), lvs: mgtOnly, demoteFails: { kind: 'held-open', message: 'Device is held open by someone' } },
+      sim,
+    );
     expect(await send(h, 'sr_delete', srParams(sim, 'sr_delete'))).toEqual({ kind: 'result', value: null });
     expect(h.logs.join('\n')).toMatch(/sr_delete: VG_XenStorage-\S+ removed, but r0 is LEFT PRIMARY: .*host xcp-a: Device is held open/);
   });

@@ -3,7 +3,21 @@
 import { LOCK_KEY, lockValue } from '../../../../src/drbdlvm-sr/activation-lock-entry';
 import { NULL_REF, type XapiSim } from '../../../support/xapi-sim';
 import { drbdState } from '../drbd-state';
-import { CAPTURED, HOST_A, HOST_B, SR_REF, SR_UUID, VDI_UUID, VG, harness, healthyWorld, send, srParams, vdiParams, startPoolSim } from './fakes';
+import {
+  CAPTURED,
+  HOST_A,
+  HOST_B,
+  SR_REF,
+  SR_UUID,
+  VDI_UUID,
+  VG,
+  harness,
+  healthyWorld,
+  send,
+  srParams,
+  vdiParams,
+  startPoolSim,
+} from './fakes';
 
 const V1 = 'OpaqueRef:v1';
 const V2 = 'OpaqueRef:v2';
@@ -20,8 +34,17 @@ afterEach(() => sim.close());
 
 function addVdi(ref: string, uuid: string) {
   sim.db.VDI[ref] = {
-    uuid, SR: SR_REF, name_label: '', name_description: '', type: 'user', location: uuid, sm_config: {},
-    virtual_size: '16777216', physical_utilisation: '16777216', read_only: false, managed: true,
+    uuid,
+    SR: SR_REF,
+    name_label: '',
+    name_description: '',
+    type: 'user',
+    location: uuid,
+    sm_config: {},
+    virtual_size: '16777216',
+    physical_utilisation: '16777216',
+    read_only: false,
+    managed: true,
   };
 }
 
@@ -29,7 +52,8 @@ function addVdi(ref: string, uuid: string) {
 function addVm(vdiRef: string, op: 'start' | 'migrate A→B' | 'running on A') {
   const ref = `OpaqueRef:vm-${Object.keys(sim.db.VM).length}`;
   sim.db.VM[ref] = {
-    uuid: ref.slice(10), is_control_domain: false,
+    uuid: ref.slice(10),
+    is_control_domain: false,
     current_operations: op === 'start' ? { t1: 'start' } : op === 'migrate A→B' ? { t2: 'pool_migrate' } : {},
     resident_on: op === 'start' ? NULL_REF : HOST_A,
     scheduled_to_be_resident_on: op === 'start' ? NULL_REF : op === 'migrate A→B' ? HOST_B : NULL_REF,
@@ -37,7 +61,11 @@ function addVm(vdiRef: string, op: 'start' | 'migrate A→B' | 'running on A') {
   sim.db.VBD[`OpaqueRef:vbd-${ref}`] = { VM: ref, VDI: vdiRef };
 }
 
-const fault = (code: number, text?: RegExp) => expect.objectContaining({ kind: 'fault', fault: { faultCode: code, faultString: text ? expect.stringMatching(text) : expect.any(String) } });
+const fault = (code: number, text?: RegExp) =>
+  expect.objectContaining({
+    kind: 'fault',
+    fault: { faultCode: code, faultString: text ? expect.stringMatching(text) : expect.any(String) },
+  });
 const ok = { kind: 'result', value: null };
 
 describe('vdi_create', () => {
@@ -46,11 +74,26 @@ describe('vdi_create', () => {
 
   it('makes a thick inactive LV, not zeroed, then the record, and answers uuid and location', async () => {
     const h = harness({ ...healthyWorld(), vg: { ...CAPTURED.vg(), free: 20n * 1024n ** 3n } }, sim);
-    const r = await send(h, 'vdi_create', srParams(sim, 'vdi_create', { args, extra: { vdi_type: 'system', vdi_uuid: NEW, vdi_sm_config: {} } }));
+    const r = await send(
+      h,
+      'vdi_create',
+      srParams(sim, 'vdi_create', { args, extra: { vdi_type: 'system', vdi_uuid: NEW, vdi_sm_config: {} } }),
+    );
     expect(r).toEqual({ kind: 'result', value: { uuid: NEW, location: NEW } });
-    expect(h.effects).toEqual(['lock', `lvm lvcreate --config global{metadata_read_only=0} -an -Zn -Wn -n LV-${NEW} -L 10737418240b ${VG}`, 'unlock']);
+    expect(h.effects).toEqual([
+      'lock',
+      `lvm lvcreate --config global{metadata_read_only=0} -an -Zn -Wn -n LV-${NEW} -L 10737418240b ${VG}`,
+      'unlock',
+    ]);
     const rec = Object.values(sim.db.VDI).find((v) => v.uuid === NEW);
-    expect(rec).toMatchObject({ name_label: '中文机器 0', type: 'system', location: NEW, virtual_size: '10737418240', sm_config: { vdi_type: 'aio' }, read_only: false });
+    expect(rec).toMatchObject({
+      name_label: '中文机器 0',
+      type: 'system',
+      location: NEW,
+      virtual_size: '10737418240',
+      sm_config: { vdi_type: 'aio' },
+      read_only: false,
+    });
   });
 
   it('picks a uuid when xapi does not dictate one', async () => {
@@ -79,10 +122,26 @@ describe('vdi_create', () => {
 
   it('refuses off the master, without space, VHD, and while the peer is away', async () => {
     const base = { args, extra: { vdi_type: 'user' } };
-    expect(await send(harness(healthyWorld(), sim), 'vdi_create', srParams(sim, 'vdi_create', { ...base, master: false }))).toEqual(fault(58));
-    expect(await send(harness(healthyWorld(), sim), 'vdi_create', srParams(sim, 'vdi_create', base))).toEqual(fault(44, /10737418240 bytes asked, 71303168 free/));
-    expect(await send(harness(healthyWorld(), sim), 'vdi_create', srParams(sim, 'vdi_create', { args, extra: { vdi_type: 'user', vdi_sm_config: { type: 'vhd' } } }))).toEqual(fault(66));
-    expect(await send(harness({ ...healthyWorld(), drbd: drbdState('Connecting', 'UpToDate', 'DUnknown') }, sim), 'vdi_create', srParams(sim, 'vdi_create', base))).toEqual(fault(5101));
+    expect(await send(harness(healthyWorld(), sim), 'vdi_create', srParams(sim, 'vdi_create', { ...base, master: false }))).toEqual(
+      fault(58),
+    );
+    expect(await send(harness(healthyWorld(), sim), 'vdi_create', srParams(sim, 'vdi_create', base))).toEqual(
+      fault(44, /10737418240 bytes asked, 71303168 free/),
+    );
+    expect(
+      await send(
+        harness(healthyWorld(), sim),
+        'vdi_create',
+        srParams(sim, 'vdi_create', { args, extra: { vdi_type: 'user', vdi_sm_config: { type: 'vhd' } } }),
+      ),
+    ).toEqual(fault(66));
+    expect(
+      await send(
+        harness({ ...healthyWorld(), drbd: drbdState('Connecting', 'UpToDate', 'DUnknown') }, sim),
+        'vdi_create',
+        srParams(sim, 'vdi_create', base),
+      ),
+    ).toEqual(fault(5101));
   });
 });
 
@@ -106,13 +165,24 @@ describe('vdi_attach / vdi_detach', () => {
   it("answers the backend's path, params_nbd and the xenstore data, changing nothing", async () => {
     const h = harness(healthyWorld(), sim);
     const r = await send(h, 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'], master: false }));
-    expect(r).toEqual({ kind: 'result', value: expect.objectContaining({ params: `/dev/sm/backend/${SR_UUID}/${VDI_UUID}`, params_nbd: '' }) });
+    expect(r).toEqual({
+      kind: 'result',
+      value: expect.objectContaining({ params: `/dev/sm/backend/${SR_UUID}/${VDI_UUID}`, params_nbd: '' }),
+    });
     expect(h.effects).toEqual(['lock', 'unlock']);
   });
 
   it('refuses a VDI whose LV is missing, and a copy that is not usable', async () => {
-    expect(await send(harness({ ...healthyWorld(), lvs: [] }, sim), 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }))).toEqual(fault(144, /xe sr-scan/));
-    expect(await send(harness({ ...healthyWorld(), drbd: drbdState('Connecting', 'Outdated', 'DUnknown') }, sim), 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }))).toEqual(fault(5104));
+    expect(
+      await send(harness({ ...healthyWorld(), lvs: [] }, sim), 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] })),
+    ).toEqual(fault(144, /xe sr-scan/));
+    expect(
+      await send(
+        harness({ ...healthyWorld(), drbd: drbdState('Connecting', 'Outdated', 'DUnknown') }, sim),
+        'vdi_attach',
+        vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }),
+      ),
+    ).toEqual(fault(5104));
   });
 
   it('promotes a host whose resource went Secondary under a plugged PBD (split-brain recovery), as sr_attach would', async () => {
@@ -128,8 +198,17 @@ describe('vdi_attach / vdi_detach', () => {
     const connecting = harness({ ...healthyWorld(), drbd: drbdState('Connecting', 'UpToDate', 'DUnknown', 'Secondary', 'Unknown') }, sim);
     expect(await send(connecting, 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }))).toEqual(fault(5101));
     expect([...standAlone.effects, ...connecting.effects]).toEqual(['lock', 'unlock', 'lock', 'unlock']);
-    const refused = harness({ ...healthyWorld(), drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary'), promoteFails: { kind: 'other', message: 'State change failed' } }, sim);
-    expect(await send(refused, 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }))).toEqual(fault(5105, /State change failed/));
+    const refused = harness(
+      {
+        ...healthyWorld(),
+        drbd: drbdState('Established', 'UpToDate', 'UpToDate', 'Secondary'),
+        promoteFails: { kind: 'other', message: 'State change failed' },
+      },
+      sim,
+    );
+    expect(await send(refused, 'vdi_attach', vdiParams(sim, 'vdi_attach', V1, { args: ['true'] }))).toEqual(
+      fault(5105, /State change failed/),
+    );
   });
 
   it('detach undoes what a killed activation left: backend, active LV', async () => {
@@ -146,13 +225,18 @@ describe('vdi_attach / vdi_detach', () => {
 describe('vdi_resize', () => {
   it('grows the LV on the master and records the size', async () => {
     const h = harness(healthyWorld(), sim);
-    expect(await send(h, 'vdi_resize', vdiParams(sim, 'vdi_resize', V1, { args: ['33554432'] }))).toEqual({ kind: 'result', value: { uuid: VDI_UUID, location: VDI_UUID } });
+    expect(await send(h, 'vdi_resize', vdiParams(sim, 'vdi_resize', V1, { args: ['33554432'] }))).toEqual({
+      kind: 'result',
+      value: { uuid: VDI_UUID, location: VDI_UUID },
+    });
     expect(h.effects).toEqual(['lock', `lvm lvextend --config global{metadata_read_only=0} -L 33554432b ${LV}`, 'unlock']);
     expect(sim.db.VDI[V1]).toMatchObject({ virtual_size: '33554432' });
   });
 
   it('never shrinks', async () => {
-    expect(await send(harness(healthyWorld(), sim), 'vdi_resize', vdiParams(sim, 'vdi_resize', V1, { args: ['4194304'] }))).toEqual(fault(79, /would lose data/));
+    expect(await send(harness(healthyWorld(), sim), 'vdi_resize', vdiParams(sim, 'vdi_resize', V1, { args: ['4194304'] }))).toEqual(
+      fault(79, /would lose data/),
+    );
   });
 });
 
@@ -164,7 +248,13 @@ describe('vdi_activate: the guard rail', () => {
     addVm(V1, 'start');
     const h = harness(healthyWorld(), sim);
     expect(await send(h, 'vdi_activate', activate(HOST_B, V1))).toEqual(ok);
-    expect(h.effects).toEqual(['lock', `lvm lvchange -ay ${LV}`, `lvm lvchange --refresh ${LV}`, `backend open ${VDI_UUID} RW /dev/${LV}`, 'unlock']);
+    expect(h.effects).toEqual([
+      'lock',
+      `lvm lvchange -ay ${LV}`,
+      `lvm lvchange --refresh ${LV}`,
+      `backend open ${VDI_UUID} RW /dev/${LV}`,
+      'unlock',
+    ]);
     expect(sim.db.VDI[V1]!.sm_config).toEqual({ [`host_${HOST_B}`]: 'RW' });
     expect(sim.db.SR[SR_REF]!.sm_config).toEqual({});
     const methods = sim.calls.map((c) => c.method);
@@ -176,7 +266,9 @@ describe('vdi_activate: the guard rail', () => {
     sim.db.VDI[V2]!.sm_config[`host_${HOST_A}`] = 'RW';
     addVm(V1, 'start');
     const h = harness(healthyWorld(), sim);
-    expect(await send(h, 'vdi_activate', activate(HOST_B, V1))).toEqual(fault(5106, /refusing a VM start on host xcp-b: VDIs of this SR are active RW on host xcp-a \(VDI 9c1d/));
+    expect(await send(h, 'vdi_activate', activate(HOST_B, V1))).toEqual(
+      fault(5106, /refusing a VM start on host xcp-b: VDIs of this SR are active RW on host xcp-a \(VDI 9c1d/),
+    );
     expect(h.effects).toEqual(['lock', 'unlock']);
     expect(sim.db.VDI[V1]!.sm_config).toEqual({});
     expect(sim.db.SR[SR_REF]!.sm_config).toEqual({});
@@ -250,6 +342,8 @@ describe('vdi_activate: the guard rail', () => {
 
   it("refuses a VDI whose location is not its uuid (not one of this driver's)", async () => {
     const p = activate(HOST_B, V1);
-    expect(await send(harness(healthyWorld(), sim), 'vdi_activate', { ...p, vdi_location: 'something-else' })).toEqual(fault(144, /not its uuid/));
+    expect(await send(harness(healthyWorld(), sim), 'vdi_activate', { ...p, vdi_location: 'something-else' })).toEqual(
+      fault(144, /not its uuid/),
+    );
   });
 });

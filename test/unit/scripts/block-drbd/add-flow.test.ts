@@ -27,7 +27,11 @@ interface Quirks {
   readonly incoming?: boolean;
 }
 
-function ports(state: () => ResourceState, clock: Clock, quirks: Quirks = {}): Ports & { calls: string[]; keys: Map<string, string>; ledger: { cleared: number } & Ports['ledger'] } {
+function ports(
+  state: () => ResourceState,
+  clock: Clock,
+  quirks: Quirks = {},
+): Ports & { calls: string[]; keys: Map<string, string>; ledger: { cleared: number } & Ports['ledger'] } {
   const calls: string[] = [];
   let promoted = false; // the read-back after promote must see it
   let twoPrimaries = false;
@@ -105,14 +109,32 @@ describe('runAdd waiting for a promotable resource', () => {
 
   it('promotes as soon as the peer connects and the disk turns UpToDate', async () => {
     const clock = fakeClock();
-    const p = ports(() => (clock.now() < 5_000 ? connecting : { ...connecting, link: 'Established', peerRole: 'Secondary', connectionText: 'Connected', volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }] }), clock);
+    const p = ports(
+      () =>
+        clock.now() < 5_000
+          ? connecting
+          : {
+              ...connecting,
+              link: 'Established',
+              peerRole: 'Secondary',
+              connectionText: 'Connected',
+              volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }],
+            },
+      clock,
+    );
     expect(await runAdd(req, p)).toEqual({ ok: true });
     expect(p.calls).toContain('promote');
     expect(p.keys.get('be/physical-device')).toBe('93:0');
   });
 });
 
-const healthy: ResourceState = { ...connecting, link: 'Established', peerRole: 'Secondary', connectionText: 'Connected', volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }] };
+const healthy: ResourceState = {
+  ...connecting,
+  link: 'Established',
+  peerRole: 'Secondary',
+  connectionText: 'Connected',
+  volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }],
+};
 
 describe('runAdd reads every state change back', () => {
   it('fails a promotion DRBD accepted but did not apply, saying what was asked and seen, and steps back', async () => {
@@ -148,7 +170,10 @@ describe('runAdd when the promote command is stopped at its time limit', () => {
     let cleared = false;
     p.drbd.promote = async () => (p.calls.push('promote'), { ok: false, error: new DrbdError('did not finish', 'timed-out') });
     // Completed anyway: Primary once the stopped promote ran, until the undo demotes it.
-    p.drbd.state = async () => ({ ...healthy, role: completedAnyway && p.calls.includes('promote') && !p.calls.includes('demote') ? 'Primary' : 'Secondary' });
+    p.drbd.state = async () => ({
+      ...healthy,
+      role: completedAnyway && p.calls.includes('promote') && !p.calls.includes('demote') ? 'Primary' : 'Secondary',
+    });
     p.drbd.config = async () => ({ peers: [], twoPrimaries: false, fencing: { policy: 'resource-only', handler: '/x' } });
     return {
       p: { ...p, ledger: { read: () => undefined, write: (r: unknown) => void records.push(r), clear: () => void (cleared = true) } },
@@ -160,8 +185,16 @@ describe('runAdd when the promote command is stopped at its time limit', () => {
   it('still Secondary: keeps the record marked unfinished and names the handler', async () => {
     const { p, records, cleared } = stoppedPromote(false);
     const outcome = await runAdd(req, p);
-    expect(outcome).toMatchObject({ ok: false, message: expect.stringMatching(/^r0: the promotion did not finish within \d+\.\d s: DRBD is waiting for the fence-peer handler \/x \(fencing resource-only\)/) });
-    expect(records).toEqual([expect.not.objectContaining({ unfinished: true }), expect.objectContaining({ resource: 'r0', unfinished: true })]);
+    expect(outcome).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /^r0: the promotion did not finish within \d+\.\d s: DRBD is waiting for the fence-peer handler \/x \(fencing resource-only\)/,
+      ),
+    });
+    expect(records).toEqual([
+      expect.not.objectContaining({ unfinished: true }),
+      expect.objectContaining({ resource: 'r0', unfinished: true }),
+    ]);
     expect(cleared()).toBe(false);
     expect(p.calls).not.toContain('demote');
     expect(p.keys.has('be/physical-device')).toBe(false);
@@ -177,14 +210,15 @@ describe('runAdd when the promote command is stopped at its time limit', () => {
 });
 
 describe('runAdd naming the peer', () => {
-  it('reads the config once, only on a refusal, for the peer\'s name', async () => {
+  it("reads the config once, only on a refusal, for the peer's name", async () => {
     const p = ports(() => ({ ...healthy, peerRole: 'Primary' }), fakeClock());
     let reads = 0;
     p.drbd.config = async () => (reads++, { peers: ['bravo'], twoPrimaries: false });
     expect(await runAdd(req, p)).toEqual({
       ok: false,
       status: 'error',
-      message: "r0: peer bravo is Primary; refusing to start a second writer. Stop the domain on bravo first, or move it with 'xl migrate'.",
+      message:
+        "r0: peer bravo is Primary; refusing to start a second writer. Stop the domain on bravo first, or move it with 'xl migrate'.",
     });
     expect(reads).toBe(1);
   });

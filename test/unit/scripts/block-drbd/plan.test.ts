@@ -19,15 +19,27 @@ function state(role: Role, peerRole: Role, link: Link, disk: DiskState, peerDisk
 describe('planAdd on a normal start', () => {
   it.each<[string, ResourceState, string]>([
     ['healthy, both Secondary', state('Secondary', 'Secondary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), 'promote'],
-    ['failover: peer unreachable, local UpToDate', state('Secondary', 'Unknown', 'Connecting', 'UpToDate', 'DUnknown', 'WFConnection'), 'promote'],
+    [
+      'failover: peer unreachable, local UpToDate',
+      state('Secondary', 'Unknown', 'Connecting', 'UpToDate', 'DUnknown', 'WFConnection'),
+      'promote',
+    ],
     ['we are the resync source', state('Secondary', 'Secondary', 'SyncSource', 'UpToDate', 'Inconsistent'), 'promote'],
     ['resync target with an UpToDate peer', state('Secondary', 'Secondary', 'SyncTarget', 'Inconsistent', 'UpToDate'), 'promote'],
     ['diskless client of an UpToDate peer', state('Secondary', 'Secondary', 'Established', 'Diskless', 'UpToDate', 'Connected'), 'promote'],
     ['already Primary here', state('Primary', 'Secondary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), 'already-primary'],
     ['peer Primary', state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), 'refuse'],
-    ['peer Primary while we are Primary too (dual-primary config)', state('Primary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), 'refuse'],
+    [
+      'peer Primary while we are Primary too (dual-primary config)',
+      state('Primary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'),
+      'refuse',
+    ],
     ['StandAlone after split-brain', state('Secondary', 'Unknown', 'StandAlone', 'UpToDate', 'DUnknown', 'StandAlone'), 'refuse'],
-    ['Consistent at boot, peer not yet connected', state('Secondary', 'Unknown', 'Connecting', 'Consistent', 'DUnknown', 'WFConnection'), 'wait'],
+    [
+      'Consistent at boot, peer not yet connected',
+      state('Secondary', 'Unknown', 'Connecting', 'Consistent', 'DUnknown', 'WFConnection'),
+      'wait',
+    ],
     ['Outdated, peer not connected', state('Secondary', 'Unknown', 'Connecting', 'Outdated', 'DUnknown', 'WFConnection'), 'wait'],
     ['Inconsistent, peer not connected', state('Secondary', 'Unknown', 'Connecting', 'Inconsistent', 'DUnknown', 'WFConnection'), 'wait'],
     ['connected but neither side UpToDate', state('Secondary', 'Secondary', 'Established', 'Outdated', 'Outdated', 'Connected'), 'refuse'],
@@ -49,13 +61,18 @@ describe('planAdd on a normal start', () => {
     const d = decide(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), normal);
     expect(d).toEqual({
       kind: 'refuse',
-      reason: "r0: the peer is Primary; refusing to start a second writer. Stop the domain on the other host first, or move it with 'xl migrate'.",
+      reason:
+        "r0: the peer is Primary; refusing to start a second writer. Stop the domain on the other host first, or move it with 'xl migrate'.",
     });
   });
 
   it('warns that a domain on a resyncing disk depends on the link', () => {
     const d = decide(state('Secondary', 'Secondary', 'SyncTarget', 'Inconsistent', 'UpToDate'), normal);
-    expect(d).toMatchObject({ kind: 'promote', dualPrimary: false, warnings: [expect.stringContaining('depends on the replication link')] });
+    expect(d).toMatchObject({
+      kind: 'promote',
+      dualPrimary: false,
+      warnings: [expect.stringContaining('depends on the replication link')],
+    });
   });
 
   it('refuses when a resource has no volume up', () => {
@@ -85,9 +102,17 @@ describe('planAdd on the destination of xl migrate', () => {
   });
 
   it.each<[string, ResourceState, RegExp]>([
-    ['not connected', state('Secondary', 'Unknown', 'Connecting', 'UpToDate', 'DUnknown', 'WFConnection'), /connection is WFConnection, not Connected/],
+    [
+      'not connected',
+      state('Secondary', 'Unknown', 'Connecting', 'UpToDate', 'DUnknown', 'WFConnection'),
+      /connection is WFConnection, not Connected/,
+    ],
     ['resyncing', state('Secondary', 'Primary', 'SyncTarget', 'Inconsistent', 'UpToDate'), /local disk is Inconsistent/],
-    ['source not Primary', state('Secondary', 'Secondary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), /the peer is Secondary, not Primary/],
+    [
+      'source not Primary',
+      state('Secondary', 'Secondary', 'Established', 'UpToDate', 'UpToDate', 'Connected'),
+      /the peer is Secondary, not Primary/,
+    ],
   ])('refuses when %s, and says the domain keeps running on the source', (_n, s, why) => {
     const d = decide(s, incoming);
     expect(d.kind).toBe('refuse');

@@ -17,7 +17,11 @@ describe('stdinLines (the --batch input)', () => {
   test('lines split across chunks, and a character split across chunks, come out whole', async () => {
     const bytes = Buffer.from('drbd:r0,xvda,w\n/srv/ünï.img,,xvdb\nlast');
     const cut = bytes.indexOf(Buffer.from('ü')) + 1; // inside the two bytes of 'ü'
-    expect(await collect([bytes.subarray(0, 5), bytes.subarray(5, cut), bytes.subarray(cut)])).toEqual(['drbd:r0,xvda,w', '/srv/ünï.img,,xvdb', 'last']);
+    expect(await collect([bytes.subarray(0, 5), bytes.subarray(5, cut), bytes.subarray(cut)])).toEqual([
+      'drbd:r0,xvda,w',
+      '/srv/ünï.img,,xvdb',
+      'last',
+    ]);
   });
 
   test("only '\\n' ends a line: a '\\r' and blanks stay, an empty line is a record, a final newline is not", async () => {
