@@ -10,11 +10,12 @@
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C LC_ALL=C
 P=/run/lab-pristine
-# Trees whose files change by themselves or are put back by `reset` (the rest of / must not change).
-VOLATILE=(/proc /sys /dev /run /tmp /var/log /var/lib/lab /var/lib/drbd /var/lib/xen /var/lib/xenstored /var/lib/xcp /var/lock /etc /root)
 # Runtime directories a scenario may fill: made before the snapshot and emptied by `reset`, never
 # removed (removing one would change its parent, which the check reads as a file deleted there).
-RUNTIME_DIRS=(/var/lib/xcp)
+# /var/lib/lab is the tmpfs of the DRBD backing files; /var/lib/xcp the SR driver's xapi socket.
+RUNTIME_DIRS=(/var/lib/lab /var/lib/xcp)
+# Trees whose files change by themselves or are put back by `reset` (the rest of / must not change).
+VOLATILE=(/proc /sys /dev /run /tmp /var/log /var/lib/drbd /var/lib/xen /var/lib/xenstored /var/lock /etc /root "${RUNTIME_DIRS[@]}")
 
 # User-space processes started after the snapshot, but for this script's session (the agent starts
 # each command in a session of its own: this script, its subshells and pipes).
@@ -67,13 +68,12 @@ case ${1:-} in
     losetup -D
     LC_ALL=C comm -13 "$P/dev-dirs.list" <(dev_dirs) | while IFS= read -r d; do rm -rf "${d:?}"; done
     rm -f /var/lib/drbd/* # drbdadm's last-known backing devices (drbd-minor-N.lkbd)
-    rm -rf /var/lib/lab/* /var/lib/lab/.[!.]* 2>/dev/null
+    for d in "${RUNTIME_DIRS[@]}"; do find "$d" -mindepth 1 -delete; done
     # /etc and /root as they were: the snapshot over them, then whatever was added since removed.
     tar -C / -xpf "$P/etc-root.tar"
     LC_ALL=C comm -13 "$P/files.list" <(files_list) | while IFS= read -r f; do rm -rf "/${f:?}"; done
     # Runtime state: block-drbd's ledger and locks, the SR driver's, the lab's own jobs and marks.
     rm -rf /run/xen-drbd /run/xen-hotplug/* /var/lock/sm /tmp/* 2>/dev/null
-    for d in "${RUNTIME_DIRS[@]}"; do find "$d" -mindepth 1 -delete; done
     find /run -maxdepth 1 -name 'lab-*' ! -path "$P" -exec rm -rf {} +
     # Logs: the runner keeps each scenario's copy; the next one starts with none.
     : > /var/log/xen/xen-hotplug.log
