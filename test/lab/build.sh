@@ -3,7 +3,9 @@
 #
 # Everything large lives in ${XEN_DRBD_LAB_CACHE:-/var/cache/xen-drbd-lab}, never in the repo:
 #   boot/xen-4.17-amd64        Xen hypervisor, uncompressed ELF (qemu multiboot loads it)
-#   boot/vmlinuz               Debian 6.1 kernel (dom0 and the PVH domU)
+#   boot/vmlinuz               Debian 6.1 kernel (dom0, and the PV guest of the pygrub scenario)
+#   boot/domu-kernel           the PVH guest's small kernel, built from Debian's linux-source-6.1
+#                              with guest/domu-kernel.config (boots in 32 MiB)
 #   dom0-base.cpio             debootstrapped dom0 root (drbd-utils, xen-utils, nodejs, ...)
 #   domu-base.cpio             busybox + xen-blkfront for the tiny guest (also inside dom0-base)
 #   manifest.env               what was built, read by the runner (test/lab/lib)
@@ -37,7 +39,8 @@ die() { printf '[lab-build] ERROR: %s\n' "$*" >&2; exit 1; }
 mkdir -p "$CACHE"/{debs,boot,pkgs}
 
 # --- 1. host packages ------------------------------------------------------------------------
-HOST_PKGS=(qemu-system-x86 debootstrap cpio kmod busybox-static socat xz-utils zstd)
+HOST_PKGS=(qemu-system-x86 debootstrap cpio kmod busybox-static socat xz-utils zstd
+  gcc make flex bison bc libelf-dev libssl-dev)   # the second line: the guest kernel's build
 need=()
 for p in "${HOST_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
@@ -157,8 +160,47 @@ if [ ! -f "$CACHE/domu.done" ] || [ "$(cat "$CACHE/domu.done")" != "$DOMU_RECIPE
   rm -f "$CACHE/rootfs.done"
 fi
 
+# --- 4b. the PVH guest's kernel ----------------------------------------------------------------
+# Debian's kernel needs ~96 MiB to boot a guest; this one, tinyconfig plus the options in
+# guest/domu-kernel.config, needs 32, and a live migration under TCG copies all of it.
+KCONF="$(dirname "$0")/guest/domu-kernel.config"
+KSRC_VER=$(apt-cache policy linux-source-6.1 2>/dev/null | awk '/Candidate:/ {print $2}')
+[ -n "$KSRC_VER" ] && [ "$KSRC_VER" != "(none)" ] || { apt-get update -qq; KSRC_VER=$(apt-cache policy linux-source-6.1 | awk '/Candidate:/ {print $2}'); }
+[ -n "$KSRC_VER" ] && [ "$KSRC_VER" != "(none)" ] || die "no linux-source-6.1 package in apt's sources"
+DOMU_KERNEL_ID="linux-source-6.1=$KSRC_VER $(sha256sum "$KCONF" | cut -c1-16)"
+if [ ! -f "$CACHE/boot/domu-kernel.done" ] || [ "$(cat "$CACHE/boot/domu-kernel.done")" != "$DOMU_KERNEL_ID" ]; then
+  deb=$(fetch_deb linux-source-6.1 "$KSRC_VER")
+  src="$CACHE/pkgs/linux-source"
+  rm -rf "$src"; mkdir -p "$src"
+  log "unpacking linux-source-6.1 $KSRC_VER"
+  dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards '*/linux-source-6.1.tar.xz' | tar -xJ -C "$src" --strip-components=1
+  log "building the guest kernel (tinyconfig + $(basename "$KCONF"), make -j$(nproc))"
+  make -C "$src" -s tinyconfig >/dev/null
+  opts=()
+  while IFS='=' read -r name val; do
+    case $val in y) opts+=(--enable "$name");; n) opts+=(--disable "$name");; *) opts+=(--set-val "$name" "$val");; esac
+  done < <(grep -Ev '^[[:space:]]*(#|$)' "$KCONF")
+  "$src/scripts/config" --file "$src/.config" "${opts[@]}"
+  make -C "$src" -s olddefconfig >/dev/null
+  while IFS='=' read -r name val; do   # an option Kconfig refused (unmet dependency) fails the build here
+    case $val in
+      n) ! grep -q "^CONFIG_$name=" "$src/.config" || die "guest kernel: CONFIG_$name is still set (guest/domu-kernel.config)";;
+      *) grep -qx "CONFIG_$name=$val" "$src/.config" || die "guest kernel: CONFIG_$name=$val did not hold (unmet dependency?)";;
+    esac
+  done < <(grep -Ev '^[[:space:]]*(#|$)' "$KCONF")
+  make -C "$src" -s -j"$(nproc)" bzImage > "$CACHE/domu-kernel.log" 2>&1 \
+    || { tail -n 30 "$CACHE/domu-kernel.log" >&2; die "guest kernel build failed (log: $CACHE/domu-kernel.log)"; }
+  cp "$src/arch/x86/boot/bzImage" "$CACHE/boot/domu-kernel"
+  rm -rf "$src"   # ~1.2 GB; a rebuild unpacks it again
+  echo "$DOMU_KERNEL_ID" > "$CACHE/boot/domu-kernel.done"
+  rm -f "$CACHE/rootfs.done"
+  log "guest kernel built ($(stat -c %s "$CACHE/boot/domu-kernel") bytes)"
+else
+  log "guest kernel cached ($DOMU_KERNEL_ID)"
+fi
+
 # --- 5. dom0 root: modules, guest, trimming, cpio --------------------------------------------
-if [ ! -f "$CACHE/rootfs.done" ] || [ "$(cat "$CACHE/rootfs.done")" != "$ROOTFS_RECIPE $KPKG" ]; then
+if [ ! -f "$CACHE/rootfs.done" ] || [ "$(cat "$CACHE/rootfs.done")" != "$ROOTFS_RECIPE $KPKG $DOMU_KERNEL_ID" ]; then
   log "preparing dom0 root"
   rm -rf "$ROOT/lib/modules"
   copy_modules "$ROOT" e1000 virtio_net virtio_pci loop drbd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd \
@@ -167,6 +209,7 @@ if [ ! -f "$CACHE/rootfs.done" ] || [ "$(cat "$CACHE/rootfs.done")" != "$ROOTFS_
   [ -f "$ROOT/etc/xen/scripts/block-drbd.debian" ] || cp -p "$ROOT/etc/xen/scripts/block-drbd" "$ROOT/etc/xen/scripts/block-drbd.debian"
   mkdir -p "$ROOT/lab/domu"
   cp "$CACHE/boot/vmlinuz" "$ROOT/lab/domu/vmlinuz"
+  cp "$CACHE/boot/domu-kernel" "$ROOT/lab/domu/pvh-kernel"
   cp "$CACHE/domu-base.cpio" "$ROOT/lab/domu/base.cpio"
   # trim: documentation, manuals, locales, apt caches, python bytecode caches
   rm -rf "$ROOT"/usr/share/{doc,man,info,lintian,linda,groff,bug,common-licenses} \
@@ -178,7 +221,7 @@ if [ ! -f "$CACHE/rootfs.done" ] || [ "$(cat "$CACHE/rootfs.done")" != "$ROOTFS_
   log "packing dom0-base.cpio"
   (cd "$ROOT" && find . -mindepth 1 -xdev | LC_ALL=C sort | cpio -o -H newc --quiet) > "$CACHE/dom0-base.cpio.tmp"
   mv "$CACHE/dom0-base.cpio.tmp" "$CACHE/dom0-base.cpio"
-  echo "$ROOTFS_RECIPE $KPKG" > "$CACHE/rootfs.done"
+  echo "$ROOTFS_RECIPE $KPKG $DOMU_KERNEL_ID" > "$CACHE/rootfs.done"
 else
   log "dom0 base cpio cached"
 fi
@@ -194,6 +237,7 @@ LAB_KERNEL_VERSION=$KVER
 LAB_XEN_PKG=$XPKG=$XEN_TOOLS_VER
 LAB_XEN=$CACHE/boot/xen-4.17-amd64
 LAB_VMLINUZ=$CACHE/boot/vmlinuz
+LAB_DOMU_KERNEL=$DOMU_KERNEL_ID
 LAB_DOM0_CPIO=$CACHE/dom0-base.cpio
 LAB_DRBD_UTILS=$DRBD_UTILS
 LAB_XEN_UTILS=$XEN_UTILS
@@ -201,4 +245,4 @@ LAB_DOM0_NODEJS=$NODE_VER
 LAB_DOM0_CPIO_BYTES=$(stat -c %s "$CACHE/dom0-base.cpio")
 EOF
 mv "$CACHE/manifest.env.tmp" "$CACHE/manifest.env"
-log "ready: $(du -h "$CACHE/dom0-base.cpio" | cut -f1) dom0 cpio, kernel $KPKG, drbd-utils $DRBD_UTILS, xen-utils $XEN_UTILS"
+log "ready: $(du -h "$CACHE/dom0-base.cpio" | cut -f1) dom0 cpio, kernel $KPKG, guest kernel $DOMU_KERNEL_ID, drbd-utils $DRBD_UTILS, xen-utils $XEN_UTILS"

@@ -32,8 +32,10 @@ DISKS=$(arg lab_disks xvda | tr ',' ' ')
 POWEROFF=$(arg lab_poweroff 1)
 echo "LAB-GUEST start action=$ACTION disks=$DISKS"
 echo "LAB-GUEST cmdline $(cat /proc/cmdline)"
+echo "LAB-GUEST memory $(grep -E '^Mem(Total|Available)' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 
-modprobe xen-blkfront 2>/dev/null || insmod $(find /lib/modules -name 'xen-blkfront.ko*' | head -n1)
+# The lab's PVH kernel has blkfront built in; Debian's (the pygrub scenario's PV guest) loads it.
+[ -d /sys/module/xen_blkfront ] || modprobe xen-blkfront 2>/dev/null || insmod $(find /lib/modules -name 'xen-blkfront.ko*' | head -n1)
 SIZE=$(wc -c < /payload.bin)
 BLOCKS=$((SIZE / 65536))
 rc=0

@@ -145,10 +145,10 @@ export interface GuestSpec {
   /** Guest device names to act on (default xvda). */
   guestDisks?: string[];
   /**
-   * Default 112: under TCG a live migration's time grows with the guest's memory (one A → B move
-   * of an idle guest: 35 s at 96 MiB, 60 s at 128 MiB), and the lab's Debian kernel needs about
-   * 96 (at 96 it boots, or panics "deadlocked on memory" in its initcalls, from one start to the
-   * next; at 88 always; 80 cannot even be built: kernel and initramfs do not fit).
+   * Default 32, with the lab's own guest kernel (test/lab/guest/domu-kernel.config). Under TCG a
+   * live migration's time grows with the guest's memory: one A → B move of a guest re-reading its
+   * disk took 77-90 s with Debian's kernel at 112 MiB (174-197 MiB sent) and 35 s with this kernel
+   * at 32 MiB (50 MiB sent), and create + write 31-34 s against 14 s (test/lab/README.md, "Timings").
    */
   memoryMiB?: number;
   /** Power off when the action is done (default true; 'hold' never powers off by itself). */
@@ -166,9 +166,9 @@ export function guestConfig(g: GuestSpec): string {
   return [
     `name = "${g.name}"`,
     `type = "pvh"`,
-    `kernel = "/lab/domu/vmlinuz"`,
+    `kernel = "/lab/domu/pvh-kernel"`,
     `ramdisk = "/lab/domu/initrd.cpio"`,
-    `memory = ${g.memoryMiB ?? 112}`,
+    `memory = ${g.memoryMiB ?? 32}`,
     `vcpus = 1`,
     `tsc_mode = "native"`,
     `on_poweroff = "destroy"`,
