@@ -20,7 +20,9 @@
 // must exit 0; after an add the backend must have physical-device 93:N and hotplug-status
 // connected and the resource must be Primary, after a remove Secondary: a round that fails stops
 // the benchmark. Times are wall-clock from spawn to exit of `chroot ROOT SCRIPT ACTION`.
-// Results: bench/results/startup-side-by-side.md (also printed). BENCH_ROUNDS (default 12).
+// Results: bench/results/startup-side-by-side.md (also printed). BENCH_ROUNDS (default 12);
+// BENCH_COMPARE=FILE: another build of block-drbd (an earlier commit's), measured beside ours under
+// Debian's nodejs, so that a change is kept only if it pays.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -37,6 +39,7 @@ const OUT = join(REPO, 'bench', 'results', 'startup-side-by-side.md');
 const HELPERS = ['block-common.sh', 'xen-hotplug-common.sh', 'xen-script-common.sh', 'locking.sh', 'logging.sh', 'hotplugpath.sh'];
 const STANDINS = join(REPO, 'bench', 'side-by-side');
 const FIXED_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
+const COMPARE = process.env.BENCH_COMPARE;
 
 interface Variant {
   readonly name: string;
@@ -59,6 +62,7 @@ const VARIANTS: Variant[] = [
   // The lever, measured and not shipped (README): Debian's nodejs on a start-up snapshot of the
   // bundle built by that node, through the lab bench's wrapper (one dash exec more than ours).
   { name: 'ours, Debian nodejs 18.20.4 + V8 start-up snapshot (lever)', script: '/tmp/snapshot/block-drbd', env: oursEnv(FIXED_PATH) },
+  ...(COMPARE ? [{ name: `${COMPARE}, Debian nodejs 18.20.4`, script: '/tmp/compare/block-drbd', env: oursEnv(FIXED_PATH) }] : []),
 ];
 
 function sh(argv: string[]): void {
@@ -95,7 +99,11 @@ function checkPlace(): void {
 /** The scratch directory (the root's /tmp) and the namespace's mounts. */
 function prepare(): string {
   const work = mkdtempSync('/tmp/xd-side-by-side-');
-  for (const d of ['debian', 'ours', 'snapshot', 'node20', 'state', 'dev']) mkdirSync(join(work, d));
+  for (const d of ['debian', 'ours', 'compare', 'snapshot', 'node20', 'state', 'dev']) mkdirSync(join(work, d));
+  if (COMPARE) {
+    copyFileSync(COMPARE, join(work, 'compare', 'block-drbd'));
+    sh(['chmod', '0755', join(work, 'compare', 'block-drbd')]);
+  }
   copyFileSync(join(DEBIAN_CACHE, 'etc/xen/scripts/block-drbd'), join(work, 'debian', 'block-drbd'));
   for (const h of HELPERS) copyFileSync(join(ROOT, 'etc/xen/scripts', h), join(work, 'debian', h));
   copyFileSync(join(REPO, 'dist', 'block-drbd'), join(work, 'ours', 'block-drbd'));
@@ -289,6 +297,7 @@ function report(times: Map<string, Record<Op, number[]>>, runs: number): string 
     '',
     `- Date: ${new Date().toISOString()}; ${ROUNDS} rounds, the scripts' order rotated every round; ${runs} runs, each checked (exit 0, keys, role).`,
     "- Command: `npm run bench:side-by-side` (= `npm run build && tsx bench/startup-side-by-side.ts`, as root; see the file's head for what it sets up).",
+    `- Run as: \`${[`BENCH_ROUNDS=${ROUNDS}`, ...(COMPARE ? [`BENCH_COMPARE=${COMPARE}`] : [])].join(' ')} nice -n 19 npx tsx bench/startup-side-by-side.ts\` after \`npm run build\`, at commit ${String(spawnSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD']).stdout).trim()}.`,
     `- Node: Debian's ${String(node18.stdout).trim()} (chroot's /usr/bin/node); ${process.version} snapshot:${String((process.config.variables as Record<string, unknown>).node_use_node_snapshot)} (this machine's, bound into the root).`,
     `- Machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? '?'}, ${String(spawnSync('nproc').stdout).trim()} cores, shared with other work: read the ratios, not the times.`,
     '',
