@@ -112,8 +112,9 @@ function prepare(): string {
   sh(['chmod', '0755', join(work, 'debian', 'block-drbd'), join(work, 'ours', 'block-drbd'), join(work, 'snapshot', 'block-drbd')]);
   writeFileSync(join(work, 'node20', 'node'), '');
   for (let n = 0; n < STORM; n++) sh(['mknod', join(work, 'dev', `drbd${n}`), 'b', '147', String(n)]);
-  sh(['mount', '--bind', process.execPath, join(work, 'node20', 'node')]);
   sh(['mount', '--bind', work, join(ROOT, 'tmp')]);
+  // Onto the root's view: a bind of `work` does not carry mounts made inside it.
+  sh(['mount', '--bind', process.execPath, join(ROOT, 'tmp', 'node20', 'node')]);
   sh(['mount', '-t', 'tmpfs', 'tmpfs', join(ROOT, 'run')]);
   sh(['mount', '-t', 'tmpfs', 'tmpfs', join(ROOT, 'var/log/xen')]);
   sh(['mount', '-t', 'proc', 'proc', join(ROOT, 'proc')]);
@@ -121,6 +122,14 @@ function prepare(): string {
   sh(['mount', '--bind', join(STANDINS, 'logger'), join(ROOT, 'usr/bin/logger')]);
   // Every resource Secondary, written by the stand-in itself (the one place its format lives).
   for (let n = 0; n < STORM; n++) sh(['chroot', ROOT, '/usr/sbin/drbdadm', 'secondary', `r${n}`]);
+  // Each variant must run the node it is named after (env(1) skips a node it cannot execute).
+  for (const [path, version] of [
+    [FIXED_PATH, 'v18.20.4'],
+    [`/tmp/node20:${FIXED_PATH}`, process.version],
+  ]) {
+    const seen = String(spawnSync('chroot', [ROOT, '/usr/bin/env', `PATH=${path}`, 'node', '-p', 'process.version']).stdout).trim();
+    if (seen !== version) throw new Error(`PATH=${path}: node is ${seen || 'not runnable'}, want ${version}`);
+  }
   sh([
     'chroot',
     ROOT,
@@ -278,7 +287,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(OUT, report(times, runs));
   process.stdout.write(readFileSync(OUT, 'utf8'));
-  sh(['umount', join(work, 'node20', 'node')]);
+  sh(['umount', join(ROOT, 'tmp', 'node20', 'node')]);
   rmSync(work, { recursive: true, force: true });
 }
 
