@@ -283,12 +283,13 @@ async function main(): Promise<void> {
       process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
     }
   } finally {
+    // Also after a failed round: the scratch directory goes with the namespace's last mount in it.
     await xs.stop();
+    spawnSync('umount', [join(ROOT, 'tmp', 'node20', 'node')]);
+    rmSync(work, { recursive: true, force: true });
   }
   writeFileSync(OUT, report(times, runs));
   process.stdout.write(readFileSync(OUT, 'utf8'));
-  sh(['umount', join(ROOT, 'tmp', 'node20', 'node')]);
-  rmSync(work, { recursive: true, force: true });
 }
 
 function report(times: Map<string, Record<Op, number[]>>, runs: number): string {
