@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { Lab, REPO_ROOT, type Host } from '../test/lab/lib/lab';
 import { R0, createResource, role } from '../test/lab/lib/drbd';
 import { formatTable } from '../test/lab/lib/report';
+import { SNAPSHOT_ENTRY } from './snapshot-entry';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 20);
 const LEVER_ROUNDS = Number(process.env.BENCH_LEVER_ROUNDS || 10);
@@ -57,39 +58,6 @@ for i in $(seq 1 $n); do
   t0=\${EPOCHREALTIME/./}; "$@" >/dev/null 2>&1; rc=$?; t1=\${EPOCHREALTIME/./}
   echo "RES $v run $((t1 - t0)) $rc"
 done
-`;
-
-// Snapshot entry, run by `node --snapshot-blob blob --build-snapshot entry.js` in dom0: evaluates
-// the bundle's module-level code at build time (everything before its closing statements, which
-// read argv and call main or print the help), and makes main the deserialize-main function. Under --snapshot-blob process.argv has no
-// script path (argv = [node, 'add']), so the action is found by value, not by position.
-const SNAPSHOT_ENTRY = `'use strict';
-const fs = require('fs');
-const v8 = require('v8');
-const src = fs.readFileSync(process.env.BUNDLE, 'utf8').replace(/^#!.*\\n/, '');
-const tail = '\\nvar args = process.argv.slice(2);\\n';
-const at = src.lastIndexOf(tail);
-if (at < 0) throw new Error('bundle layout changed: no closing argv/main statements');
-// Node 18 cannot snapshot some built-ins (child_process, net: "Unknown external reference"):
-// the bundle gets them as lazy proxies, loaded on first use, i.e. at run time.
-const lazyRequire = (name) => {
-  let m;
-  const load = () => (m ??= require(name));
-  return new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load() });
-};
-const mod = { exports: {} };
-const main = new Function('require', 'module', 'exports', src.slice(0, at) + '\\nreturn main;')(lazyRequire, mod, mod.exports);
-v8.startupSnapshot.setDeserializeMainFunction(() => {
-  // Node 18 warns "built-in module net is not yet supported in user snapshots" when a lazy proxy
-  // loads one at run time: expected here, and it would land in xen-hotplug.log on every run.
-  process.removeAllListeners('warning');
-  const i = process.argv.findIndex((a, k) => k > 0 && (a === 'add' || a === 'remove'));
-  const args = i > 0 ? process.argv.slice(i) : process.argv.slice(2);
-  main(args, process.env).then(
-    (code) => process.exit(code),
-    (e) => { process.stderr.write('block-drbd: ' + e.message + '\\n'); process.exit(1); },
-  );
-});
 `;
 
 interface Sample {

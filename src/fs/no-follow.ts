@@ -1,7 +1,6 @@
 // Files root writes and reads without following a link someone else planted: a new file is created
 // O_EXCL|O_NOFOLLOW under a fresh name and renamed into place (rename replaces a link, never writes
 // through it); a file read O_NOFOLLOW, and only if it is a regular file.
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -21,15 +20,37 @@ export function createExclusive(path: string, data: string | Buffer, mode: numbe
   }
 }
 
+// Temp names tried before giving up: each is taken only by a file already there (a planted one, or
+// one left by a killed process with this pid), so running out means someone is filling the directory.
+const TEMP_TRIES = 100;
+
 /** Puts `data` at `path` atomically: readers see the old file or the new one, never half of one. */
 export function replaceFile(path: string, data: string | Buffer, mode: number): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  createExclusive(tmp, data, mode);
+  const tmp = createTemp(path, data, mode);
   try {
     renameSync(tmp, path);
   } catch (e) {
     unlinkSync(tmp);
     throw e;
+  }
+}
+
+/**
+ * A new file beside `path` holding `data`. The name need not be unpredictable (it was random, and
+ * that cost block-drbd node:crypto's load, ~12 ms of Debian's nodejs 18 start, on every run):
+ * O_EXCL|O_NOFOLLOW already refuses any file or link planted under it, and whoever can plant one
+ * in that directory can as well remove ours. A name that is taken is skipped.
+ */
+function createTemp(path: string, data: string | Buffer, mode: number): string {
+  for (let i = 0; ; i++) {
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${i}.tmp`);
+    try {
+      createExclusive(tmp, data, mode);
+      return tmp;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'EEXIST' && code !== 'ELOOP') || i + 1 >= TEMP_TRIES) throw e;
+    }
   }
 }
 

@@ -101,12 +101,25 @@ describe('block-drbd remove', () => {
     expect(host.resource('r0').role).toBe('Primary');
   });
 
-  it('is a no-op after an add that was refused', async () => {
+  it('is a no-op after an add that was refused: no DRBD command at all', async () => {
     await started({ r0: { ...HEALTHY, peerRole: 'Primary' } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(1);
+    const byAdd = host.drbdCalls().length;
     expect((await host.run('remove', be)).code).toBe(0);
+    expect(host.drbdCalls().slice(byAdd)).toEqual([]);
     expect(host.roleChanges()).toEqual([]);
+  });
+
+  it('demotes without a record when the guest migrated away (the record is on the destination)', async () => {
+    await started({ r0: { ...HEALTHY, role: 'Primary' } });
+    const be = host.addBackend(3, 51712, 'r0', { name: 'vm3' });
+    expect((await host.run('add', be)).code).toBe(0);
+    expect(host.ledger('r0')).toBeUndefined();
+    host.xenstored.set('/local/domain/3/name', 'vm3--migratedaway');
+    expect((await host.libxlRemove(be)).code).toBe(0);
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.roleChanges()).toEqual(['drbdsetup-84 secondary 0']);
   });
 
   it('restores Secondary after add was SIGKILLed right after it promoted', async () => {

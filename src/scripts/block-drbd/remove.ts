@@ -18,6 +18,16 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
   const parsed = parseTarget(params);
   if (!parsed.ok) return failed(parsed.error);
   const name = parsed.ref.name;
+  const frontend = await readFrontend(p.xs, be);
+  const migratedAway = frontend.name?.endsWith('--migratedaway') ?? false;
+  // Without a record and outside a migration, every path below ends with nothing changed, whatever
+  // DRBD and the other backends say: decided here, without the drbdsetup and flock processes
+  // (the remove after a refused add, or of a resource that was Primary before). Read without the
+  // lock: a record an add writes after this read is that add's promotion, not ours to undo.
+  if (p.ledger.read(name) === undefined && !migratedAway) {
+    p.log.log('info', `${name}: not promoted by block-drbd (no record of it); left in the role it has`);
+    return success;
+  }
   let resolved: Resolved;
   try {
     resolved = await p.drbd.resolve({ name });
@@ -26,8 +36,6 @@ export async function runRemove(req: HotplugRequest, p: Ports): Promise<Outcome>
     return success;
   }
   const { target, devices } = resolved;
-  const frontend = await readFrontend(p.xs, be);
-  const migratedAway = frontend.name?.endsWith('--migratedaway') ?? false;
   const mine = new Set(devices.map((d) => d.hex));
   let attempts = 0;
 
