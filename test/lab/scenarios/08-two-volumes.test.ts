@@ -6,9 +6,6 @@ import { R1_TWO_VOLUMES, guestResults, settledRole, waitDomainGone, waitGuestDon
 const NAME = 'two-volumes';
 const lab = useLab(NAME, [R1_TWO_VOLUMES]);
 
-// 48 MiB, not the default 32: blkfront sets aside grant pages per disk (persistent grants,
-// indirect segments), and with a second disk the 32 MiB guest hung in its initcalls (seen once,
-// 2026-12-05; a one-disk guest starts init with ~6.7 MB available).
 const guest = { name: 'vols', disks: ['drbd:r1/0,xvda,w', 'drbd:r1/1,xvdb,w'], guestDisks: ['xvda', 'xvdb'] };
 
 describe('two volumes of one resource in one guest', () => {
