@@ -17,6 +17,14 @@ function minorArg(minor: number): string {
   return String(minor);
 }
 
+// A peer as DRBD 9 names a connection (its host name): anything else would make drbdadm read
+// `RES:PEER` as something we never looked at.
+const PEER_HOST = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
+function peerHost(peer: string): string {
+  if (!PEER_HOST.test(peer)) throw new RangeError(`refusing to address DRBD peer ${JSON.stringify(peer)}: not a host name`);
+  return peer;
+}
+
 export const drbdArgv = {
   /** Device path(s): one per volume, or the one volume the ref names. Reads only the config. */
   shDev: (ref: ResourceRef): Argv => ['drbdadm', 'sh-dev', formatRef({ ...ref, name: oneResource(ref.name) })],
@@ -31,12 +39,15 @@ export const drbdArgv = {
   secondary: (name: ResourceName): Argv => ['drbdadm', 'secondary', oneResource(name)],
   /** DRBD 9 only; 8.4 state comes from /proc/drbd. */
   statusJson: (name: ResourceName): Argv => ['drbdsetup', 'status', oneResource(name), '--json'],
-  /** Runtime only: the peer adopts it over a live connection; `drbdadm adjust` returns to the config. */
-  twoPrimaries: (name: ResourceName, on: boolean): Argv => [
+  /**
+   * Runtime only: the peer adopts it over a live connection; `drbdadm adjust` returns to the config.
+   * With `peer` (DRBD 9), only the connection to that host (`RES:PEER`); else every connection.
+   */
+  twoPrimaries: (name: ResourceName, on: boolean, peer?: string): Argv => [
     'drbdadm',
     'net-options',
     `--allow-two-primaries=${on ? 'yes' : 'no'}`,
-    oneResource(name),
+    peer === undefined ? oneResource(name) : `${oneResource(name)}:${peerHost(peer)}`,
   ],
   /**
    * The whole configuration as XML, resources for other hosts included. `-c` reads another

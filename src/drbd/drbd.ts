@@ -91,7 +91,8 @@ export interface DrbdPort {
   state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState>;
   promote(target: DrbdTarget): Promise<ActionResult>;
   demote(target: DrbdTarget): Promise<ActionResult>;
-  setTwoPrimaries(target: DrbdTarget, on: boolean): Promise<ActionResult>;
+  /** Every connection of the resource, or (DRBD 9) only the one to `peer`. */
+  setTwoPrimaries(target: DrbdTarget, on: boolean, peer?: string): Promise<ActionResult>;
   /** allow-two-primaries in the running configuration (a runtime switch shows here). */
   twoPrimariesRunning(target: DrbdTarget): Promise<boolean>;
   /** The resource as its config files describe it; undefined when drbdadm cannot print it. */
@@ -220,14 +221,14 @@ export class Drbd implements DrbdAdminPort {
     return this.action(d === undefined ? drbdArgv.secondary(target.name) : drbdsetup84Argv.secondary(d.tool, d.minor));
   }
 
-  setTwoPrimaries(target: DrbdTarget, on: boolean): Promise<ActionResult> {
+  setTwoPrimaries(target: DrbdTarget, on: boolean, peer?: string): Promise<ActionResult> {
     const d = target.direct;
     const here = d?.running.thisAddress;
-    const peer = d?.running.peerAddress;
+    const there = d?.running.peerAddress;
     return this.action(
-      d !== undefined && here !== undefined && peer !== undefined
-        ? drbdsetup84Argv.twoPrimaries(d.tool, here, peer, on)
-        : drbdArgv.twoPrimaries(target.name, on),
+      d !== undefined && here !== undefined && there !== undefined
+        ? drbdsetup84Argv.twoPrimaries(d.tool, here, there, on)
+        : drbdArgv.twoPrimaries(target.name, on, peer),
     );
   }
 

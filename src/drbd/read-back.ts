@@ -34,13 +34,17 @@ export async function changeRole(
   return { ok: false, accepted: true, error: new DrbdNotApplied(want, describeRoles(state, seen), r.argv) };
 }
 
-/** Switches allow-two-primaries at run time, then reads the running configuration back (same contract). */
+/**
+ * Switches allow-two-primaries at run time, then reads the running configuration back (same
+ * contract). `peer` (DRBD 9) limits it to the connection to that host; without it, every connection.
+ */
 export async function switchTwoPrimaries(
   drbd: Pick<DrbdPort, 'setTwoPrimaries' | 'twoPrimariesRunning'>,
   target: DrbdTarget,
   on: boolean,
+  peer?: string,
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: DrbdError }> {
-  const r = await drbd.setTwoPrimaries(target, on);
+  const r = await drbd.setTwoPrimaries(target, on, peer);
   if (!r.ok) return r;
   let running: boolean;
   try {

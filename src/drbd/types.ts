@@ -52,6 +52,8 @@ export interface VolumeState {
   readonly role?: Role;
   readonly disk: DiskState;
   readonly peerDisk: DiskState;
+  /** DRBD 9 with a `quorum` option: false when this node does not see enough nodes to write. */
+  readonly quorum?: false;
 }
 
 /** One observation of a resource on this host. */
@@ -60,6 +62,8 @@ export interface ResourceState {
   readonly role: Role;
   readonly peerRole: Role;
   readonly link: Link;
+  /** DRBD 9: the name of the connection that speaks for the peers (peerRole, link, peerDisk). */
+  readonly peerName?: string;
   /** The raw connection state as DRBD printed it, for messages. */
   readonly connectionText: string;
   readonly volumes: readonly VolumeState[];

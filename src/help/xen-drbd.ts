@@ -7,7 +7,7 @@ export const XEN_DRBD_COMMANDS = {
     term: 'xen-drbd status [--json]',
     text: [
       'Every DRBD resource with the domains using each volume, local and peer role, connection, disk states, whether dual-primary is on (by config or at run time) and whether block-drbd promoted it.',
-      'Exits 1 when something is unsafe: a resource Primary with no domain using it, both hosts Primary outside a migration, a runtime dual-primary left on, a StandAlone resource, a domain on a resource that is not Primary.',
+      'Exits 1 when something is unsafe: a resource Primary with no domain using it, both hosts Primary outside a migration, a runtime dual-primary left on, a StandAlone resource, a domain on a resource that is not Primary, a host without DRBD 9 quorum.',
       "A resource whose device holds a drbdlvm SR (a VG_XenStorage-<sr_uuid> PV, read with pvs) is Primary on both hosts by design: neither its idle Primary nor the peer's is unsafe, and reconcile never demotes it; StandAlone still is.",
     ],
   },

@@ -8,6 +8,7 @@ export type FindingCode =
   | 'both-primary' // both sides Primary outside a migration: two writers possible
   | 'dual-primary-left-on' // allow-two-primaries switched on at run time and never off
   | 'standalone' // not replicating (split-brain or disconnected)
+  | 'no-quorum' // DRBD 9 quorum lost here: no promotion, and a Primary's I/O fails or hangs
   | 'used-while-secondary' // a domain's disk on a resource that is not Primary here
   | 'unreadable' // DRBD could not be read for this resource
   | 'ledger-record'; // the promotion record is not one block-drbd wrote
@@ -48,6 +49,10 @@ function assessResource(r: ResourceView, migrating: boolean): Finding[] {
     out.push(f('dual-primary-left-on', 'allow-two-primaries is on at run time but not in the config, and no migration is in progress'));
   }
   if (s.link === 'StandAlone') out.push(f('standalone', 'StandAlone: not replicating (split-brain, or disconnected by hand)'));
+  if (s.volumes.some((v) => v.quorum === false)) {
+    const what = s.role === 'Primary' ? "its domain's I/O fails or hangs (on-no-quorum)" : 'nothing can be started here';
+    out.push(f('no-quorum', `no DRBD quorum on this host (${s.connectionText}): ${what} until it sees a majority of the nodes`));
+  }
   if (inUse && s.role !== 'Primary')
     out.push(f('used-while-secondary', `used by ${r.users.map((u) => u.domain ?? u.backend).join(', ')} but ${s.role} here`));
   return [...out, ...record];

@@ -7,6 +7,8 @@ interface JsonDevice {
   volume: number;
   minor: number;
   'disk-state': string;
+  /** false: this node lacks quorum for the volume (a `quorum` option is set and too few nodes are seen). */
+  quorum?: boolean;
 }
 interface JsonPeerDevice {
   volume: number;
@@ -15,6 +17,7 @@ interface JsonPeerDevice {
 }
 interface JsonConnection {
   name?: string;
+  'peer-node-id'?: number;
   'connection-state': string;
   'peer-role': string;
   peer_devices?: JsonPeerDevice[];
@@ -41,9 +44,14 @@ function toResourceState(r: JsonResource): ResourceState {
   if (typeof r.name !== 'string' || typeof r.role !== 'string') {
     throw new DrbdParseError('drbdsetup status --json: resource without name or role');
   }
-  // A two-host setup has one connection; with more, the most dangerous peer decides.
+  // With several peers, the one that matters most speaks for them: a Primary (a second writer),
+  // else a connected peer with UpToDate data for every volume (it can serve the reads), else a
+  // connected one, else the first.
   const connections = r.connections ?? [];
-  const peer = connections.find((c) => c['peer-role'] === 'Primary') ?? connections[0];
+  const connected = connections.filter((c) => c['connection-state'] === 'Connected');
+  const servesAll = (c: JsonConnection) =>
+    (r.devices ?? []).every((d) => c.peer_devices?.some((p) => p.volume === d.volume && p['peer-disk-state'] === 'UpToDate'));
+  const peer = connections.find((c) => c['peer-role'] === 'Primary') ?? connected.find(servesAll) ?? connected[0] ?? connections[0];
   const peerDevices = peer?.peer_devices ?? [];
   const volumes: VolumeState[] = (r.devices ?? []).map((d) => {
     const pd = peerDevices.find((p) => p.volume === d.volume);
@@ -52,6 +60,7 @@ function toResourceState(r: JsonResource): ResourceState {
       volume: d.volume,
       disk: parseDiskState(d['disk-state']),
       peerDisk: pd === undefined ? 'DUnknown' : parseDiskState(pd['peer-disk-state']),
+      ...(d.quorum === false ? { quorum: false } : {}),
     };
   });
   const peerRole: Role = peer === undefined ? 'Unknown' : parseRole(peer['peer-role']);
@@ -59,6 +68,7 @@ function toResourceState(r: JsonResource): ResourceState {
     name: r.name as ResourceName,
     role: parseRole(r.role),
     peerRole,
+    ...(peer?.name === undefined ? {} : { peerName: peer.name }),
     link:
       peer === undefined
         ? 'StandAlone'
@@ -66,7 +76,13 @@ function toResourceState(r: JsonResource): ResourceState {
             peer['connection-state'],
             peerDevices.map((p) => p['replication-state']),
           ),
-    connectionText: peer === undefined ? 'StandAlone' : peer['connection-state'],
+    // Several peers: each one's state, by name, so a message shows the whole picture.
+    connectionText:
+      peer === undefined
+        ? 'StandAlone'
+        : connections.length === 1
+          ? peer['connection-state']
+          : connections.map((c) => `${c.name ?? `node ${c['peer-node-id'] ?? '?'}`} ${c['connection-state']}`).join(', '),
     volumes,
   };
 }

@@ -89,7 +89,7 @@ async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
       const state = await p.drbd.state(ref.name, disk.allDevices);
       const decision = planAdd(state, ctx);
       // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
-      if (decision.kind === 'refuse') return failed(decision.reason(await lookupPeer(p, ref)));
+      if (decision.kind === 'refuse') return failed(decision.reason(state.peerName ?? (await lookupPeer(p, ref))));
       if (decision.kind === 'promote' && p.deadline.remainingMs() < PROMOTE_RESERVE_MS) return tooLateToPromote(disk, p);
       if (decision.kind !== 'wait') return await takeDevice(disk, p, decision);
       if (waitUntil.expired()) {
@@ -132,7 +132,7 @@ async function takeDevice(disk: Disk, p: Ports, decision: Extract<AddDecision, {
     };
     p.ledger.write(record);
     if (dualPrimary) {
-      const two = await switchTwoPrimaries(p.drbd, disk.target, true);
+      const two = await switchTwoPrimaries(p.drbd, disk.target, true, decision.dualPrimaryPeer);
       if (!two.ok) {
         // Whatever DRBD made of it, the switch goes back off (harmless where it never came on).
         await undo(p, disk, false, true);

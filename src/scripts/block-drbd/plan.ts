@@ -14,7 +14,13 @@ export interface AddContext {
 }
 
 export type AddDecision =
-  | { readonly kind: 'promote'; readonly dualPrimary: boolean; readonly warnings: readonly string[] }
+  | {
+      readonly kind: 'promote';
+      readonly dualPrimary: boolean;
+      /** DRBD 9: the migration's source; two primaries are allowed on the connection to it only. */
+      readonly dualPrimaryPeer?: string;
+      readonly warnings: readonly string[];
+    }
   | { readonly kind: 'already-primary'; readonly warnings: readonly string[] }
   | { readonly kind: 'wait'; readonly reason: string }
   | { readonly kind: 'refuse'; readonly reason: RefusalReason };
@@ -48,6 +54,7 @@ export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
     );
   }
   if (s.role === 'Primary') return { kind: 'already-primary', warnings: [] };
+  if (lacksQuorum(s)) return refuse(() => `${res}: ${noQuorum(s)}. Start the domain on a host that has quorum.`);
   if (s.link === 'StandAlone') {
     return refuse(
       (peerName) =>
@@ -96,6 +103,7 @@ function planIncoming(s: ResourceState, ctx: AddContext, res: string, allUpToDat
   if (!allUpToDate) problems.push(() => `local disk is ${describeDisks(s.volumes.map((v) => v.disk))}`);
   if (!peerDisks.every((d) => d === 'UpToDate')) problems.push((peer) => `${peer}'s disk is ${describeDisks(peerDisks)}`);
   if (s.peerRole !== 'Primary') problems.push((peer) => `${peer} is ${s.peerRole}, not Primary (the source should hold it)`);
+  if (lacksQuorum(s)) problems.push(() => noQuorum(s));
   if (problems.length > 0) {
     return refuse(
       (peerName) =>
@@ -105,7 +113,7 @@ function planIncoming(s: ResourceState, ctx: AddContext, res: string, allUpToDat
   }
   switch (ctx.migrationMode) {
     case 'runtime-dual-primary':
-      return { kind: 'promote', dualPrimary: true, warnings: [] };
+      return { kind: 'promote', dualPrimary: true, ...(s.peerName === undefined ? {} : { dualPrimaryPeer: s.peerName }), warnings: [] };
     case 'require-configured':
       if (ctx.twoPrimariesConfigured === true) return { kind: 'promote', dualPrimary: false, warnings: [] };
       return refuse(
@@ -125,6 +133,17 @@ function planIncoming(s: ResourceState, ctx: AddContext, res: string, allUpToDat
       return unreachable(ctx.migrationMode);
   }
 }
+
+const lacksQuorum = (s: ResourceState): boolean => s.volumes.some((v) => v.quorum === false);
+
+/**
+ * DRBD 9's quorum lets only the partition that sees a majority of the resource's nodes write;
+ * DRBD refuses the promotion itself, and forcing it would make the second writer quorum exists
+ * to prevent.
+ */
+const noQuorum = (s: ResourceState): string =>
+  `this host has no DRBD quorum (it sees too few of the resource's nodes: ${s.connectionText}); ` +
+  `refusing to promote, and never with --force`;
 
 function describeDisks(disks: readonly DiskState[]): string {
   const unique = [...new Set(disks)];

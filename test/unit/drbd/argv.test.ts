@@ -36,6 +36,16 @@ describe('drbdArgv', () => {
   });
 });
 
+describe('drbdArgv.twoPrimaries with a peer (DRBD 9)', () => {
+  it('switches the one connection to that host', () => {
+    expect(drbdArgv.twoPrimaries(name('r0'), true, 'hostb')).toEqual(['drbdadm', 'net-options', '--allow-two-primaries=yes', 'r0:hostb']);
+  });
+
+  it.each(['', 'all hosts', '-hostb', 'hostb:hostc', 'a/b'])('refuses peer %j', (peer) => {
+    expect(() => drbdArgv.twoPrimaries(name('r0'), true, peer)).toThrow(/not a host name/);
+  });
+});
+
 describe('drbdsetup84Argv', () => {
   it('changes the role of one minor, named by its number', () => {
     expect(drbdsetup84Argv.primary('drbdsetup-84', 0)).toEqual(['drbdsetup-84', 'primary', '0']);

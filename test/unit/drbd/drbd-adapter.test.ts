@@ -227,7 +227,11 @@ describe('where drbdsetup-84 is not the tool', () => {
   });
 
   it('uses drbdadm on a DRBD 9 kernel', async () => {
-    writeFileSync(join(dir, 'proc-drbd'), 'version: 9.2.8 (api:2/proto:86-122)\n');
+    // /proc/drbd of the lab's DRBD 9.2.18 (test/fixtures/drbd9/lab-9.2.18).
+    writeFileSync(
+      join(dir, 'proc-drbd'),
+      readFileSync(join(__dirname, '../../fixtures/drbd9/lab-9.2.18/connected-secondary.hostA.proc-drbd.txt'), 'utf8'),
+    );
     answer('drbdadm sh-dev r0', { stdout: `${dir}/drbd0\n` });
     const d = drbd();
     const { target } = await d.resolve({ name: r0 });

@@ -58,6 +58,18 @@ describe('assessHost', () => {
     ['configured dual-primary', view({ twoPrimariesRunning: true, twoPrimariesConfigured: true }), []],
     ['StandAlone', view({ state: { ...connected, link: 'StandAlone', connectionText: 'StandAlone' } }), ['standalone']],
     ['used while Secondary', view({ users: [user] }), ['used-while-secondary']],
+    [
+      'DRBD 9 quorum lost',
+      view({
+        state: {
+          ...connected,
+          link: 'Connecting',
+          connectionText: 'hostb Connecting, hostc Connecting',
+          volumes: connected.volumes.map((v) => ({ ...v, quorum: false as const })),
+        },
+      }),
+      ['no-quorum'],
+    ],
     ['unreadable', view({ state: undefined, error: 'boom' }), ['unreadable']],
     [
       'drbdlvm SR host, Primary on both, no VM here',

@@ -54,8 +54,8 @@ function ports(
       promoted = false;
       return { ok: true, argv: ['drbdadm', 'secondary', 'r0'] };
     },
-    setTwoPrimaries: async (_name, on) => {
-      calls.push(`two-primaries ${on}`);
+    setTwoPrimaries: async (_name, on, peer) => {
+      calls.push(`two-primaries ${on}${peer === undefined ? '' : ` with ${peer}`}`);
       if (!quirks.ignoresTwoPrimaries) twoPrimaries = on;
       return { ok: true, argv: ['drbdadm', 'net-options', `--allow-two-primaries=${on ? 'yes' : 'no'}`, 'r0'] };
     },
@@ -160,6 +160,12 @@ describe('runAdd reads every state change back', () => {
     });
     expect(p.calls.filter((c) => c !== 'unlock')).toEqual(['two-primaries true', 'two-primaries false']);
     expect(p.ledger.cleared).toBe(1);
+  });
+  it('on DRBD 9 switches dual-primary on the connection to the source only, and back off on every connection', async () => {
+    const incoming = { ...healthy, peerRole: 'Primary' as const, peerName: 'hosta' };
+    const p = ports(() => incoming, fakeClock(), { ignoresTwoPrimaries: true, incoming: true });
+    await runAdd(req, p);
+    expect(p.calls.filter((c) => c !== 'unlock')).toEqual(['two-primaries true with hosta', 'two-primaries false']);
   });
 });
 

@@ -1,5 +1,8 @@
 // The safety rules of add, on a table of states.
 import type { DiskState, Link, ResourceName, ResourceState, Role } from '../../../../src/drbd/types';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseStatusJson } from '../../../../src/drbd/parse/status-json';
 import { planAdd, type AddContext } from '../../../../src/scripts/block-drbd/plan';
 
 const r0 = 'r0' as ResourceName;
@@ -92,6 +95,45 @@ describe('planAdd on a normal start', () => {
   });
 });
 
+describe('planAdd with DRBD 9 quorum', () => {
+  const noQuorum = (s: ResourceState): ResourceState => ({ ...s, volumes: s.volumes.map((v) => ({ ...v, quorum: false as const })) });
+
+  it('refuses a start on a host without quorum even with UpToDate data, naming quorum and the peers', () => {
+    const s = noQuorum(state('Secondary', 'Unknown', 'Connecting', 'UpToDate', 'DUnknown', 'hostb Connecting, hostc Connecting'));
+    expect(decide(s, normal)).toEqual({
+      kind: 'refuse',
+      reason:
+        "r0: this host has no DRBD quorum (it sees too few of the resource's nodes: hostb Connecting, hostc Connecting); " +
+        'refusing to promote, and never with --force. Start the domain on a host that has quorum.',
+    });
+  });
+
+  it('refuses on the real status of a host cut off from both peers (DRBD 9.2.18, lab)', () => {
+    const text = readFileSync(join(__dirname, '../../../fixtures/drbd9/lab-9.2.18/three-nodes-no-quorum.hostA.status.json'), 'utf8');
+    const d = decide(parseStatusJson(text)[0]!, normal);
+    expect(d).toMatchObject({
+      kind: 'refuse',
+      reason: expect.stringContaining("no DRBD quorum (it sees too few of the resource's nodes: hostb Connecting, hostc Connecting)"),
+    });
+  });
+
+  it('still names a Primary peer first: the second writer is the bigger problem', () => {
+    const s = noQuorum(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'));
+    expect(decide(s, normal, 'hostb')).toMatchObject({ kind: 'refuse', reason: expect.stringContaining('peer hostb is Primary') });
+  });
+
+  it('refuses an incoming migration on a host without quorum, the domain staying on the source', () => {
+    const d = decide(noQuorum(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected')), incoming);
+    expect(d.kind === 'refuse' && d.reason).toMatch(/no DRBD quorum.*keeps running on the source/);
+  });
+
+  it('leaves a repeated add on the host it already promoted alone', () => {
+    expect(decide(noQuorum(state('Primary', 'Secondary', 'Established', 'UpToDate', 'UpToDate', 'Connected')), normal).kind).toBe(
+      'already-primary',
+    );
+  });
+});
+
 describe('planAdd on the destination of xl migrate', () => {
   it('promotes with dual-primary when connected, both UpToDate and the source Primary', () => {
     expect(decide(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), incoming)).toEqual({
@@ -118,6 +160,13 @@ describe('planAdd on the destination of xl migrate', () => {
     expect(d.kind).toBe('refuse');
     expect(d.kind === 'refuse' && d.reason).toMatch(why);
     expect(d.kind === 'refuse' && d.reason).toMatch(/keeps running on the source/);
+  });
+});
+
+describe('planAdd for an incoming migration on DRBD 9', () => {
+  it('allows two primaries on the connection to the source only, named from the status', () => {
+    const s: ResourceState = { ...state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), peerName: 'hosta' };
+    expect(decide(s, incoming)).toEqual({ kind: 'promote', dualPrimary: true, dualPrimaryPeer: 'hosta', warnings: [] });
   });
 });
 
