@@ -6,6 +6,8 @@
 #   boot/vmlinuz               Debian 6.1 kernel (dom0, and the PV guest of the pygrub scenario)
 #   boot/domu-kernel           the PVH guest's small kernel, built from Debian's linux-source-6.1
 #                              with guest/domu-kernel.config (boots in 32 MiB)
+#   drbd9.cpio                 LINBIT's DRBD 9 modules for the dom0 kernel (/lab/drbd9/*.ko),
+#                              appended to a dom0's initramfs only in a DRBD 9 lab
 #   dom0-base.cpio             debootstrapped dom0 root (drbd-utils, xen-utils, nodejs, ...)
 #   domu-base.cpio             busybox + xen-blkfront for the tiny guest (also inside dom0-base)
 #   manifest.env               what was built, read by the runner (test/lab/lib)
@@ -20,6 +22,8 @@
 #   LAB_XEN_PKG          exact hypervisor package (default xen-hypervisor-4.17-amd64)
 #   LAB_MIRROR           debootstrap mirror (default: the bookworm main mirror apt already uses)
 #   LAB_SKIP_APT=1       do not apt-get install host packages
+#   LAB_DRBD9_TARBALL    LINBIT's DRBD 9 source (default shared/vendor/drbd-9.2.18.tar.gz in the
+#                        repository's parent folder, see the README there); without it only DRBD 8.4 labs can run (CI=true: an error)
 set -euo pipefail
 
 CACHE=${XEN_DRBD_LAB_CACHE:-/var/cache/xen-drbd-lab}
@@ -30,6 +34,9 @@ MIRROR=${LAB_MIRROR:-$(apt_mirror)}
 # Bump to force a rebuild of the dom0 root / guest base after changing the steps below.
 ROOTFS_RECIPE=5
 DOMU_RECIPE=2
+DRBD9_RECIPE=1
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+DRBD9_TARBALL=${LAB_DRBD9_TARBALL:-$(dirname "$REPO")/shared/vendor/drbd-9.2.18.tar.gz}
 
 t0=$(date +%s)
 log() { printf '[lab-build %4ss] %s\n' "$(( $(date +%s) - t0 ))" "$*" >&2; }
@@ -199,6 +206,55 @@ else
   log "guest kernel cached ($DOMU_KERNEL_ID)"
 fi
 
+# --- 4c. DRBD 9 kernel module (optional) ------------------------------------------------------
+# Debian has no DRBD 9 module; LINBIT's source is built against Debian's headers for the exact lab
+# kernel. SPAAS=false: the default sends the compat check to an online service. The tarball holds the
+# compat patch for 6.1.0-57; another kernel needs `spatch` (coccinelle) to regenerate it.
+# Its own cpio, not part of dom0-base.cpio: DRBD 8.4 labs boot exactly what they booted before.
+DRBD9_VERSION=
+if [ -f "$DRBD9_TARBALL" ]; then
+  DRBD9_ID="$DRBD9_RECIPE $KPKG $(sha256sum "$DRBD9_TARBALL" | cut -c1-16)"
+  if [ ! -f "$CACHE/drbd9.done" ] || [ "$(cat "$CACHE/drbd9.done")" != "$DRBD9_ID" ]; then
+    if [ ! -f "/lib/modules/$KVER/build/Makefile" ]; then
+      [ "${LAB_SKIP_APT:-0}" = 1 ] && die "DRBD 9: missing host package linux-headers-$KVER"
+      log "apt-get install linux-headers-$KVER (DRBD 9 module build)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "linux-headers-$KVER" >/dev/null
+    fi
+    src="$CACHE/pkgs/drbd9-src"
+    rm -rf "$src"; mkdir -p "$src"
+    tar -xzf "$DRBD9_TARBALL" -C "$src" --strip-components=1
+    # The tarball's cached compat patch comes without the compat.h it was made from: the build puts
+    # that (same content) into the cache and then finds the patch older than it, and wants spatch.
+    # So the patch is dated ahead, and .timestamps_fixed keeps the Makefile from dating it "now".
+    find "$src/drbd/drbd-kernel-compat/cocci_cache" -name compat.patch -exec touch -d '+1 day' {} +
+    touch "$src/drbd/.timestamps_fixed"
+    log "building DRBD 9 ($(basename "$DRBD9_TARBALL")) for $KVER, make -j$(nproc)"
+    make -C "$src/drbd" KDIR="/lib/modules/$KVER/build" KVER="$KVER" SPAAS=false -j"$(nproc)" > "$CACHE/drbd9-build.log" 2>&1 \
+      || { tail -n 30 "$CACHE/drbd9-build.log" >&2; die "DRBD 9 module build failed (log: $CACHE/drbd9-build.log)"; }
+    stage="$CACHE/pkgs/drbd9"
+    rm -rf "$stage"; mkdir -p "$stage/lab/drbd9"
+    for ko in "$src/drbd/build-$KVER/drbd.ko" "$src/drbd/build-$KVER/drbd_transport_tcp.ko" \
+      "$src/drbd/build-$KVER/drbd-kernel-compat/handshake/handshake.ko"; do
+      [ -f "$ko" ] || die "DRBD 9 build made no $ko (log: $CACHE/drbd9-build.log)"
+      cp "$ko" "$stage/lab/drbd9/"
+    done
+    [ "$(modinfo -F vermagic "$stage/lab/drbd9/drbd.ko" | cut -d' ' -f1)" = "$KVER" ] || die "DRBD 9 module not built for $KVER"
+    (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$CACHE/drbd9.cpio"
+    modinfo -F version "$stage/lab/drbd9/drbd.ko" > "$CACHE/drbd9.version"
+    rm -rf "$src" "$stage"
+    echo "$DRBD9_ID" > "$CACHE/drbd9.done"
+    log "DRBD 9 modules built"
+  else
+    log "DRBD 9 modules cached ($DRBD9_ID)"
+  fi
+  DRBD9_VERSION=$(cat "$CACHE/drbd9.version")
+else
+  [ "${CI:-}" = true ] && die "DRBD 9 source not found at $DRBD9_TARBALL (set LAB_DRBD9_TARBALL)"
+  rm -f "$CACHE/drbd9.cpio" "$CACHE/drbd9.done" "$CACHE/drbd9.version"
+  log "DRBD 9 unavailable: no $DRBD9_TARBALL (set LAB_DRBD9_TARBALL); DRBD 8.4 labs only"
+fi
+
 # --- 5. dom0 root: modules, guest, trimming, cpio --------------------------------------------
 if [ ! -f "$CACHE/rootfs.done" ] || [ "$(cat "$CACHE/rootfs.done")" != "$ROOTFS_RECIPE $KPKG $DOMU_KERNEL_ID" ]; then
   log "preparing dom0 root"
@@ -243,6 +299,8 @@ LAB_DRBD_UTILS=$DRBD_UTILS
 LAB_XEN_UTILS=$XEN_UTILS
 LAB_DOM0_NODEJS=$NODE_VER
 LAB_DOM0_CPIO_BYTES=$(stat -c %s "$CACHE/dom0-base.cpio")
+LAB_DRBD9_CPIO=${DRBD9_VERSION:+$CACHE/drbd9.cpio}
+LAB_DRBD9_VERSION=$DRBD9_VERSION
 EOF
 mv "$CACHE/manifest.env.tmp" "$CACHE/manifest.env"
-log "ready: $(du -h "$CACHE/dom0-base.cpio" | cut -f1) dom0 cpio, kernel $KPKG, guest kernel $DOMU_KERNEL_ID, drbd-utils $DRBD_UTILS, xen-utils $XEN_UTILS"
+log "ready: $(du -h "$CACHE/dom0-base.cpio" | cut -f1) dom0 cpio, kernel $KPKG, guest kernel $DOMU_KERNEL_ID, drbd-utils $DRBD_UTILS, xen-utils $XEN_UTILS, DRBD 9 ${DRBD9_VERSION:-unavailable}"

@@ -1,15 +1,17 @@
 // The order of the lab scenario files (test/lab/jest.config.cjs). Files that can share a lab
-// (shared-lab.ts) run next to each other: the plain two-host ones, then the SR ones (their lab
-// forwards the XenAPI simulator's port); within each, a file that leaves a host unusable runs
-// last, so that it costs no extra boot. By name otherwise. LAB_ORDER=shuffle:<seed> shuffles the
-// files instead (the resets must hold in any order), printing the order it chose.
-const fs = require('node:fs');
+// (shared-lab.ts) run next to each other: the ordinary two-host ones, then the SR ones (their lab
+// forwards the XenAPI simulator's port), then those whose lab has host C (`hosts: [..., 'C']`),
+// then the DRBD 9 ones (`drbd: 9`: their dom0s load another module); within each, a file that
+// leaves a host unusable runs last, so that it costs no extra boot. By name otherwise.
+// LAB_ORDER=shuffle:<seed> shuffles the files instead (the resets must hold in any order),
+// printing the order it chose.
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
+const { kindsOf } = require('./scenario-kinds.cjs');
 
 function group(file) {
-  const src = fs.readFileSync(file, 'utf8');
-  return (/\buseSrLab\(/.test(src) ? 2 : 0) + (/leavesHostUnusable: true/.test(src) ? 1 : 0);
+  const k = kindsOf(file);
+  return (k.drbd9 ? 8 : 0) + (k.hostC ? 4 : 0) + (k.sr ? 2 : 0) + (k.leavesHostUnusable ? 1 : 0);
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same order. */

@@ -1,5 +1,6 @@
 #!/bin/bash
-# PID 1 of each lab dom0 (packed into the per-run overlay cpio as /init).
+# PID 1 of each lab dom0 (packed into the per-run overlay cpio as /init), and of a plain host's
+# Linux (LAB_KIND=plain: the same image without Xen, so none of Xen's drivers and daemons).
 # Brings up Xen's user space without systemd or udev, the two NICs, and the command agent,
 # then prints "LAB-READY" on the console and becomes busybox init (which reaps orphans).
 # Machine-readable lines on the console start with "LAB-".
@@ -7,7 +8,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LANG=C LC_ALL=C HOME=/root
 # No bytecode caches written next to Xen's python (pygrub): /usr stays as booted (guest/reset.sh checks).
 export PYTHONDONTWRITEBYTECODE=1
-. /lab/config   # LAB_HOST, LAB_REPL_IP, LAB_REPL_MAC, LAB_CTL_MAC, LAB_AGENT_PORT, LAB_SCRIPT
+. /lab/config   # LAB_HOST, LAB_KIND, LAB_REPL_IP, LAB_REPL_MAC, LAB_CTL_MAC, LAB_AGENT_PORT, LAB_SCRIPT, LAB_DRBD
 
 say() { echo "LAB-$*"; }
 step() { say "STEP $*"; }
@@ -31,26 +32,41 @@ hostname "host$(echo "$LAB_HOST" | tr 'A-Z' 'a-z')"
 echo 1 > /proc/sys/kernel/panic 2>/dev/null || true
 
 step modules
+# DRBD 9 (LAB_DRBD=9): LINBIT's modules from /lab/drbd9 instead of the kernel's 8.4 drbd, which
+# must never load first (both register the same genetlink family and /proc/drbd).
+drbd84=drbd
+[ "${LAB_DRBD:-8.4}" = 9 ] && drbd84=
 # xen-blkfront: libxl attaches script-based disks to dom0 itself when a bootloader (pygrub) runs.
-for m in xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-blkfront e1000 virtio_pci virtio_net loop drbd dm-mod ext4; do
+XEN_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-blkfront"
+[ "$LAB_KIND" = xen ] || XEN_MODULES=
+for m in $XEN_MODULES e1000 virtio_pci virtio_net loop $drbd84 dm-mod ext4; do
   modprobe "$m" 2>&1 | sed "s/^/LAB-WARN modprobe $m: /"
 done
-mount -t xenfs xenfs /proc/xen
-
-step xenstore
-mkdir -p /var/run/xen /var/run/xenstored /var/lib/xen /var/lib/xenstored /var/log/xen/console /var/run/xen-hotplug
-XENBIN=/usr/lib/xen-4.17/bin
-if [ -x $XENBIN/oxenstored ]; then
-  $XENBIN/oxenstored --pid-file /var/run/xenstored.pid 2>&1 | sed 's/^/LAB-WARN oxenstored: /'
-elif [ -x /usr/sbin/oxenstored ]; then
-  /usr/sbin/oxenstored --pid-file /var/run/xenstored.pid
-else
-  say "FATAL no oxenstored"
+if [ "${LAB_DRBD:-8.4}" = 9 ]; then
+  modprobe lru_cache && modprobe libcrc32c || say "FATAL modprobe lru_cache libcrc32c failed"
+  for k in handshake drbd drbd_transport_tcp; do
+    insmod "/lab/drbd9/$k.ko" 2>&1 | sed "s/^/LAB-FATAL insmod $k.ko: /"
+  done
+  say "INFO $(head -n 1 /proc/drbd)"
 fi
-for i in $(seq 1 100); do xenstore-read / >/dev/null 2>&1 && break; sleep 0.1; done
-$XENBIN/xen-init-dom0 2>&1 | sed 's/^/LAB-INFO xen-init-dom0: /'
-$XENBIN/xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console
-xenstore-write /local/domain/0/name Domain-0 2>/dev/null || true
+
+mkdir -p /var/run/xen /var/run/xenstored /var/lib/xen /var/lib/xenstored /var/log/xen/console /var/run/xen-hotplug
+if [ "$LAB_KIND" = xen ]; then
+  mount -t xenfs xenfs /proc/xen
+  step xenstore
+  XENBIN=/usr/lib/xen-4.17/bin
+  if [ -x $XENBIN/oxenstored ]; then
+    $XENBIN/oxenstored --pid-file /var/run/xenstored.pid 2>&1 | sed 's/^/LAB-WARN oxenstored: /'
+  elif [ -x /usr/sbin/oxenstored ]; then
+    /usr/sbin/oxenstored --pid-file /var/run/xenstored.pid
+  else
+    say "FATAL no oxenstored"
+  fi
+  for i in $(seq 1 100); do xenstore-read / >/dev/null 2>&1 && break; sleep 0.1; done
+  $XENBIN/xen-init-dom0 2>&1 | sed 's/^/LAB-INFO xen-init-dom0: /'
+  $XENBIN/xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console
+  xenstore-write /local/domain/0/name Domain-0 2>/dev/null || true
+fi
 
 # DRBD backing files live in their own tmpfs: the initramfs root is nearly full.
 mkdir -p /var/lib/lab && mount -t tmpfs -o size=448M tmpfs /var/lib/lab
@@ -98,7 +114,7 @@ for i in $(seq 1 300); do
 done
 grep -q listening /var/log/lab/agent.log || { say "FATAL agent did not start"; cat /var/log/lab/agent.log; }
 
-say "READY host=$LAB_HOST kernel=$(uname -r) xen=$(xl info 2>/dev/null | awk '/^xen_version/ {print $3}') mem=$(awk '/MemTotal/ {print $2}' /proc/meminfo)"
+say "READY host=$LAB_HOST kind=$LAB_KIND kernel=$(uname -r) xen=$(xl info 2>/dev/null | awk '/^xen_version/ {print $3}') mem=$(awk '/MemTotal/ {print $2}' /proc/meminfo)"
 cat > /etc/inittab <<'EOF'
 ::ctrlaltdel:/sbin/poweroff -f
 EOF

@@ -83,13 +83,20 @@ case ${1:-} in
   facts)
     [ -f "$P/stamp" ] || { echo "snapshot=missing"; exit 0; }
     echo "snapshot=present"
-    echo "domains=$(xl list 2>/dev/null | awk 'NR > 1 && $2 != 0 { printf "%s%s", sep, $1; sep = "," }')"
-    echo "drbd_minors=$(awk '/^ *[0-9]+: cs:/ { printf "%s%s", sep, $1; sep = "," }' /proc/drbd 2>/dev/null | tr -d ':')"
+    . /lab/config
+    echo "kind=$LAB_KIND"
+    # A plain host (no Xen) has no domains and no xenstore to report.
+    [ "$LAB_KIND" = xen ] && echo "domains=$(xl list 2>/dev/null | awk 'NR > 1 && $2 != 0 { printf "%s%s", sep, $1; sep = "," }')"
+    if grep -q '^version: 9' /proc/drbd 2>/dev/null; then # DRBD 9's /proc/drbd lists no minors
+      echo "drbd_minors=$(drbdsetup show 2>/dev/null | awk '$1 == "device" && $2 == "minor" { printf "%s%s", sep, $3; sep = "," }' | tr -d ';')"
+    else
+      echo "drbd_minors=$(awk '/^ *[0-9]+: cs:/ { printf "%s%s", sep, $1; sep = "," }' /proc/drbd 2>/dev/null | tr -d ':')"
+    fi
     echo "drbd_resources=$(ls /etc/drbd.d/ 2>/dev/null | grep '\.res$' | tr '\n' ',' | sed 's/,$//')"
     echo "loop_devices=$(losetup -n -O NAME 2>/dev/null | tr '\n' ',' | sed 's/,$//')"
     echo "dm_devices=$(dmsetup ls 2>/dev/null | awk '$1 != "No" { printf "%s%s", sep, $1; sep = "," }')"
     echo "dev_dirs=$(LC_ALL=C comm -13 "$P/dev-dirs.list" <(dev_dirs) | tr '\n' ',' | sed 's/,$//')"
-    echo "backend_keys=$(xenstore-ls -f /local/domain/0/backend 2>/dev/null | wc -l)"
+    [ "$LAB_KIND" = xen ] && echo "backend_keys=$(xenstore-ls -f /local/domain/0/backend 2>/dev/null | wc -l)"
     echo "ledger=$(find /run/xen-drbd -type f 2>/dev/null | tr '\n' ',' | sed 's/,$//')"
     echo "policy=$(ls /etc/xen/xen-drbd.json 2>/dev/null)"
     echo "processes=$(for p in $(new_processes); do printf '%s:%s,' "$p" "$(tr '\0' ' ' < "/proc/$p/cmdline" | cut -c1-60)"; done | sed 's/,$//')"

@@ -28,11 +28,16 @@ const LEFT_OVER: Readonly<Record<string, string>> = {
   etc_root: 'files added to or removed from /etc or /root',
 };
 
+/** Facts only a Xen host reports: a plain host (kind=plain) has no domains and no xenstore. */
+const XEN_ONLY: ReadonlySet<string> = new Set(['domains', 'backend_keys']);
+
 /** One line per thing that is not as right after boot; empty when the host is at baseline. */
 export function hostBaselineProblems(facts: Readonly<Record<string, string>>): string[] {
   if (facts.snapshot !== 'present') return ['no snapshot of the booted state (reset.sh snapshot did not run)'];
+  if (facts.kind !== 'xen' && facts.kind !== 'plain') return [`kind: ${JSON.stringify(facts.kind)}, want xen or plain`];
   const problems: string[] = [];
   for (const [key, what] of Object.entries(LEFT_OVER)) {
+    if (facts.kind === 'plain' && XEN_ONLY.has(key)) continue;
     const v = facts[key];
     if (v === undefined) problems.push(`${key}: not reported`);
     else if (v !== (key === 'backend_keys' ? '0' : '')) problems.push(`${what}: ${v}`);

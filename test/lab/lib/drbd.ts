@@ -1,4 +1,6 @@
-// DRBD 8.4 and xl helpers for lab scenarios (run inside the dom0s through the agent).
+// DRBD and xl helpers for lab scenarios (run inside the dom0s through the agent). DRBD 8.4 by
+// default; in a DRBD 9 lab (Lab.drbd) the resource's state is read from `drbdsetup status --json`
+// and given in 8.4's drbdadm forms (role/cstate/dstate, one line per volume), so checks stay the same.
 import type { Host, Lab, RunResult } from './lab';
 
 export interface VolumeSpec {
@@ -12,28 +14,42 @@ export interface ResourceSpec {
   volumes: VolumeSpec[];
   /** Extra lines for the net section, e.g. "allow-two-primaries yes;". */
   net?: string;
+  /** DRBD 9: the resource's options section, e.g. "quorum majority;". */
+  options?: string;
+  /** DRBD 9: host C as a third, diskless node (a quorum tiebreaker); the lab must have C. */
+  tiebreaker?: boolean;
 }
 
 export const R0: ResourceSpec = { name: 'r0', port: 7789, volumes: [{ minor: 0 }] };
 export const R1_TWO_VOLUMES: ResourceSpec = { name: 'r1', port: 7790, volumes: [{ minor: 1 }, { minor: 2 }] };
+/** DRBD 9: r0 on A and B with C as a diskless tiebreaker, writable only with a majority of the three. */
+export const R0_QUORUM: ResourceSpec = { ...R0, options: 'quorum majority;\n    on-no-quorum io-error;', tiebreaker: true };
 
-/** 8.4 syntax. The dynamic resync controller is off (c-plan-ahead 0): it is very slow under TCG. */
-export function resourceConfig(spec: ResourceSpec, disks: Record<string, string[]>, hosts: Host[]): string {
+/**
+ * 8.4 syntax, plus each host's node-id on DRBD 9 (and a full mesh for more than two). A host
+ * without disks in `disks` is diskless. The dynamic resync controller is off (c-plan-ahead 0): it
+ * is very slow under TCG.
+ */
+export function resourceConfig(spec: ResourceSpec, disks: Record<string, string[]>, hosts: Host[], drbd: 8.4 | 9 = 8.4): string {
   const single = spec.volumes.length === 1;
   const onBlocks = hosts.map((h) => {
-    const d = disks[h.name] ?? [];
+    const d = disks[h.name];
+    const disk = (i: number) => (d === undefined ? 'disk none;' : `disk ${d[i]};\n${single ? '    ' : '      '}meta-disk internal;`);
     const vols = spec.volumes.map((v, i) =>
       single
-        ? `    device /dev/drbd${v.minor};\n    disk ${d[i]};\n    meta-disk internal;`
-        : `    volume ${i} {\n      device /dev/drbd${v.minor};\n      disk ${d[i]};\n      meta-disk internal;\n    }`,
+        ? `    device /dev/drbd${v.minor};\n    ${disk(i)}`
+        : `    volume ${i} {\n      device /dev/drbd${v.minor};\n      ${disk(i)}\n    }`,
     );
-    return `  on ${h.hostname} {\n${vols.join('\n')}\n    address ${h.replIp}:${spec.port};\n  }`;
+    const nodeId = drbd === 9 ? `    node-id ${hosts.indexOf(h)};\n` : '';
+    return `  on ${h.hostname} {\n${vols.join('\n')}\n    address ${h.replIp}:${spec.port};\n${nodeId}  }`;
   });
   return [
     `resource ${spec.name} {`,
+    ...(spec.options ? [`  options {\n    ${spec.options}\n  }`] : []),
     `  net {\n    protocol C;\n${spec.net ? '    ' + spec.net + '\n' : ''}  }`,
     `  disk {\n    c-plan-ahead 0;\n    resync-rate 400M;\n  }`,
     ...onBlocks,
+    ...(hosts.length > 2 ? [`  connection-mesh {\n    hosts ${hosts.map((h) => h.hostname).join(' ')};\n  }`] : []),
     `}`,
     '',
   ].join('\n');
@@ -43,12 +59,19 @@ export function shq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Creates backing loop devices, writes the config on both hosts, create-md + up. No sync yet. */
+/**
+ * Creates backing loop devices on A and B, writes the config on every host of the resource
+ * (C too when it is the tiebreaker), create-md (where there is a disk) + up. No sync yet.
+ */
 export async function defineResource(lab: Lab, spec: ResourceSpec): Promise<void> {
-  const hosts = [lab.hosts.A, lab.hosts.B];
+  const diskful = [lab.hosts.A, lab.hosts.B];
+  const C = lab.hosts.C;
+  if (spec.tiebreaker && (C === undefined || lab.drbd !== 9))
+    throw new Error(`${spec.name}: a tiebreaker needs DRBD 9 and host C in the lab`);
+  const hosts = spec.tiebreaker && C ? [...diskful, C] : diskful;
   const disks: Record<string, string[]> = {};
   await Promise.all(
-    hosts.map(async (h) => {
+    diskful.map(async (h) => {
       disks[h.name] = [];
       for (let i = 0; i < spec.volumes.length; i++) {
         const size = spec.volumes[i]!.sizeMiB ?? 64;
@@ -58,23 +81,103 @@ export async function defineResource(lab: Lab, spec: ResourceSpec): Promise<void
       }
     }),
   );
-  const cfg = resourceConfig(spec, disks, hosts);
+  const cfg = resourceConfig(spec, disks, hosts, lab.drbd);
   await Promise.all(
     hosts.map(async (h) => {
       await h.sh(`cat > /etc/drbd.d/${spec.name}.res`, { stdin: cfg });
-      await h.sh(`drbdadm create-md --force ${spec.name}`, { timeoutMs: 60_000 });
+      if (disks[h.name]) await h.sh(`drbdadm create-md --force ${spec.name}`, { timeoutMs: 60_000 });
       await h.sh(`drbdadm up ${spec.name}`, { timeoutMs: 60_000 });
     }),
   );
 }
 
+/** DRBD 9's `drbdsetup status --json` for one resource (the fields the lab reads). */
+interface Status9 {
+  role: string;
+  devices: { volume: number; 'disk-state': string }[];
+  connections: {
+    'connection-state': string;
+    'peer-role': string;
+    peer_devices: { volume: number; 'replication-state': string; 'peer-disk-state': string }[];
+  }[];
+}
+
+export const STATUS9 = (res: string): string => `drbdsetup status --json ${res}`;
+
+/**
+ * A DRBD 9 status as 8.4's `drbdadm role|cstate|dstate` print it for a two-node resource (one line
+ * per volume): cstate is the replication state when connected (Established → Connected), 8.4's
+ * WFConnection while connecting, else the connection state; no connection reads Unknown/DUnknown.
+ */
+export function view84(json: string): { role: string; cstate: string; dstate: string } {
+  const [s] = JSON.parse(json) as Status9[];
+  if (!s) throw new Error(`no resource in drbdsetup status --json: ${json.slice(0, 200)}`);
+  const c = s.connections[0];
+  const lines = (f: (d: Status9['devices'][number]) => string) => s.devices.map(f).join('\n');
+  return {
+    role: lines(() => `${s.role}/${c?.['peer-role'] ?? 'Unknown'}`),
+    cstate: lines((d) => {
+      const cs = c?.['connection-state'] ?? 'StandAlone';
+      if (cs === 'Connecting') return 'WFConnection';
+      if (cs !== 'Connected') return cs;
+      const rs = c!.peer_devices.find((p) => p.volume === d.volume)?.['replication-state'] ?? 'Off';
+      return rs === 'Established' ? 'Connected' : rs;
+    }),
+    dstate: lines((d) => `${d['disk-state']}/${c?.peer_devices.find((p) => p.volume === d.volume)?.['peer-disk-state'] ?? 'DUnknown'}`),
+  };
+}
+
+/** The resource's role, connection and disk states in 8.4's drbdadm forms, on DRBD 8.4 or 9. */
+export async function drbdView(h: Host, res: string): Promise<{ role: string; cstate: string; dstate: string }> {
+  if (h.lab.drbd === 9) return view84(await h.sh(STATUS9(res)));
+  const q = async (cmd: string) => (await h.sh(cmd)).trim();
+  return { role: await q(`drbdadm role ${res}`), cstate: await q(`drbdadm cstate ${res}`), dstate: await q(`drbdadm dstate ${res}`) };
+}
+
+/** Waits until `ok` holds for the view (parsed from one status command on DRBD 9, drbdadm `field` on 8.4). */
+async function waitView(
+  h: Host,
+  res: string,
+  field: 'role' | 'cstate' | 'dstate',
+  ok: (v: string) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<string> {
+  const nine = h.lab.drbd === 9;
+  const pick = (r: RunResult): string | undefined => {
+    if (r.code !== 0) return undefined;
+    try {
+      return nine ? view84(r.stdout)[field] : r.stdout.trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const r = await h.waitFor(
+    nine ? STATUS9(res) : `drbdadm ${field} ${res}`,
+    (x) => {
+      const v = pick(x);
+      return v !== undefined && ok(v);
+    },
+    timeoutMs,
+    what,
+  );
+  return pick(r)!;
+}
+
+/** Waits until the connection state in 8.4's form (drbdView) matches `want`, on DRBD 8.4 or 9. */
+export async function waitCstate(h: Host, res: string, want: RegExp, timeoutMs: number, what: string): Promise<string> {
+  return waitView(h, res, 'cstate', (v) => want.test(v), timeoutMs, what);
+}
+
 export async function waitConnected(lab: Lab, res: string, timeoutMs = 60_000): Promise<void> {
   await Promise.all(
     [lab.hosts.A, lab.hosts.B].map((h) =>
-      h.waitFor(
-        `drbdadm cstate ${res}`,
-        (r) =>
-          r.stdout
+      waitView(
+        h,
+        res,
+        'cstate',
+        (v) =>
+          v
             .split('\n')
             .filter(Boolean)
             .every((l) => /^(Connected|SyncSource|SyncTarget)$/.test(l.trim())),
@@ -88,11 +191,12 @@ export async function waitConnected(lab: Lab, res: string, timeoutMs = 60_000): 
 export async function waitUpToDate(lab: Lab, res: string, timeoutMs = 120_000): Promise<void> {
   await Promise.all(
     [lab.hosts.A, lab.hosts.B].map((h) =>
-      h.waitFor(
-        `drbdadm dstate ${res}`,
-        (r) =>
-          r.code === 0 &&
-          r.stdout
+      waitView(
+        h,
+        res,
+        'dstate',
+        (v) =>
+          v
             .split('\n')
             .filter(Boolean)
             .every((l) => l.trim() === 'UpToDate/UpToDate'),
@@ -118,12 +222,11 @@ export async function createResource(lab: Lab, spec: ResourceSpec): Promise<void
 }
 
 export async function role(h: Host, res: string): Promise<string> {
-  return (await h.sh(`drbdadm role ${res}`)).trim();
+  return h.lab.drbd === 9 ? (await drbdView(h, res)).role : (await h.sh(`drbdadm role ${res}`)).trim();
 }
 
 export async function waitRole(h: Host, res: string, want: RegExp, timeoutMs = 60_000): Promise<string> {
-  const r = await h.waitFor(`drbdadm role ${res}`, (x) => want.test(x.stdout.trim()), timeoutMs, `${res} role ${want}`);
-  return r.stdout.trim();
+  return waitView(h, res, 'role', (v) => want.test(v), timeoutMs, `${res} role ${want}`);
 }
 
 /** The role once it matches `want`, or, when it never does in time, the role as it stands (for the assertion message). */
@@ -271,4 +374,27 @@ export async function xlMigrate(from: Host, to: Host, name: string, timeoutMs = 
     `nohup socat TCP-LISTEN:${port},bind=${to.replIp},reuseaddr EXEC:'xl migrate-receive' >>/var/log/lab/migrate-receive.log 2>&1 & sleep 1`,
   );
   return from.run(`xl migrate -s '' ${name} 'socat - TCP:${to.replIp}:${port}'`, { timeoutMs });
+}
+
+/** DRBD 9: whether every volume of `res` has quorum on this host (`drbdsetup status --json`). */
+export async function hasQuorum(h: Host, res: string): Promise<boolean> {
+  const [s] = JSON.parse(await h.sh(STATUS9(res))) as { devices: { quorum?: boolean }[] }[];
+  return (s?.devices ?? []).every((d) => d.quorum !== false);
+}
+
+/** DRBD 9: waits until the host's quorum for `res` is `want`. */
+export async function waitQuorum(h: Host, res: string, want: boolean, timeoutMs = 90_000): Promise<void> {
+  await h.waitFor(
+    STATUS9(res),
+    (r) => {
+      try {
+        const [s] = JSON.parse(r.stdout) as { devices: { quorum?: boolean }[] }[];
+        return (s?.devices ?? []).length > 0 && s!.devices.every((d) => (d.quorum !== false) === want);
+      } catch {
+        return false;
+      }
+    },
+    timeoutMs,
+    `${res} quorum ${want ? 'gained' : 'lost'} on ${h.name}`,
+  );
 }

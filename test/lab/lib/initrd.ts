@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { buildCpio, withParents, type CpioEntry } from './cpio';
 
 export type ScriptChoice = 'debian' | 'dist';
+/** The DRBD kernel module dom0 loads: the kernel's own 8.4, or LINBIT's 9 (build.sh, drbd9.cpio). */
+export type DrbdVersion = 8.4 | 9;
 
 /** The guest's payload: a SHA-256 counter stream, so its checksum is known up front. */
 export function guestPayload(size: number): { data: Buffer; sha256: string } {
@@ -19,8 +21,15 @@ export function guestPayload(size: number): { data: Buffer; sha256: string } {
 export interface OverlayInput {
   readonly labDir: string;
   readonly distDir: string;
-  readonly host: { readonly name: string; readonly replIp: string; readonly replMac: string; readonly ctlMac: string };
+  readonly host: {
+    readonly name: string;
+    readonly kind: string;
+    readonly replIp: string;
+    readonly replMac: string;
+    readonly ctlMac: string;
+  };
   readonly script: ScriptChoice;
+  readonly drbd: DrbdVersion;
   readonly payload: Buffer;
   readonly payloadSha256: string;
   /** The .deb each dom0 installs in `dist` mode. */
@@ -38,11 +47,13 @@ export function overlayCpio(o: OverlayInput): Buffer {
   );
   const config = [
     `LAB_HOST=${o.host.name}`,
+    `LAB_KIND=${o.host.kind}`,
     `LAB_REPL_IP=${o.host.replIp}`,
     `LAB_REPL_MAC=${o.host.replMac}`,
     `LAB_CTL_MAC=${o.host.ctlMac}`,
     `LAB_AGENT_PORT=7000`,
     `LAB_SCRIPT=${o.script}`,
+    `LAB_DRBD=${o.drbd}`,
     '',
   ].join('\n');
   const entries: CpioEntry[] = [
@@ -61,9 +72,10 @@ export function overlayCpio(o: OverlayInput): Buffer {
   return buildCpio(withParents(entries));
 }
 
-/** The base cpio with the overlay appended, written to `out`. */
-export function writeInitrd(baseCpio: string, overlay: Buffer, out: string): string {
+/** The base cpio, then any extra cached cpio (the DRBD 9 modules), then the overlay, written to `out`. */
+export function writeInitrd(baseCpio: string, overlay: Buffer, out: string, extraCpios: readonly string[] = []): string {
   fs.copyFileSync(baseCpio, out);
+  for (const c of extraCpios) fs.appendFileSync(out, fs.readFileSync(c));
   fs.appendFileSync(out, overlay);
   return out;
 }

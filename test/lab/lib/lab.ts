@@ -1,8 +1,9 @@
-// The two-host Xen + DRBD lab under qemu (TCG): boots it, hands scenarios a Host per dom0, stops it.
+// The Xen + DRBD lab under qemu (TCG): boots it, hands scenarios a Host per machine, stops it.
 //
-// Each host is one qemu process (qemu.ts): Xen 4.17 (multiboot) + a Debian dom0 whose initramfs is
-// the cached base cpio (test/lab/build.sh) followed by a per-run overlay (initrd.ts). Two NICs:
-//   - replication: e1000 on `-netdev socket` (A listens, B connects; 127.0.0.1 only);
+// Each host (hosts.ts: Xen hosts A and B, and plain Linux C when a scenario asks for it) is one qemu
+// process (qemu.ts): Xen 4.17 (multiboot) + a Debian dom0, or the same kernel alone, whose initramfs
+// is the cached base cpio (test/lab/build.sh) followed by a per-run overlay (initrd.ts). Two NICs:
+//   - replication: e1000 on one multicast `-netdev socket` all hosts join (127.0.0.1 only, hosts.ts);
 //   - control: e1000 on `-netdev user,restrict=on` with one hostfwd bound to 127.0.0.1, used by
 //     the runner to reach the agent (agent.ts, test/lab/guest/agent.js) that runs commands in dom0.
 // A lab can also be handed from one scenario file to the next (shared-lab.ts): `handle()` says
@@ -10,12 +11,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AgentClient, type AgentIo, type RunResult } from './agent';
-import { buildDebianPackage, guestPayload, overlayCpio, writeInitrd, type ScriptChoice } from './initrd';
+import { DEFAULT_HOSTS, hostSpecs, newReplNet, type HostName, type HostSpec } from './hosts';
+import { buildDebianPackage, guestPayload, overlayCpio, writeInitrd, type DrbdVersion, type ScriptChoice } from './initrd';
 import { forgetPid, freePort, killPid, pidAlive, qemuArgs, startQemu } from './qemu';
 
 export { LONG_RUNNING, isConnectionError, type RunOptions, type RunResult } from './agent';
 export { LAB_CPU, qemuCpu } from './qemu';
-export type { ScriptChoice } from './initrd';
+export type { DrbdVersion, ScriptChoice } from './initrd';
+export type { HostName, HostSpec } from './hosts';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const LAB_DIR = path.join(REPO_ROOT, 'test', 'lab');
@@ -23,25 +26,13 @@ export const CACHE_DIR = process.env.XEN_DRBD_LAB_CACHE || '/var/cache/xen-drbd-
 /** The built executables copied into each dom0; LAB_DIST_DIR pins a copy while dist/ is rebuilt. */
 export const DIST_DIR = process.env.LAB_DIST_DIR || path.join(REPO_ROOT, 'dist');
 
-export type HostName = 'A' | 'B';
-
-/** One machine of the lab: its name and its addresses on the replication and control networks. */
-export interface HostSpec {
-  readonly name: HostName;
-  readonly replIp: string;
-  readonly replMac: string;
-  readonly ctlMac: string;
-}
-
-/** The lab's machines: two Xen hosts on one replication link. */
-export const LAB_HOSTS: readonly HostSpec[] = [
-  { name: 'A', replIp: '10.99.0.1', replMac: '52:54:00:99:00:0a', ctlMac: '52:54:00:c0:00:0a' },
-  { name: 'B', replIp: '10.99.0.2', replMac: '52:54:00:99:00:0b', ctlMac: '52:54:00:c0:00:0b' },
-];
-
 export interface LabOptions {
+  /** The lab's machines (default A and B; hosts.ts). */
+  hosts?: readonly HostName[];
   /** Which /etc/xen/scripts/block-drbd each dom0 runs (default: env LAB_SCRIPT or 'debian'). */
   script?: ScriptChoice;
+  /** The DRBD module each dom0 loads (default 8.4, the kernel's; 9 needs build.sh's drbd9.cpio). */
+  drbd?: DrbdVersion;
   /** Boot timeout per host (default 240 s). */
   bootTimeoutMs?: number;
   /** Hard ceiling for each qemu's lifetime, enforced by the watchdog (default 3600 s). */
@@ -55,7 +46,10 @@ export interface LabOptions {
    * 10.0.2.100:80: qemu's guestfwd runs `socat` per connection, which restrict=on allows.
    */
   xapiPort?: number;
-  /** qemu's RAM per host in MiB (default 2048; dom0 keeps dom0MemMiB of it, the rest is Xen's for guests). */
+  /**
+   * qemu's RAM per host in MiB (default 2048 for a Xen host: dom0 keeps dom0MemMiB of it, the rest is
+   * Xen's for guests; 1024 for a plain host, what a Xen host's dom0 has).
+   */
   memMiB?: Partial<Record<HostName, number>>;
   /** dom0's memory per host in MiB (Xen's dom0_mem=N,max:N; default 1024). */
   dom0MemMiB?: Partial<Record<HostName, number>>;
@@ -71,9 +65,10 @@ export interface LabOptions {
 export interface LabHandle {
   readonly runDir: string;
   readonly script: ScriptChoice;
+  readonly drbd: DrbdVersion;
   readonly payloadBytes: number;
   readonly xapiPort?: number;
-  readonly hosts: Readonly<Record<HostName, { readonly pid: number; readonly agentPort: number; readonly bootMs: number }>>;
+  readonly hosts: Readonly<Partial<Record<HostName, { readonly pid: number; readonly agentPort: number; readonly bootMs: number }>>>;
 }
 
 export interface Manifest {
@@ -196,10 +191,14 @@ export class Host extends AgentClient<HostName> {
   }
 }
 
+/** A lab's hosts by name: A and B always, C when the lab has it. */
+export type LabHosts = Readonly<Record<'A' | 'B', Host>> & Readonly<Partial<Record<HostName, Host>>>;
+
 export class Lab implements AgentIo {
-  readonly hosts: Record<HostName, Host>;
+  readonly hosts: LabHosts;
   readonly manifest: Manifest;
   readonly script: ScriptChoice;
+  readonly drbd: DrbdVersion;
   readonly payload: Buffer;
   readonly payloadSha256: string;
   /** Every command run in a dom0, with its output; one file per scenario on a shared lab. */
@@ -213,10 +212,11 @@ export class Lab implements AgentIo {
   ) {
     this.manifest = readManifest();
     this.script = opts.script ?? ((process.env.LAB_SCRIPT as ScriptChoice) || 'debian');
+    this.drbd = opts.drbd ?? 8.4;
     this.traceFile = path.join(runDir, 'commands.log');
     this.xapiPort = opts.xapiPort;
-    const hosts = LAB_HOSTS.map((s) => new Host(s, this));
-    this.hosts = Object.fromEntries(hosts.map((h) => [h.name, h])) as Record<HostName, Host>;
+    const hosts = hostSpecs(opts.hosts ?? DEFAULT_HOSTS).map((s) => new Host(s, this));
+    this.hosts = Object.fromEntries(hosts.map((h) => [h.name, h])) as unknown as LabHosts;
     const p = guestPayload(opts.payloadBytes ?? 4 * 1024 * 1024);
     this.payload = p.data;
     this.payloadSha256 = p.sha256;
@@ -256,10 +256,14 @@ export class Lab implements AgentIo {
   }
 
   /** A lab another scenario file booted, taken over as it runs; its run dir is shared. */
-  static attach(handle: LabHandle, opts: Omit<LabOptions, 'script' | 'payloadBytes' | 'xapiPort'> = {}): Lab {
-    const lab = new Lab({ ...opts, script: handle.script, payloadBytes: handle.payloadBytes, xapiPort: handle.xapiPort }, handle.runDir);
+  static attach(handle: LabHandle, opts: Omit<LabOptions, 'hosts' | 'script' | 'drbd' | 'payloadBytes' | 'xapiPort'> = {}): Lab {
+    const hosts = Object.keys(handle.hosts) as HostName[];
+    const lab = new Lab(
+      { ...opts, hosts, script: handle.script, drbd: handle.drbd, payloadBytes: handle.payloadBytes, xapiPort: handle.xapiPort },
+      handle.runDir,
+    );
     for (const h of Object.values(lab.hosts)) {
-      const it = handle.hosts[h.name];
+      const it = handle.hosts[h.name]!;
       h.adopt(it.pid, it.agentPort, it.bootMs);
     }
     return lab;
@@ -272,6 +276,7 @@ export class Lab implements AgentIo {
     return {
       runDir: this.runDir,
       script: this.script,
+      drbd: this.drbd,
       payloadBytes: this.payload.length,
       xapiPort: this.xapiPort,
       hosts: hosts as LabHandle['hosts'],
@@ -279,15 +284,25 @@ export class Lab implements AgentIo {
   }
 
   private async boot(): Promise<void> {
-    const { A, B } = this.hosts;
-    const replPort = await freePort();
-    A.agentPort = await freePort();
-    B.agentPort = await freePort();
-    while (B.agentPort === A.agentPort || B.agentPort === replPort) B.agentPort = await freePort();
-    this.log(`run dir ${this.runDir}; block-drbd=${this.script}; ports repl=${replPort} agentA=${A.agentPort} agentB=${B.agentPort}`);
+    const hosts = Object.values(this.hosts);
+    const repl = newReplNet();
+    const ports = new Set<number>();
+    for (const h of hosts) {
+      do h.agentPort = await freePort();
+      while (ports.has(h.agentPort));
+      ports.add(h.agentPort);
+    }
+    const drbd9Cpio = this.manifest.LAB_DRBD9_CPIO;
+    if (this.drbd === 9 && !drbd9Cpio)
+      throw new Error(
+        'a DRBD 9 lab needs the DRBD 9 modules: run test/lab/build.sh with LAB_DRBD9_TARBALL=<drbd-9.2.18.tar.gz> (test/lab/README.md)',
+      );
+    this.log(
+      `run dir ${this.runDir}; block-drbd=${this.script}; DRBD ${this.drbd === 9 ? this.manifest.LAB_DRBD9_VERSION : '8.4'}; replication ${repl.group}:${repl.port}; agent ports ${hosts.map((h) => `${h.name}=${h.agentPort}`).join(' ')}`,
+    );
     const deb = this.script === 'dist' ? buildDebianPackage(REPO_ROOT, DIST_DIR, this.runDir) : undefined;
     if (deb) this.log(`package ${path.basename(deb)} (${fs.statSync(deb).size} bytes) built from ${DIST_DIR}`);
-    const qemu = (h: Host, mode: 'listen' | 'connect'): string[] => {
+    const qemu = (h: Host): string[] => {
       const initrd = writeInitrd(
         this.manifest.LAB_DOM0_CPIO!,
         overlayCpio({
@@ -295,49 +310,41 @@ export class Lab implements AgentIo {
           distDir: DIST_DIR,
           host: h.spec,
           script: this.script,
+          drbd: this.drbd,
           payload: this.payload,
           payloadSha256: this.payloadSha256,
           deb,
         }),
         path.join(this.runDir, `host${h.name}.initrd.cpio`),
+        this.drbd === 9 ? [drbd9Cpio!] : [],
       );
       return qemuArgs({
         name: h.name,
+        kind: h.spec.kind,
         xen: this.manifest.LAB_XEN!,
         vmlinuz: this.manifest.LAB_VMLINUZ!,
         initrd,
         serialPath: h.serialPath,
         vcpus: this.opts.dom0Vcpus?.[h.name] ?? 1,
-        memMiB: this.opts.memMiB?.[h.name] ?? 2048,
+        memMiB: this.opts.memMiB?.[h.name] ?? (h.spec.kind === 'xen' ? 2048 : 1024),
         dom0MemMiB: this.opts.dom0MemMiB?.[h.name] ?? 1024,
         replMac: h.spec.replMac,
         ctlMac: h.spec.ctlMac,
         nic: process.env.LAB_NIC || 'e1000',
-        repl: { mode, port: replPort },
+        repl,
         agentPort: h.agentPort,
         xapiPort: this.xapiPort,
       });
     };
-    const argsA = qemu(A, 'listen');
-    const argsB = qemu(B, 'connect');
+    const args = hosts.map(qemu);
     const started = Date.now();
-    A.start(argsA);
-    this.log(`host A: qemu pid ${A.pid}`);
-    // B connects to A's listening socket; retry while A's qemu is still setting up.
-    for (let attempt = 1; ; attempt++) {
-      await sleep(attempt === 1 ? 700 : 1000);
-      B.start(argsB);
-      await sleep(1500);
-      if (B.alive) break;
-      if (attempt >= 5)
-        throw new Error(
-          `host B: qemu could not connect to 127.0.0.1:${replPort}: ${fs.readFileSync(path.join(this.runDir, 'hostB.qemu.log'), 'utf8')}`,
-        );
-    }
-    this.log(`host B: qemu pid ${B.pid}`);
+    hosts.forEach((h, i) => {
+      h.start(args[i]!);
+      this.log(`host ${h.name}: qemu pid ${h.pid}`);
+    });
     const timeout = this.opts.bootTimeoutMs ?? 240_000;
     await Promise.all(
-      [A, B].map(async (h) => {
+      hosts.map(async (h) => {
         const m = await h.waitSerial(/LAB-READY [^\r\n]*/, timeout, /LAB-FATAL[^\r\n]*|Kernel panic[^\r\n]*|\(XEN\) Panic[^\r\n]*/);
         for (let i = 0; i < 60 && !(await h.health()); i++) await sleep(500);
         if (!(await h.health())) throw new Error(`host ${h.name}: agent not reachable on 127.0.0.1:${h.agentPort}`);
@@ -348,10 +355,12 @@ export class Lab implements AgentIo {
     for (const f of fs.readdirSync(this.runDir)) if (f.endsWith('.initrd.cpio')) fs.rmSync(path.join(this.runDir, f), { force: true });
   }
 
-  /** Kills host A's or B's qemu abruptly (power cut). */
+  /** Kills a host's qemu abruptly (power cut). */
   async powerOff(name: HostName): Promise<void> {
-    this.log(`host ${name}: power cut (SIGKILL qemu pid ${this.hosts[name].pid})`);
-    await this.hosts[name].kill();
+    const h = this.hosts[name];
+    if (!h) throw new Error(`this lab has no host ${name}`);
+    this.log(`host ${name}: power cut (SIGKILL qemu pid ${h.pid})`);
+    await h.kill();
   }
 
   async stop(): Promise<void> {

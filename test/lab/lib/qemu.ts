@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import type { HostKind, ReplNet } from './hosts';
 
 /**
  * qemu's CPU model for every host; LAB_QEMU_CPU overrides it (for experiments).
@@ -18,6 +19,8 @@ export function qemuCpu(): string {
 /** What one host's qemu needs to know; everything else is fixed for the lab. */
 export interface QemuSpec {
   readonly name: string;
+  /** Xen 4.17 with the kernel as dom0, or the kernel booted directly (a plain Linux host). */
+  readonly kind: HostKind;
   readonly xen: string;
   readonly vmlinuz: string;
   readonly initrd: string;
@@ -29,17 +32,28 @@ export interface QemuSpec {
   readonly ctlMac: string;
   /** qemu's NIC model for both NICs. */
   readonly nic: string;
-  /** `-netdev socket` of the replication link: one host listens on 127.0.0.1:port, the other connects. */
-  readonly repl: { readonly mode: 'listen' | 'connect'; readonly port: number };
+  /** The replication network every host of the lab joins (hosts.ts). */
+  readonly repl: ReplNet;
   readonly agentPort: number;
   /** The runner's 127.0.0.1 port dom0 reaches at 10.0.2.100:80 (the XenAPI simulator). */
   readonly xapiPort?: number;
 }
 
-/** qemu's argv for one host: Xen (multiboot) + dom0's kernel and initramfs, two NICs. */
+/** qemu's argv for one host: Xen (multiboot) + dom0's kernel and initramfs, or the kernel alone; two NICs. */
 export function qemuArgs(s: QemuSpec): string[] {
   if (!Number.isInteger(s.vcpus) || s.vcpus < 1) throw new Error(`dom0Vcpus for host ${s.name}: ${s.vcpus} is not a positive integer`);
   const mem = `${s.dom0MemMiB}M`;
+  const boot =
+    s.kind === 'xen'
+      ? [
+          '-kernel',
+          s.xen,
+          '-append',
+          `console=com1 com1=115200,8n1 dom0_mem=${mem},max:${mem} dom0_max_vcpus=${s.vcpus} noreboot`,
+          '-initrd',
+          `${s.vmlinuz} console=hvc0 earlyprintk=xen,${s.initrd}`,
+        ]
+      : ['-kernel', s.vmlinuz, '-append', 'console=ttyS0,115200', '-initrd', s.initrd];
   return [
     '-name',
     `xen-drbd-lab-${s.name}`,
@@ -55,16 +69,11 @@ export function qemuArgs(s: QemuSpec): string[] {
     '-display',
     'none',
     '-no-reboot',
-    '-kernel',
-    s.xen,
-    '-append',
-    `console=com1 com1=115200,8n1 dom0_mem=${mem},max:${mem} dom0_max_vcpus=${s.vcpus} noreboot`,
-    '-initrd',
-    `${s.vmlinuz} console=hvc0 earlyprintk=xen,${s.initrd}`,
+    ...boot,
     '-serial',
     `file:${s.serialPath}`,
     '-netdev',
-    `socket,id=repl,${s.repl.mode}=127.0.0.1:${s.repl.port}`,
+    `socket,id=repl,mcast=${s.repl.group}:${s.repl.port},localaddr=127.0.0.1`,
     '-device',
     `${s.nic},netdev=repl,mac=${s.replMac}`,
     '-netdev',

@@ -7,8 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resourceBaselineProblems, type ResourceState } from './baseline';
-import { createResource, hotplugLog, R0, type ResourceSpec } from './drbd';
-import type { Host, Lab } from './lab';
+import { createResource, drbdView, hotplugLog, R0, type ResourceSpec } from './drbd';
+import { DEFAULT_HOSTS, hostSetKey, type HostName } from './hosts';
+import type { DrbdVersion, Host, Lab } from './lab';
 import { twoPrimariesOn } from './migration';
 import { scriptChoice } from './options';
 import { acquireLab, releaseLab, type LabNeeds } from './shared-lab';
@@ -17,12 +18,21 @@ export interface ScenarioContext {
   lab: Lab;
   A: Host;
   B: Host;
+  /** The plain host; only in a lab that has it (ScenarioOptions.hosts), else reading it throws. */
+  readonly C: Host;
   note: (k: string, v: string) => void;
 }
 
 export interface ScenarioOptions {
+  /**
+   * The lab's machines (default ['A', 'B']; hosts.ts), e.g. ['A', 'B', 'C'] for a third, plain
+   * Linux host on the same replication network. The resources are created on A and B.
+   */
+  readonly hosts?: readonly HostName[];
   /** The XenAPI simulator's port forwarded into each dom0 (LabOptions.xapiPort). */
   readonly xapi?: boolean;
+  /** The DRBD module the dom0s run (default 8.4; 9 needs build.sh's DRBD 9 modules). */
+  readonly drbd?: DrbdVersion;
   /** dom0 files saved to the run dir (as <scenario>.host<X>.<name>) before the lab is handed on. */
   readonly collect?: readonly string[];
   /**
@@ -54,11 +64,8 @@ const log = (l: string) => process.stdout.write(l + '\n');
 const since = (t: number): number => Math.round((Date.now() - t) / 100) / 10;
 
 async function resourceState(h: Host, r: ResourceSpec): Promise<ResourceState> {
-  const q = async (cmd: string) => (await h.sh(cmd)).trim();
   return {
-    role: await q(`drbdadm role ${r.name}`),
-    cstate: await q(`drbdadm cstate ${r.name}`),
-    dstate: await q(`drbdadm dstate ${r.name}`),
+    ...(await drbdView(h, r.name)),
     twoPrimaries: await twoPrimariesOn([h], r.name),
   };
 }
@@ -72,19 +79,35 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
   let ctx: ScenarioContext | undefined;
   const notes: Record<string, string> = {};
   const started = Date.now();
-  const needs: LabNeeds = { script: scriptChoice([]), xapi: options.xapi ?? false };
+  const needs: LabNeeds = {
+    script: scriptChoice([]),
+    xapi: options.xapi ?? false,
+    hosts: options.hosts ?? DEFAULT_HOSTS,
+    drbd: options.drbd ?? 8.4,
+  };
   let how = 'not had';
   let labSeconds = 0;
   let setupSeconds = 0;
   let bodyStarted = 0;
 
   beforeAll(async () => {
-    log(`[${scenario}] lab wanted (block-drbd: ${needs.script}${needs.xapi ? ', XenAPI forward' : ''})`);
+    log(
+      `[${scenario}] lab wanted (hosts ${hostSetKey(needs.hosts)}, block-drbd: ${needs.script}, DRBD ${needs.drbd}${needs.xapi ? ', XenAPI forward' : ''})`,
+    );
     const got = await acquireLab(scenario, needs, { log: (l) => log(`[${scenario}] ${l}`) });
     const lab = got.lab;
     how = got.how.kind === 'boot' ? 'boot' : `reused after ${got.how.from}`;
     labSeconds = got.seconds;
-    ctx = { lab, A: lab.hosts.A, B: lab.hosts.B, note: (k, v) => (notes[k] = v) };
+    ctx = {
+      lab,
+      A: lab.hosts.A,
+      B: lab.hosts.B,
+      get C(): Host {
+        if (!lab.hosts.C) throw new Error(`${scenario}: its lab has no host C (useLab(…, { hosts: ['A', 'B', 'C'] }))`);
+        return lab.hosts.C;
+      },
+      note: (k, v) => (notes[k] = v),
+    };
     const t = Date.now();
     for (const r of resources) {
       await createResource(lab, r);
@@ -114,7 +137,7 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
     if (ctx) {
       const { lab } = ctx;
       try {
-        for (const h of [ctx.A, ctx.B]) {
+        for (const h of Object.values(lab.hosts)) {
           if (!h.alive) continue;
           fs.writeFileSync(path.join(lab.runDir, `${scenario}.host${h.name}.hotplug.log`), await hotplugLog(h).catch((e) => String(e)));
           for (const f of options.collect ?? [])

@@ -1,13 +1,14 @@
 // One lab boot for several scenario files. jest runs the files one after another in one process
 // (--runInBand); a file that is done hands its running lab on through a small JSON file, and the
-// next one takes it over when it needs the same kind of lab, after a reset of both dom0s
+// next one takes it over when it needs the same kind of lab, after a reset of every host
 // (guest/reset.sh) and a check that they are back at baseline (baseline.ts). A file that leaves a
 // host unusable (powered off, packages removed) stops the lab; so does any failure to reset, and
 // the next file boots a fresh one. LAB_SHARE=0 boots a fresh lab for every file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hostBaselineProblems, parseFacts } from './baseline';
-import { Lab, type Host, type LabHandle, type LabOptions, type ScriptChoice } from './lab';
+import { hostSetKey, type HostName } from './hosts';
+import { Lab, type DrbdVersion, type Host, type LabHandle, type LabOptions, type ScriptChoice } from './lab';
 import { freePort, killPid, pidAlive } from './qemu';
 
 /** What a scenario file needs of its lab; files with equal needs can share one. */
@@ -15,6 +16,10 @@ export interface LabNeeds {
   readonly script: ScriptChoice;
   /** The XenAPI simulator's port forwarded into each dom0 (the SR scenarios). */
   readonly xapi: boolean;
+  /** The lab's machines (hosts.ts): a lab with other hosts is another kind of lab. */
+  readonly hosts: readonly HostName[];
+  /** The DRBD module the dom0s run: a lab never changes it, so 8.4 and 9 files never share one. */
+  readonly drbd: DrbdVersion;
 }
 
 interface SharedRecord {
@@ -42,7 +47,8 @@ function readRecord(): SharedRecord | undefined {
   }
 }
 
-const sameNeeds = (a: LabNeeds, b: LabNeeds): boolean => a.script === b.script && a.xapi === b.xapi;
+const sameNeeds = (a: LabNeeds, b: LabNeeds): boolean =>
+  a.script === b.script && a.xapi === b.xapi && a.drbd === b.drbd && hostSetKey(a.hosts) === hostSetKey(b.hosts);
 
 /** Kills the qemu processes of a lab handed on (the record's), and forgets it. */
 export function stopSharedLab(): void {
@@ -66,7 +72,13 @@ async function baselineProblems(lab: Lab): Promise<string[]> {
 }
 
 async function boot(needs: LabNeeds, opts: Pick<LabOptions, 'log'>): Promise<Lab> {
-  const lab = await Lab.start({ ...opts, script: needs.script, xapiPort: needs.xapi ? await freePort() : undefined });
+  const lab = await Lab.start({
+    ...opts,
+    hosts: needs.hosts,
+    script: needs.script,
+    drbd: needs.drbd,
+    xapiPort: needs.xapi ? await freePort() : undefined,
+  });
   try {
     await Promise.all(Object.values(lab.hosts).map((h) => dom0(h, 'snapshot', 120_000)));
     const problems = await baselineProblems(lab);
@@ -90,7 +102,7 @@ export async function acquireLab(scenario: string, needs: LabNeeds, opts: Pick<L
   if (rec && sameNeeds(rec.needs, needs) && Object.values(rec.lab.hosts).every((h) => pidAlive(h.pid))) {
     const lab = Lab.attach(rec.lab, opts);
     lab.traceFile = path.join(lab.runDir, `commands.${scenario}.log`);
-    lab.log(`taking over the lab ${rec.last} used; resetting both dom0s`);
+    lab.log(`taking over the lab ${rec.last} used; resetting every host`);
     let problems: string[];
     try {
       await Promise.all(Object.values(lab.hosts).map((h) => dom0(h, 'reset', 180_000)));

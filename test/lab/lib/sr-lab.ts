@@ -211,6 +211,7 @@ export async function startDriverCall(
   command: string,
   o: CallOptions = {},
 ): Promise<{ pid: number; done: Promise<RunResult> }> {
+  if (host.name === 'C') throw new Error("host C is not one of the SR pool's hosts");
   const xml = encodeMethodCall(command, [driverParams(pool.sim, host.name, command, o)], 'xapi');
   const f = (await host.sh('mktemp /tmp/sm-call.XXXXXX')).trim();
   await host.sh(`cat > ${f}`, { stdin: xml });

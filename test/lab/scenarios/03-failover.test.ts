@@ -1,38 +1,4 @@
-// Failover: the guest runs on A (r0 Primary there) and has written data; host A loses power
-// (its qemu is SIGKILLed); B starts the guest, which must see the data A wrote.
-import { useLab, stepLog } from '../lib/scenario';
-import { guestResults, R0, role, waitDomainGone, waitGuestDone, waitRole, xlCreate } from '../lib/drbd';
+// The scenario is in bodies/failover.ts, shared with its DRBD 9 run.
+import { failoverScenario } from '../bodies/failover';
 
-const NAME = 'failover';
-const lab = useLab(NAME, [R0], { leavesHostUnusable: true });
-
-describe('failover after A is powered off abruptly', () => {
-  test('B starts the guest on the data A wrote', async () => {
-    const { lab: l, A, B, note } = lab();
-    const r = await xlCreate(A, { name: 'fo', disks: ['drbd:r0,xvda,w'], action: 'write', poweroff: false });
-    expect(r.code).toBe(0);
-    const out = await waitGuestDone(A, 'fo', 180_000);
-    const w = guestResults(out).find((x) => x.op === 'write');
-    expect(w?.sha256).toBe(l.payloadSha256);
-    expect(await role(A, 'r0')).toBe('Primary/Secondary');
-
-    await l.powerOff('A');
-    const t = Date.now();
-    await B.waitFor('drbdadm cstate r0', (x) => /WFConnection/.test(x.stdout), 90_000, 'B notices A is gone');
-    note('peer loss detected s', ((Date.now() - t) / 1000).toFixed(1));
-    stepLog(NAME, `B: ${await role(B, 'r0')} ${(await B.sh('drbdadm dstate r0')).trim()}`);
-
-    const c = await xlCreate(B, { name: 'fo', disks: ['drbd:r0,xvda,w'], action: 'verify', poweroff: false });
-    stepLog(NAME, `xl create on B rc=${c.code} ${c.stderr.trim().split('\n').slice(-2).join(' | ')}`);
-    expect(c.code).toBe(0);
-    const vout = await waitGuestDone(B, 'fo', 180_000);
-    const v = guestResults(vout).find((x) => x.op === 'verify');
-    expect(v?.sha256).toBe(l.payloadSha256);
-    expect(await role(B, 'r0')).toBe('Primary/Unknown');
-    note('failover total s', ((Date.now() - t) / 1000).toFixed(1));
-
-    expect((await B.run('xl shutdown -w fo', { timeoutMs: 120_000 })).code).toBe(0);
-    await waitDomainGone(B, 'fo');
-    expect(await waitRole(B, 'r0', /^Secondary\//)).toBe('Secondary/Unknown');
-  });
-});
+failoverScenario('failover', { leavesHostUnusable: true });

@@ -2,6 +2,7 @@ import { hostBaselineProblems, parseFacts, resourceBaselineProblems } from '../.
 
 // reset.sh `facts` as a dom0 prints it right after boot, and after a scenario that leaked.
 const CLEAN = `snapshot=present
+kind=xen
 domains=
 drbd_minors=
 drbd_resources=
@@ -38,6 +39,17 @@ describe('a dom0 at baseline', () => {
       'processes started since boot: 812:socat TCP-LISTEN:8002',
       'files changed since boot outside /etc, /root and runtime state: /usr/libexec/xen-drbd/block-drbd',
     ]);
+  });
+
+  test('a plain host (no Xen) reports no domains and no xenstore keys, and needs none', () => {
+    const plain = CLEAN.replace('kind=xen', 'kind=plain').replace('domains=\n', '').replace('backend_keys=0\n', '');
+    expect(hostBaselineProblems(parseFacts(plain))).toEqual([]);
+    expect(hostBaselineProblems(parseFacts(plain.replace('drbd_minors=', 'drbd_minors=0')))).toEqual(['DRBD minors configured: 0']);
+    expect(hostBaselineProblems(parseFacts(CLEAN.replace('domains=\n', '')))).toEqual(['domains: not reported']);
+  });
+
+  test('a host of no known kind is not judged', () => {
+    expect(hostBaselineProblems(parseFacts(CLEAN.replace('kind=xen\n', '')))).toEqual(['kind: undefined, want xen or plain']);
   });
 
   test('a fact missing from the report is a problem, not a pass', () => {

@@ -2,6 +2,7 @@ import { LAB_CPU, qemuArgs, type QemuSpec } from '../../lab/lib/qemu';
 
 const A: QemuSpec = {
   name: 'A',
+  kind: 'xen',
   xen: '/cache/boot/xen',
   vmlinuz: '/cache/boot/vmlinuz',
   initrd: '/run/hostA.initrd.cpio',
@@ -12,7 +13,7 @@ const A: QemuSpec = {
   replMac: '52:54:00:99:00:0a',
   ctlMac: '52:54:00:c0:00:0a',
   nic: 'e1000',
-  repl: { mode: 'listen', port: 40001 },
+  repl: { group: '239.255.7.9', port: 40001 },
   agentPort: 40002,
 };
 
@@ -27,9 +28,16 @@ test('a host: Xen multiboot with dom0 kernel and initrd, the lab CPU model, its 
   expect(after(args, '-serial')).toEqual(['file:/run/hostA.serial']);
 });
 
-test('the replication link: one host listens, the other connects, both on 127.0.0.1 only', () => {
-  expect(after(qemuArgs(A), '-netdev')[0]).toBe('socket,id=repl,listen=127.0.0.1:40001');
-  expect(after(qemuArgs({ ...A, repl: { mode: 'connect', port: 40001 } }), '-netdev')[0]).toBe('socket,id=repl,connect=127.0.0.1:40001');
+test('a plain host: the dom0 kernel booted directly with the same initrd, its console on the serial port', () => {
+  const args = qemuArgs({ ...A, kind: 'plain', memMiB: 1024 });
+  expect(after(args, '-kernel')).toEqual(['/cache/boot/vmlinuz']);
+  expect(after(args, '-initrd')).toEqual(['/run/hostA.initrd.cpio']);
+  expect(after(args, '-append')).toEqual(['console=ttyS0,115200']);
+  expect(after(args, '-m')).toEqual(['1024']);
+});
+
+test('the replication network: every host joins one multicast group on 127.0.0.1 only', () => {
+  expect(after(qemuArgs(A), '-netdev')[0]).toBe('socket,id=repl,mcast=239.255.7.9:40001,localaddr=127.0.0.1');
 });
 
 test('the control NIC forwards the agent port, and the XenAPI port only when asked', () => {

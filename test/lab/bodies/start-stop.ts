@@ -1,0 +1,58 @@
+// Start/stop: `xl create` promotes r0 on A; the backend gets the keys of the hotplug contract;
+// `xl shutdown` demotes r0 again once the guest is gone.
+import { useLab, stepLog, type ScenarioOptions } from '../lib/scenario';
+import { domainExists, guestConsole, R0, role, vbdBackendKeys, waitDomainGone, waitRole, xlCreate } from '../lib/drbd';
+
+/** The scenario on the lab `options` asks for (DRBD 8.4 by default, or 9). */
+export function startStopScenario(NAME: string, options: ScenarioOptions = {}): void {
+  const lab = useLab(NAME, [R0], options);
+  describe('start/stop on drbd:r0', () => {
+    test('xl create promotes r0 and writes physical-device, physical-device-path, hotplug-status', async () => {
+      const { A, B, note } = lab();
+      const r = await xlCreate(A, { name: 'ss', disks: ['drbd:r0,xvda,w'], action: 'hold' });
+      stepLog(NAME, `xl create rc=${r.code} in ${(r.ms / 1000).toFixed(1)} s ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+      note('xl create s', (r.ms / 1000).toFixed(1));
+      expect(r.code).toBe(0);
+      expect(await role(A, 'r0')).toBe('Primary/Secondary');
+      expect(await role(B, 'r0')).toBe('Secondary/Primary');
+      const keys = await vbdBackendKeys(A, 'ss');
+      const be = Object.values(keys)[0] ?? {};
+      stepLog(NAME, `backend keys: ${JSON.stringify(be)}`);
+      expect(be['physical-device']).toBe('93:0');
+      expect(be['physical-device-path']).toBe('/dev/drbd0');
+      expect(be['hotplug-status']).toBe('connected');
+      expect(be['params']).toBe('r0');
+      expect(be['script']).toBe('/etc/xen/scripts/block-drbd');
+      // The frontend connected: the guest saw its disk.
+      await A.waitFor(
+        'cat /var/log/xen/console/guest-ss.log',
+        (x) => /LAB-GUEST disk=xvda op=hold rc=0/.test(x.stdout),
+        120_000,
+        'guest sees xvda',
+      );
+    });
+
+    test('xl shutdown demotes r0 after the guest is gone', async () => {
+      const { A, B, note } = lab();
+      const t = Date.now();
+      const r = await A.run('xl shutdown -w ss', { timeoutMs: 120_000 });
+      expect(r.code).toBe(0);
+      await waitDomainGone(A, 'ss');
+      const ra = await waitRole(A, 'r0', /^Secondary\//, 60_000);
+      note('shutdown to Secondary s', ((Date.now() - t) / 1000).toFixed(1));
+      expect(ra).toBe('Secondary/Secondary');
+      expect(await role(B, 'r0')).toBe('Secondary/Secondary');
+      expect(await domainExists(A, 'ss')).toBe(false);
+      // No backend left behind for the guest.
+      const left = await A.run('xenstore-ls /local/domain/0/backend/vbd 2>/dev/null | grep -c physical-device || true');
+      expect(left.stdout.trim()).toBe('0');
+      stepLog(
+        NAME,
+        `guest console: ${(await guestConsole(A, 'ss'))
+          .split('\n')
+          .filter((l) => l.startsWith('LAB-'))
+          .join(' | ')}`,
+      );
+    });
+  });
+}
