@@ -25,6 +25,13 @@ export interface DrbdDisk {
   readonly readonly: boolean;
 }
 
+/** A DRBD device given to another hotplug script (`phy:/dev/drbd0`): blkback gets it unchecked. */
+export interface DirectDrbdDisk {
+  readonly line: number;
+  readonly spec: string;
+  readonly path: string;
+}
+
 export interface RejectedDisk {
   readonly line: number;
   readonly spec: string;
@@ -38,13 +45,22 @@ export interface Domain {
   /** line is undefined when the file could not be read at all. */
   readonly parseError: { readonly line?: number; readonly message: string } | undefined;
   readonly drbdDisks: readonly DrbdDisk[];
+  readonly directDrbdDisks: readonly DirectDrbdDisk[];
   readonly rejectedDisks: readonly RejectedDisk[];
   readonly bootloader: { readonly value: string; readonly line: number } | undefined;
 }
 
 /** A config named on the command line that cannot be read is reported like one xl cannot parse. */
 export function unreadableDomain(file: DomainFile, reason: string): Domain {
-  return { file, name: undefined, parseError: { message: reason }, drbdDisks: [], rejectedDisks: [], bootloader: undefined };
+  return {
+    file,
+    name: undefined,
+    parseError: { message: reason },
+    drbdDisks: [],
+    directDrbdDisks: [],
+    rejectedDisks: [],
+    bootloader: undefined,
+  };
 }
 
 export function readDomain(file: DomainFile): Domain {
@@ -56,22 +72,23 @@ export function readDomain(file: DomainFile): Domain {
       name: undefined,
       parseError: { line: e.at.line, message: e.message },
       drbdDisks: [],
+      directDrbdDisks: [],
       rejectedDisks: [],
       bootloader: undefined,
     };
   }
   const config = parsed.config;
   const name = getString(config, 'name');
-  const { drbdDisks, rejectedDisks } = disks(config);
-  return { file, name: name.ok ? name.value : undefined, parseError: undefined, drbdDisks, rejectedDisks, bootloader: bootloader(config) };
+  return { file, name: name.ok ? name.value : undefined, parseError: undefined, ...disks(config), bootloader: bootloader(config) };
 }
 
 // Every disk is parsed, not only up to the first bad one as xl does, so one run shows them all.
-function disks(config: XlConfig): { drbdDisks: DrbdDisk[]; rejectedDisks: RejectedDisk[] } {
+function disks(config: XlConfig): Pick<Domain, 'drbdDisks' | 'directDrbdDisks' | 'rejectedDisks'> {
   const drbdDisks: DrbdDisk[] = [];
+  const directDrbdDisks: DirectDrbdDisk[] = [];
   const rejectedDisks: RejectedDisk[] = [];
   const list = getList(config, 'disk');
-  if (!list.ok) return { drbdDisks, rejectedDisks };
+  if (!list.ok) return { drbdDisks, directDrbdDisks, rejectedDisks };
   for (const item of list.value) {
     if (item.kind === 'list') break;
     const line = item.start.line;
@@ -81,7 +98,11 @@ function disks(config: XlConfig): { drbdDisks: DrbdDisk[]; rejectedDisks: Reject
       continue;
     }
     const d = parsed.disk;
-    if (!isBlockDrbd(d.script) || d.pdevPath === undefined) continue;
+    if (d.pdevPath === undefined) continue;
+    if (!isBlockDrbd(d.script)) {
+      if (DRBD_DEVICE.test(d.pdevPath)) directDrbdDisks.push({ line, spec: item.text, path: d.pdevPath });
+      continue;
+    }
     const target = parseTarget(d.pdevPath);
     drbdDisks.push({
       line,
@@ -92,8 +113,11 @@ function disks(config: XlConfig): { drbdDisks: DrbdDisk[]; rejectedDisks: Reject
       readonly: d.readwrite === 0,
     });
   }
-  return { drbdDisks, rejectedDisks };
+  return { drbdDisks, directDrbdDisks, rejectedDisks };
 }
+
+/** The names udev and drbd-utils give a DRBD device: /dev/drbdN and the by-res, by-disk links. */
+const DRBD_DEVICE = /^\/dev\/drbd(?:[0-9]+|\/by-(?:res|disk)\/.+)$/;
 
 /** `drbd:` and `script=block-drbd` both end here; a script given by path counts by its name. */
 export function isBlockDrbd(script: string | undefined): boolean {

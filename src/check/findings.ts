@@ -19,6 +19,7 @@ export const CODES = {
   XD113: 'online verify is impossible without verify-alg',
   XD114: 'no split-brain handler',
   XD115: 'an after-split-brain policy discards data by itself',
+  XD116: 'a DRBD device given to blkback without block-drbd',
   XD120: 'the domain is auto-started on both hosts',
   XD121: 'xendomains saves and restores DRBD domains',
   XD122: 'the peer auto-start list cannot be read',

@@ -5,6 +5,7 @@ import { autoStart } from './auto-start';
 import { blockDrbdScript } from './block-drbd-script';
 import { bootOrder } from './boot-order';
 import { configSyntax } from './config-syntax';
+import { directDevice } from './direct-device';
 import { drbdAtBoot } from './drbd-at-boot';
 import { drbdConfig } from './drbd-config';
 import { fencing } from './fencing';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   configSyntax,
   resourceRef,
   accessMode,
+  directDevice,
   sharedVolume,
   pygrub,
   protocol,

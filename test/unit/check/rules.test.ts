@@ -32,6 +32,7 @@ test('the code table is pinned: codes never change meaning', () => {
     'XD113',
     'XD114',
     'XD115',
+    'XD116',
     'XD120',
     'XD121',
     'XD122',
@@ -90,6 +91,22 @@ describe('domain configs', () => {
     ],
     ['read-only (XD107, a note)', inputs(web('drbd:r0,xvda,r')), ['XD107 info /etc/xen/auto/web.cfg:2']],
     [
+      "the DRBD device by minor, through Xen's block script (XD116)",
+      inputs(web('phy:/dev/drbd0,xvda,w')),
+      ['XD116 warning /etc/xen/auto/web.cfg:2'],
+    ],
+    [
+      'a by-res link as a plain target (XD116)',
+      inputs(web('vdev=xvda,target=/dev/drbd/by-res/r0/0')),
+      ['XD116 warning /etc/xen/auto/web.cfg:2'],
+    ],
+    [
+      'another script on a by-disk link (XD116)',
+      inputs(web('vdev=xvda,script=block,target=/dev/drbd/by-disk/vg0/r0')),
+      ['XD116 warning /etc/xen/auto/web.cfg:2'],
+    ],
+    ['a device that is no DRBD one: nothing', inputs(web('phy:/dev/drbdx,xvda,w')), []],
+    [
       'one volume in two domains (XD108)',
       inputs({ ...web('drbd:r0,xvda,w'), '/etc/xen/web2.cfg': "disk = [ 'vdev=xvda,script=block-drbd,target=r0/0' ]\n" }),
       ['XD108 error /etc/xen/web2.cfg:1'],
@@ -107,6 +124,19 @@ describe('domain configs', () => {
     ],
   ])('%s', (_, i, expected) => {
     expect(codes(i)).toEqual(expected);
+  });
+
+  test.each<[string, Partial<CheckInputs>, string]>([
+    ['/dev/drbd0', {}, 'drbd:r0,'],
+    ['/dev/drbd/by-res/r0', {}, 'drbd:r0,'],
+    ['/dev/drbd/by-res/r0/0', {}, 'drbd:r0/0,'],
+    ['/dev/drbd1', withResources(['r1', { disks: ['/dev/vg0/a', '/dev/vg0/b'] }]), 'drbd:r1/1,'],
+    ['/dev/drbd7', {}, 'drbd:RES,'],
+    ['/dev/drbd/by-disk/vg0/r0', {}, 'drbd:RES,'],
+  ])('XD116 for %s suggests the drbd: target the config gives (%#)', (path, extra, target) => {
+    const [f] = runChecks(inputs(web(`phy:${path},xvda,w`), extra));
+    expect(f?.code).toBe('XD116');
+    expect(f?.fix).toContain(`'${target}VDEV,MODE'`);
   });
 });
 
