@@ -39,6 +39,8 @@ export const drbdArgv = {
   secondary: (name: ResourceName): Argv => ['drbdadm', 'secondary', oneResource(name)],
   /** DRBD 9 only; 8.4 state comes from /proc/drbd. */
   statusJson: (name: ResourceName): Argv => ['drbdsetup', 'status', oneResource(name), '--json'],
+  /** DRBD 9 only: the resource's state, then each change as it happens, until stopped. */
+  events: (name: ResourceName): Argv => ['drbdsetup', 'events2', oneResource(name)],
   /**
    * Runtime only: the peer adopts it over a live connection; `drbdadm adjust` returns to the config.
    * With `peer` (DRBD 9), only the connection to that host (`RES:PEER`); else every connection.

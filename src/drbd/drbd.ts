@@ -18,6 +18,7 @@ import { DrbdParseError } from './parse/states';
 import { DRBD_TOOLS, type DrbdTools } from './tools';
 import { parseStatusJson } from './parse/status-json';
 import { formatRef, type ResourceName, type ResourceRef, type ResourceState, type VolumeState } from './types';
+import { watchEvents, type StateWatch } from './watch';
 
 /**
  * A DRBD command that failed, with DRBD's own words kept for the admin, and the facts of the
@@ -97,6 +98,11 @@ export interface DrbdPort {
   twoPrimariesRunning(target: DrbdTarget): Promise<boolean>;
   /** The resource as its config files describe it; undefined when drbdadm cannot print it. */
   config(name: ResourceName): Promise<ConfiguredResource | undefined>;
+  /**
+   * DRBD 9: a watch on the resource's events for a wait (closed by the caller, ended by the run's
+   * deadline at the latest); undefined where DRBD tells no events to wait on (8.4: poll instead).
+   */
+  watch(name: ResourceName): StateWatch | undefined;
 }
 
 /** What the admin CLI needs beyond the hotplug path. */
@@ -230,6 +236,16 @@ export class Drbd implements DrbdAdminPort {
         ? drbdsetup84Argv.twoPrimaries(d.tool, here, there, on)
         : drbdArgv.twoPrimaries(target.name, on, peer),
     );
+  }
+
+  watch(name: ResourceName): StateWatch | undefined {
+    let major: number;
+    try {
+      major = parseProcDrbd(readFileSync(this.procDrbdPath, 'utf8')).version.major;
+    } catch {
+      return undefined; // state() says what is wrong with the module
+    }
+    return major >= 9 ? watchEvents(this.run, drbdArgv.events(name), this.deadline.remainingMs()) : undefined;
   }
 
   async config(name: ResourceName): Promise<ConfiguredResource | undefined> {

@@ -17,6 +17,10 @@ export interface RunOptions {
   /** Extra file descriptors handed to the child as fd 3, 4, ... (the hotplug lock uses this). */
   readonly extraFds?: readonly number[];
   readonly stdin?: string;
+  /** Each piece of stdout as it arrives (a watch reads a stream that only ends when stopped). */
+  readonly onStdout?: (chunk: string) => void;
+  /** Stops the child the way a timeout does (SIGTERM to its group, then SIGKILL), without calling it one. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CommandResult {
@@ -89,6 +93,7 @@ export const runCommand: Runner = (argv, options) =>
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
+      options.signal?.removeEventListener('abort', onAbort);
       // A process that outlives the wait keeps our pipes; let go of them and of the child.
       child.stdout?.destroy();
       child.stderr?.destroy();
@@ -103,15 +108,27 @@ export const runCommand: Runner = (argv, options) =>
         durationMs: Date.now() - started,
       });
     };
-    later(Math.max(1, options.timeoutMs), () => {
-      timedOut = true;
+    let stopping = false;
+    const stop = () => {
+      if (stopping || settled) return;
+      stopping = true;
       killGroup(pid, 'SIGTERM');
       later(KILL_GRACE_MS, () => {
         killGroup(pid, 'SIGKILL');
         later(PIPE_GRACE_MS, finish);
       });
+    };
+    later(Math.max(1, options.timeoutMs), () => {
+      if (!stopping) timedOut = true;
+      stop();
     });
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const onAbort = () => stop();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted === true) stop();
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      options.onStdout?.(d);
+    });
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     if (options.stdin !== undefined) {
       // A child that exits without reading its input (EPIPE) is not our failure: its exit code tells.
@@ -127,12 +144,12 @@ export const runCommand: Runner = (argv, options) =>
       exitCode = code;
       signal = sig;
       if (pid !== undefined) live.untrack(pid);
-      // Without a timeout, a leftover holding the pipes is left alone (it may be a daemon the
-      // command started on purpose); after one, the SIGKILL already scheduled ends the wait.
-      if (!timedOut) later(PIPE_GRACE_MS, finish);
+      // Without a timeout or a stop, a leftover holding the pipes is left alone (it may be a daemon
+      // the command started on purpose); after one, the SIGKILL already scheduled ends the wait.
+      if (!stopping) later(PIPE_GRACE_MS, finish);
     });
     child.on('close', () => {
-      if (timedOut) killGroup(pid, 'SIGKILL'); // what of the group no longer holds our pipes
+      if (stopping) killGroup(pid, 'SIGKILL'); // what of the group no longer holds our pipes
       finish();
     });
   });

@@ -2,7 +2,9 @@
 // outputs into test/fixtures/drbd9/lab-9.2.18/ (`<situation>.host<X>.status.json`, the naming of
 // that folder's README) for the situations the parser's tests read and no scenario leaves behind:
 // two volumes with the peer Primary, a resync target, and a three-node resource with and without
-// quorum. Like capture-fixtures.ts, it records only what some test reads.
+// quorum; and what `drbdsetup events2 r0` streamed on A while A was cut off and came back (the
+// watch of a settling resource reads it). Like capture-fixtures.ts, it records only what some
+// test reads.
 // Run: npx tsx test/lab/capture-drbd9.ts   (needs test/lab/build.sh with the DRBD 9 tarball first)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
     await cap(A, 'three-nodes-connected', 'r0');
     await cap(C, 'three-nodes-connected', 'r0');
     const nic = (await A.sh(`ip -o -4 addr show to 10.99.0.0/24 | awk '{print $2}'`)).trim();
+    await A.sh('drbdsetup events2 r0 > /tmp/events2-stream.txt 2>&1 & echo $! > /tmp/events2-stream.pid');
+    await A.waitFor('cat /tmp/events2-stream.txt', (r) => /^exists -$/m.test(r.stdout), 30_000, 'events2 told the state');
     await A.sh(`ip link set dev ${nic} down`);
     await rep.step('A cut off: quorum lost on A, kept on B', async () => {
       await waitQuorum(A, 'r0', false);
@@ -55,6 +59,11 @@ async function main(): Promise<void> {
     await cap(B, 'three-nodes-peer-cut-off', 'r0');
     await A.sh(`ip link set dev ${nic} up`);
     await rep.step('A back with quorum', () => waitQuorum(A, 'r0', true));
+    await waitUpToDate(lab, 'r0');
+    await A.sh('kill $(cat /tmp/events2-stream.pid)');
+    const stream = 'cut-off-and-back.hostA.events2-stream.txt';
+    fs.writeFileSync(path.join(OUT, stream), await A.sh('cat /tmp/events2-stream.txt'));
+    console.log(`    fixture ${stream}`);
     rep.record('fixtures written', 'ok', OUT);
   } finally {
     await lab.stop();

@@ -8,6 +8,7 @@ import type { PromotionRecord } from '../../hotplug/ledger';
 import { findSharingConflict } from '../../hotplug/sharing';
 import { listBackends, readFrontend, sameBackend } from '../../xenstore/backends';
 import { XenstoreError, XenstoreUnavailable } from '../../xenstore/client';
+import type { StateWatch } from '../../drbd/watch';
 import type { HotplugRequest } from './contract';
 import { planAdd, type AddContext, type AddDecision } from './plan';
 import { POLL_MS, failed, success, type Outcome, type Ports } from './ports';
@@ -83,25 +84,38 @@ async function decideAndTake(disk: Disk, p: Ports): Promise<Outcome> {
     twoPrimariesConfigured: incomingMigration && mode === 'require-configured' ? await twoPrimariesInConfig(p, ref) : undefined,
   };
   const waitUntil = p.deadline.leaving(PROMOTE_RESERVE_MS).within(p.policy.promotableWaitSeconds * 1000);
-  for (;;) {
-    const lock = await p.lock();
-    try {
-      const state = await p.drbd.state(ref.name, disk.allDevices);
-      const decision = planAdd(state, ctx);
-      // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
-      if (decision.kind === 'refuse') return failed(decision.reason(state.peerName ?? (await lookupPeer(p, ref))));
-      if (decision.kind === 'promote' && p.deadline.remainingMs() < PROMOTE_RESERVE_MS) return tooLateToPromote(disk, p);
-      if (decision.kind !== 'wait') return await takeDevice(disk, p, decision);
-      if (waitUntil.expired()) {
-        return failed(
-          `${decision.reason}; still so after ${Math.round(waitUntil.budgetMs / 1000)} s. ` +
-            `Check 'drbdadm status ${ref.name}' on both hosts.`,
-        );
+  // Started at the first wait only: the path without one spawns nothing more.
+  let waiting = false;
+  let watch: StateWatch | undefined;
+  try {
+    for (;;) {
+      const lock = await p.lock();
+      try {
+        const state = await p.drbd.state(ref.name, disk.allDevices);
+        const decision = planAdd(state, ctx);
+        // Only on refusal: naming the peer costs a drbdadm run the happy path does not pay.
+        if (decision.kind === 'refuse') return failed(decision.reason(state.peerName ?? (await lookupPeer(p, ref))));
+        if (decision.kind === 'promote' && p.deadline.remainingMs() < PROMOTE_RESERVE_MS) return tooLateToPromote(disk, p);
+        if (decision.kind !== 'wait') return await takeDevice(disk, p, decision);
+        if (waitUntil.expired()) {
+          return failed(
+            `${decision.reason}; still so after ${Math.round(waitUntil.budgetMs / 1000)} s. ` +
+              `Check 'drbdadm status ${ref.name}' on both hosts.`,
+          );
+        }
+        if (!waiting) {
+          waiting = true;
+          watch = p.drbd.watch(ref.name);
+          p.log.log('info', `${decision.reason}; waiting up to ${Math.round(waitUntil.remainingMs() / 1000)} s for it to settle`);
+        }
+      } finally {
+        lock.release();
       }
-    } finally {
-      lock.release();
+      // DRBD 9 tells each change as it happens; 8.4, or an events2 that stopped, is polled.
+      if (watch === undefined || (await watch.next(waitUntil.remainingMs())) === 'ended') await waitUntil.sleep(POLL_MS);
     }
-    await waitUntil.sleep(POLL_MS);
+  } finally {
+    await watch?.close();
   }
 }
 

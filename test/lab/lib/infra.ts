@@ -3,12 +3,12 @@
 // dom0 agent stays unreachable after its retries. Anything else, an assertion above all, is a
 // finding.
 const INFRA = [
-  /host [AB]: timeout \d+ ms waiting for \/LAB-READY/,
-  /host [AB]: qemu exited code=/,
-  /host [AB]: agent not reachable on 127\.0\.0\.1/,
-  /host [AB] is not running \(/,
-  /host [AB]: qemu could not connect to 127\.0\.0\.1/,
-  /host [AB]: console shows "(Kernel panic|\(XEN\) Panic)/,
+  /host [ABC]: timeout \d+ ms waiting for \/LAB-READY/,
+  /host [ABC]: qemu exited code=/,
+  /host [ABC]: agent not reachable on 127\.0\.0\.1/,
+  /host [ABC] is not running \(/,
+  /host [ABC]: qemu could not connect to 127\.0\.0\.1/,
+  /host [ABC]: console shows "(Kernel panic|\(XEN\) Panic)/,
   /\b(ECONNRESET|ECONNREFUSED|socket hang up)\b/,
 ];
 

@@ -240,6 +240,29 @@ describe('where drbdsetup-84 is not the tool', () => {
   });
 });
 
+describe('a watch for a settling resource', () => {
+  it('on DRBD 8.4 there is none (no events2): the caller polls, nothing is run', () => {
+    expect(drbd().watch(r0)).toBeUndefined();
+    expect(calls).toEqual([]);
+  });
+
+  it('on DRBD 9 it is one `drbdsetup events2 RES`, stopped by close()', async () => {
+    writeFileSync(
+      join(dir, 'proc-drbd'),
+      readFileSync(join(__dirname, '../../fixtures/drbd9/lab-9.2.18/connected-secondary.hostA.proc-drbd.txt'), 'utf8'),
+    );
+    const w = drbd().watch(r0);
+    expect(w).toBeDefined();
+    await w?.close();
+    expect(calls).toEqual(['drbdsetup events2 r0']);
+  });
+
+  it('without the module there is none either: the state read says what is wrong', () => {
+    rmSync(join(dir, 'proc-drbd'));
+    expect(drbd().watch(r0)).toBeUndefined();
+  });
+});
+
 describe('the resource as configured', () => {
   it('answers with the facts of drbdadm dump', async () => {
     answer('drbdadm dump r0', { stdout: fixture('drbdadm_dump_r0.stdout') });

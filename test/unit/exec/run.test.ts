@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand, type CommandResult } from '../../../src/exec/run';
+import { watchEvents } from '../../../src/drbd/watch';
 
 jest.setTimeout(60_000);
 
@@ -112,9 +113,60 @@ describe('runCommand', () => {
     expect(await waitDead(pidsIn(dir)[0] as number)).toBe(true);
   });
 
+  it('hands stdout on as it arrives, and a stop ends the group without calling it a timeout', async () => {
+    const s = script('stream.sh', `echo $$ >> "${dir}/pids"\necho first\nexec sleep 300\n`);
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const run = runCommand([s], { timeoutMs: 30_000, signal: stop.signal, onStdout: (c) => seen.push(c) });
+    for (let i = 0; i < 200 && seen.join('') !== 'first\n'; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(seen.join('')).toBe('first\n');
+    stop.abort();
+    const r = await settleWithin(run, 20_000);
+    expect(r).toMatchObject({ timedOut: false, signal: 'SIGTERM', stdout: 'first\n' });
+    expect(await waitDead(pidsIn(dir)[0] as number)).toBe(true);
+  });
+
   it('reports a command that cannot be started', async () => {
     const r = await runCommand([join(dir, 'missing')], { timeoutMs: 20_000 });
     expect(r).toMatchObject({ exitCode: null, signal: null, timedOut: false });
     expect(r.stderr).toMatch(/ENOENT/);
+  });
+});
+
+// The events2 watch of a settling DRBD 9 resource, on a stand-in drbdsetup that talks as the real
+// one does (test/fixtures/drbd9/lab-9.2.18/*.events2*.txt): the state, `exists -`, then events.
+describe('watchEvents', () => {
+  const STATE = 'exists resource name:r0 role:Secondary suspended:no force-io-failures:no may_promote:no promotion_score:0';
+
+  it('tells the state told, then each change, then quiet; close() ends events2', async () => {
+    const fifo = join(dir, 'go');
+    const s = script(
+      'drbdsetup',
+      `echo $$ >> "${dir}/pids"\necho '${STATE}'\necho 'exists -'\n` +
+        `while [ ! -e "${fifo}" ]; do sleep 0.05; done\necho 'change connection name:r0 peer-node-id:1 conn-name:hostb connection:Connected'\nexec sleep 300\n`,
+    );
+    const w = watchEvents(runCommand, [s, 'events2', 'r0'], 30_000);
+    expect(await w.next(20_000)).toBe('changed'); // the state has been told
+    expect(await w.next(50)).toBe('quiet');
+    writeFileSync(fifo, '');
+    expect(await w.next(20_000)).toBe('changed');
+    expect(await settleWithin(w.close(), 20_000)).toBeUndefined();
+    expect(await waitDead(pidsIn(dir)[0] as number)).toBe(true);
+  });
+
+  it("says 'ended' once events2 exits (the caller polls instead)", async () => {
+    const s = script('drbdsetup', `echo "No such resource: r7" >&2\nexit 10\n`);
+    const w = watchEvents(runCommand, [s, 'events2', 'r7'], 30_000);
+    expect(await w.next(20_000)).toBe('ended');
+    expect(await w.next(20_000)).toBe('ended');
+    await w.close();
+  });
+
+  it('counts no change before the state is told: those are the state itself', async () => {
+    const s = script('drbdsetup', `echo 'change resource name:r0 role:Primary'\necho 'exists -'\nexec sleep 300\n`);
+    const w = watchEvents(runCommand, [s, 'events2', 'r0'], 30_000);
+    expect(await w.next(20_000)).toBe('changed');
+    expect(await w.next(50)).toBe('quiet');
+    await w.close();
   });
 });

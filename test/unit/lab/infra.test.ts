@@ -8,6 +8,8 @@ test("a host that never booted, or qemu dying, is the lab's failure", () => {
   ).toBe(true);
   expect(isInfrastructureFailure(['Error: host A: qemu exited code=null signal=SIGKILL while waiting for /LAB-READY/'])).toBe(true);
   expect(isInfrastructureFailure(['Error: socket hang up\n    at Socket.socketOnEnd'])).toBe(true);
+  // The third, plain host of a three-host lab.
+  expect(isInfrastructureFailure(['Error: host C: agent not reachable on 127.0.0.1:40123 after 5 tries'])).toBe(true);
 });
 
 test('an assertion is a finding, even next to a lab failure', () => {

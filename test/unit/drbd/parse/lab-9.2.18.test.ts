@@ -2,6 +2,7 @@
 // the parsers that read DRBD 9's outputs, so a parser that stops matching the real thing fails here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { classifyEvents2Line } from '../../../../src/drbd/parse/events2';
 import { parseProcDrbd } from '../../../../src/drbd/parse/proc-drbd';
 import { parseRunningResource } from '../../../../src/drbd/parse/show';
 import { parseStatusJson } from '../../../../src/drbd/parse/status-json';
@@ -59,6 +60,11 @@ describe.each(STATES)('DRBD 9.2.18 lab capture %s', (state, want) => {
     expect(capture(`${state}.events2.txt`)).toMatch(new RegExp(`^exists resource name:r0 role:${want.role} `));
     expect(capture(`${state}.drbdadm-status.txt`)).toMatch(new RegExp(`^r0 role:${want.role}\\n`));
     expect(parseProcDrbd(capture(`${state}.proc-drbd.txt`))).toEqual({ version: { major: 9, minor: 2, patch: 18 }, minors: new Map() });
+  });
+
+  it('events2 --now: the watch reads every line as the state, told in full at its last', () => {
+    const lines = capture(`${state}.events2.txt`).trimEnd().split('\n');
+    expect(lines.map(classifyEvents2Line)).toEqual([...lines.slice(1).map(() => 'other'), 'state-told']);
   });
 
   it("drbdadm role/cstate/dstate print the local role alone, not 8.4's local/peer pair", () => {

@@ -5,6 +5,7 @@ import { Deadline, type Clock } from '../../../../src/exec/deadline';
 import { runAdd } from '../../../../src/scripts/block-drbd/add';
 import { DEFAULT_POLICY } from '../../../../src/policy/policy';
 import type { Ports } from '../../../../src/scripts/block-drbd/ports';
+import type { StateWatch } from '../../../../src/drbd/watch';
 
 function fakeClock(): Clock {
   let now = 0;
@@ -25,6 +26,8 @@ interface Quirks {
   readonly ignoresPromote?: boolean;
   readonly ignoresTwoPrimaries?: boolean;
   readonly incoming?: boolean;
+  /** DRBD 9's events2 watch, when the fake has one (8.4 has none: add polls). */
+  readonly watch?: () => StateWatch;
 }
 
 function ports(
@@ -61,6 +64,7 @@ function ports(
     },
     twoPrimariesRunning: async () => twoPrimaries,
     config: async () => undefined,
+    watch: () => quirks.watch?.(),
   };
   const ledger = {
     cleared: 0,
@@ -125,6 +129,81 @@ describe('runAdd waiting for a promotable resource', () => {
     expect(await runAdd(req, p)).toEqual({ ok: true });
     expect(p.calls).toContain('promote');
     expect(p.keys.get('be/physical-device')).toBe('93:0');
+  });
+
+  /** A watch that reports DRBD's events at the given times, moving the clock to each as it waits. */
+  function scriptedWatch(clock: Clock, changesAt: number[], log: string[]): StateWatch {
+    const pending = [...changesAt];
+    return {
+      next: async (ms) => {
+        const at = pending[0];
+        if (at !== undefined && at <= clock.now() + ms) {
+          pending.shift();
+          await clock.sleep(Math.max(0, at - clock.now()));
+          log.push(`changed@${clock.now()}`);
+          return 'changed';
+        }
+        await clock.sleep(ms);
+        return 'quiet';
+      },
+      close: async () => void log.push('closed'),
+    };
+  }
+  const upToDateFrom =
+    (clock: Clock, t: number): (() => ResourceState) =>
+    () =>
+      clock.now() < t
+        ? connecting
+        : {
+            ...connecting,
+            link: 'Established',
+            peerRole: 'Secondary',
+            connectionText: 'Connected',
+            volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }],
+          };
+
+  it('DRBD 9: one events2 watch for the whole wait; each change is looked at when it happens, and the watch is closed', async () => {
+    const clock = fakeClock();
+    const log: string[] = [];
+    let looks = 0;
+    const state = upToDateFrom(clock, 7_250);
+    let watches = 0;
+    const p = ports(
+      () => {
+        looks++;
+        return state();
+      },
+      clock,
+      { watch: () => (watches++, scriptedWatch(clock, [0, 3_000, 7_250], log)) },
+    );
+    expect(await runAdd(req, p)).toEqual({ ok: true });
+    expect(p.calls).toContain('promote');
+    expect(watches).toBe(1);
+    // The state told (0), an unrelated change (3 s), the connection (7.25 s): promoted then, not at a poll's tick.
+    expect(log).toEqual(['changed@0', 'changed@3000', 'changed@7250', 'closed']);
+    expect(clock.now()).toBe(7_250);
+    expect(looks).toBeGreaterThanOrEqual(4); // the first look, then one after each event (the read-back looks again)
+  });
+
+  it('DRBD 9: a watch that ends (events2 exited) leaves the wait to polling, within the same budget', async () => {
+    const clock = fakeClock();
+    const log: string[] = [];
+    const p = ports(upToDateFrom(clock, 5_000), clock, {
+      watch: () => ({ next: async () => 'ended', close: async () => void log.push('closed') }),
+    });
+    expect(await runAdd(req, p)).toEqual({ ok: true });
+    expect(clock.now()).toBeGreaterThanOrEqual(5_000);
+    expect(clock.now()).toBeLessThan(5_000 + 1_000);
+    expect(log).toEqual(['closed']);
+  });
+
+  it('DRBD 9: a wait that runs out closes its watch too', async () => {
+    const clock = fakeClock();
+    const log: string[] = [];
+    const p = ports(() => connecting, clock, { watch: () => scriptedWatch(clock, [0], log) });
+    expect(await runAdd(req, p)).toMatchObject({ ok: false, message: expect.stringMatching(/still so after 22 s/) });
+    expect(log).toEqual(['changed@0', 'closed']);
+    expect(p.calls).not.toContain('promote');
   });
 });
 
