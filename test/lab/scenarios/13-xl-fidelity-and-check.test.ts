@@ -194,7 +194,8 @@ describe('xen-drbd check on both hosts', () => {
       `  on hostc { device /dev/drbd8; disk /dev/loop8; meta-disk internal; address 10.99.0.99:7798; }\n}\n`;
     // The same domain in /etc/xen/auto on both hosts, booted by pygrub; and one with bad disks.
     const vm1 = 'name = "vm1"\nbootloader = "pygrub"\nmemory = 256\ndisk = [ "drbd:r0,xvda,w" ]\n';
-    const vm2 = 'name = "vm2"\nkernel = "/k"\ndisk = [ "drbd:nosuch,xvda,w", "drbd:rbad,xvdb,w", "drbd:rhalf,xvdc,w", "r0,xvdd,w", "phy:/dev/drbd0,xvde,w" ]\n';
+    const vm2 =
+      'name = "vm2"\nkernel = "/k"\ndisk = [ "drbd:nosuch,xvda,w", "drbd:rbad,xvdb,w", "drbd:rhalf,xvdc,w", "r0,xvdd,w", "phy:/dev/drbd0,xvde,w" ]\n';
     await Promise.all(
       [A, B].map(async (h) => {
         await h.sh('cat > /etc/drbd.d/faults.res', { stdin: resources });
