@@ -7,7 +7,8 @@ export type Events2Line = 'state-told' | 'state-changed' | 'other';
 export function classifyEvents2Line(line: string): Events2Line {
   if (line === 'exists -') return 'state-told';
   // An object changed, appeared (a connection, a peer device) or went away; `call`/`response`
-  // lines report helpers (fence-peer and the like), whose effect arrives as a change.
-  if (/^(change|create|destroy) /.test(line)) return 'state-changed';
+  // lines report helpers (fence-peer and the like), whose effect arrives as a change. `- skipped N`:
+  // drbdsetup lost N events (the kernel's queue overflowed), so the state may have changed unseen.
+  if (/^(change|create|destroy) /.test(line) || /^- skipped \d+$/.test(line)) return 'state-changed';
   return 'other';
 }

@@ -1,9 +1,13 @@
 // Command agent inside each lab dom0 (runs under Debian's nodejs 18; plain CommonJS, no deps).
 // POST /run {"cmd": "...", "timeoutMs": 60000, "stdin": "..."} -> {"code","signal","stdout","stderr","ms","timedOut"}
+// POST /wait {"path": "/run/lab-jobs/ID/rc", "timeoutMs": 10000} -> {"content": "..." | null}: the file's
+//   content once it exists, or null after timeoutMs. Looked at in-process every 100 ms: a job's
+//   runner waits on it without a bash per look, which would take dom0's only vCPU from the job.
 // GET /health -> "ok". The command runs as `bash -c cmd` in its own process group with LANG=C;
 // on timeout the whole group gets SIGKILL. The reply is sent when the shell exits (background
 // children that keep stdout open do not hold the reply for more than 300 ms).
 'use strict';
+const fs = require('node:fs');
 const http = require('node:http');
 const { spawn } = require('node:child_process');
 
@@ -79,6 +83,38 @@ function run(req, res, body) {
   });
 }
 
+const JOB_FILE = /^\/run\/lab-jobs\/[A-Za-z0-9-]+\/[a-z]+$/;
+
+function waitFile(req, res, body) {
+  let spec;
+  try {
+    spec = JSON.parse(body);
+  } catch {
+    res.writeHead(400).end('bad json');
+    return;
+  }
+  const path = String(spec.path);
+  if (!JOB_FILE.test(path)) {
+    res.writeHead(400).end('not a job file');
+    return;
+  }
+  const end = Date.now() + Math.min(Number(spec.timeoutMs || 10000), 60000);
+  const look = () => {
+    let content = null;
+    try {
+      content = fs.readFileSync(path, 'utf8');
+    } catch {
+      /* not there yet */
+    }
+    if (content !== null || Date.now() >= end) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ content }));
+      return;
+    }
+    setTimeout(look, 100);
+  };
+  look();
+}
+
 const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/health') {
     res.writeHead(200).end('ok');
@@ -88,6 +124,12 @@ const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => run(req, res, Buffer.concat(chunks).toString('utf8')));
+    return;
+  }
+  if (req.method === 'POST' && req.url === '/wait') {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => waitFile(req, res, Buffer.concat(chunks).toString('utf8')));
     return;
   }
   res.writeHead(404).end();

@@ -26,7 +26,7 @@ export interface RunOptions {
 /**
  * Commands that can take tens of seconds (xl create / migrate / shutdown -w / destroy): they
  * run as jobs in dom0 so that a dropped agent connection (or an agent restart) does not lose
- * them; the runner polls for their exit code with short, retried requests.
+ * them; the runner waits for their exit code with retried requests the agent answers itself.
  */
 export const LONG_RUNNING = /^\s*xl\s+(create|migrate|shutdown|destroy|reboot|save|restore)\b/;
 
@@ -91,8 +91,9 @@ export abstract class AgentClient<N extends string = string> {
   /**
    * Runs a command in dom0 as a job that does not depend on the agent connection: it is
    * started detached (setsid nohup) with stdin/stdout/stderr/exit code in files under
-   * /run/lab-jobs/<id>/, and the runner polls for the exit code with short requests that are
-   * retried on connection errors. On timeout the job's process group is killed.
+   * /run/lab-jobs/<id>/, and the runner waits for the exit code (POST /wait: the agent looks
+   * in-process, no bash per look, so the job keeps dom0's only vCPU), retried on connection
+   * errors. On timeout the job's process group is killed.
    */
   async runJob(cmd: string, opts: RunOptions = {}): Promise<RunResult> {
     if (!this.alive) throw new Error(`host ${this.name} is not running (${this.downReason()})`);
@@ -109,7 +110,8 @@ export abstract class AgentClient<N extends string = string> {
       `printf '%s' "$LAB_JOB_CMD" > "$D/cmd"`,
       `printf '%s' "$LAB_JOB_STDIN" > "$D/stdin"`,
       `unset LAB_JOB_CMD LAB_JOB_STDIN`,
-      `cd / && setsid nohup bash -c 'D=$1; echo $$ > "$D/pid"; t0=\${EPOCHREALTIME/./}; bash "$D/cmd" < "$D/stdin" > "$D/out" 2> "$D/err"; rc=$?; echo $((\${EPOCHREALTIME/./} - t0)) > "$D/us"; echo $rc > "$D/rc.tmp"; mv "$D/rc.tmp" "$D/rc"' job "$D" </dev/null >/dev/null 2>&1 &`,
+      // rc holds the exit code and the run time in µs, written whole (mv) once the command is done.
+      `cd / && setsid nohup bash -c 'D=$1; echo $$ > "$D/pid"; t0=\${EPOCHREALTIME/./}; bash "$D/cmd" < "$D/stdin" > "$D/out" 2> "$D/err"; rc=$?; printf "%s\\n%s\\n" $rc $((\${EPOCHREALTIME/./} - t0)) > "$D/rc.tmp"; mv "$D/rc.tmp" "$D/rc"' job "$D" </dev/null >/dev/null 2>&1 &`,
       `echo started`,
     ].join('\n');
     const env = { ...(opts.env ?? {}), LAB_JOB_CMD: cmd, LAB_JOB_STDIN: opts.stdin ?? '' };
@@ -127,11 +129,11 @@ export abstract class AgentClient<N extends string = string> {
     let rc: number | null = null;
     let timedOut = false;
     let jobMs: number | undefined; // the command's own run time, measured in dom0
-    for (let polls = 0; ; polls++) {
-      await sleep(polls < 5 ? 500 : 1_000);
-      const p = await this.runRetried(`cat ${dir}/rc 2>/dev/null && cat ${dir}/us 2>/dev/null`, { timeoutMs: 15_000 }, deadline + 60_000);
-      const [t, us] = p.stdout.trim().split('\n');
-      if (p.code === 0 && /^\d+$/.test(t ?? '')) {
+    for (;;) {
+      // The agent answers as soon as rc exists (or after 10 s, then asked again): no bash per look.
+      const content = await this.waitJobFile(`${dir}/rc`, Math.max(1_000, Math.min(10_000, deadline - Date.now())), deadline + 60_000);
+      const [t, us] = (content ?? '').trim().split('\n');
+      if (/^\d+$/.test(t ?? '')) {
         rc = Number(t);
         if (/^\d+$/.test(us ?? '')) jobMs = Math.round(Number(us) / 1000);
         break;
@@ -165,27 +167,58 @@ export abstract class AgentClient<N extends string = string> {
     return res;
   }
 
+  /**
+   * A job file's content once it exists, or undefined after waitMs (POST /wait, answered by the
+   * agent itself); retried on connection errors until `deadline`.
+   */
+  private async waitJobFile(path: string, waitMs: number, deadline: number): Promise<string | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await this.post<{ content: string | null }>('/wait', { path, timeoutMs: waitMs }, waitMs + 15_000, `wait for ${path}`);
+        return r.content ?? undefined;
+      } catch (e) {
+        if (!isConnectionError(e) || !this.alive || Date.now() > deadline) throw e;
+        this.io.log(`host ${this.name}: agent connection error (${(e as Error).message}); retry ${attempt} of the wait for ${path}`);
+        await sleep(Math.min(5_000, 1_000 * attempt));
+      }
+    }
+  }
+
   /** One agent request (POST /run); throws on connection errors. */
   private async request(cmd: string, opts: RunOptions = {}): Promise<RunResult> {
     if (!this.alive) throw new Error(`host ${this.name} is not running (${this.downReason()})`);
     const timeoutMs = opts.timeoutMs ?? 60_000;
-    const body = JSON.stringify({ cmd, timeoutMs, stdin: opts.stdin ?? '', env: opts.env ?? {} });
-    const res = await new Promise<RunResult>((resolve, reject) => {
+    const res = await this.post<RunResult>(
+      '/run',
+      { cmd, timeoutMs, stdin: opts.stdin ?? '', env: opts.env ?? {} },
+      timeoutMs + 15_000,
+      cmd,
+    );
+    this.afterRequest();
+    this.io.trace(this.name, cmd, res);
+    return res;
+  }
+
+  /** One POST to the agent, its JSON reply; throws on connection errors and bad replies. */
+  private post<T>(path: string, payload: unknown, timeoutMs: number, what: string): Promise<T> {
+    if (!this.alive) return Promise.reject(new Error(`host ${this.name} is not running (${this.downReason()})`));
+    const body = JSON.stringify(payload);
+    return new Promise<T>((resolve, reject) => {
       const req = http.request(
         {
           host: '127.0.0.1',
           port: this.agentPort,
-          path: '/run',
+          path,
           method: 'POST',
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-          timeout: timeoutMs + 15_000,
+          timeout: timeoutMs,
         },
         (resp) => {
           const chunks: Buffer[] = [];
           resp.on('data', (c: Buffer) => chunks.push(c));
           resp.on('end', () => {
             try {
-              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as RunResult);
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
             } catch (e) {
               reject(new Error(`host ${this.name}: bad agent reply: ${String(e)}`));
             }
@@ -193,13 +226,10 @@ export abstract class AgentClient<N extends string = string> {
           resp.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`host ${this.name}: agent did not answer within ${timeoutMs + 15_000} ms: ${cmd}`)));
+      req.on('timeout', () => req.destroy(new Error(`host ${this.name}: agent did not answer within ${timeoutMs} ms: ${what}`)));
       req.on('error', reject);
       req.end(body);
     });
-    this.afterRequest();
-    this.io.trace(this.name, cmd, res);
-    return res;
   }
 
   /** Runs a command and returns stdout; throws with stderr if the exit code is not 0. */

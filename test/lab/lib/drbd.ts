@@ -371,7 +371,9 @@ export function xlError(r: RunResult): string {
 export async function xlMigrate(from: Host, to: Host, name: string, timeoutMs = 240_000): Promise<RunResult> {
   const port = 8002;
   await to.sh(
-    `nohup socat TCP-LISTEN:${port},bind=${to.replIp},reuseaddr EXEC:'xl migrate-receive' >>/var/log/lab/migrate-receive.log 2>&1 & sleep 1`,
+    // Listening before the sender connects: polled (at most 5 s) rather than a fixed sleep.
+    `nohup socat TCP-LISTEN:${port},bind=${to.replIp},reuseaddr EXEC:'xl migrate-receive' >>/var/log/lab/migrate-receive.log 2>&1 & ` +
+      `for i in $(seq 50); do ss -Hltn "sport = :${port}" | grep -q . && break; sleep 0.1; done`,
   );
   return from.run(`xl migrate -s '' ${name} 'socat - TCP:${to.replIp}:${port}'`, { timeoutMs });
 }

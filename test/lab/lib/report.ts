@@ -86,38 +86,24 @@ export const CI_BUDGET_MIN = 75;
 
 /**
  * The suite's timing table (Markdown, as test/lab/README.md keeps it): per scenario file how it
- * got its lab, the set-up of its resources and its body (and its shard, when the suite ran in
- * shards); then the wall-clock total against the budget.
+ * got its lab, the set-up of its resources and its body; then the wall-clock total against the budget.
  */
 export function timingTable(
-  results: readonly {
-    scenario: string;
-    lab: string;
-    labSeconds: number;
-    setupSeconds: number;
-    bodySeconds: number;
-    seconds: number;
-    shard?: number;
-  }[],
+  results: readonly { scenario: string; lab: string; labSeconds: number; setupSeconds: number; bodySeconds: number; seconds: number }[],
   wallSeconds: number,
 ): string {
   const s = (x: number) => x.toFixed(0);
-  const sharded = results.some((r) => r.shard !== undefined);
-  const shardCell = (r: (typeof results)[number]) => (sharded ? ` ${r.shard ?? ''} |` : '');
   const rows = results.map(
-    (r) =>
-      `|${shardCell(r)} ${r.scenario} | ${r.lab} | ${s(r.labSeconds)} | ${s(r.setupSeconds)} | ${s(r.bodySeconds)} | ${s(r.seconds)} |`,
+    (r) => `| ${r.scenario} | ${r.lab} | ${s(r.labSeconds)} | ${s(r.setupSeconds)} | ${s(r.bodySeconds)} | ${s(r.seconds)} |`,
   );
   const boots = results.filter((r) => r.lab === 'boot').length;
   const sum = (f: (r: (typeof results)[number]) => number) => results.reduce((a, r) => a + f(r), 0);
-  const shards = new Set(results.map((r) => r.shard)).size;
   return [
-    `|${sharded ? ' shard |' : ''} scenario | lab | boot or reset s | set-up s | body s | total s |`,
-    `|${sharded ? '---|' : ''}---|---|---|---|---|---|`,
+    '| scenario | lab | boot or reset s | set-up s | body s | total s |',
+    '|---|---|---|---|---|---|',
     ...rows,
-    `|${sharded ? ` ${shards} |` : ''} ${results.length} files | ${boots} boots | ${s(sum((r) => r.labSeconds))} | ${s(sum((r) => r.setupSeconds))} | ${s(sum((r) => r.bodySeconds))} | ${s(sum((r) => r.seconds))} |`,
+    `| ${results.length} files | ${boots} boots | ${s(sum((r) => r.labSeconds))} | ${s(sum((r) => r.setupSeconds))} | ${s(sum((r) => r.bodySeconds))} | ${s(sum((r) => r.seconds))} |`,
     '',
-    `suite ${(wallSeconds / 60).toFixed(1)} of ${CI_BUDGET_MIN} min (CI's budget for all of .ci/run)` +
-      (sharded ? `, ${shards} shards at once; the files' own times add up to ${(sum((r) => r.seconds) / 60).toFixed(1)} min` : ''),
+    `suite ${(wallSeconds / 60).toFixed(1)} of ${CI_BUDGET_MIN} min (CI's budget for all of .ci/run)`,
   ].join('\n');
 }

@@ -56,8 +56,6 @@ export interface ScenarioResult {
   readonly notes: Record<string, string>;
   readonly runDir: string | undefined;
   readonly at: string;
-  /** The shard of the suite that ran it (run-suite.ts, LAB_SHARDS), when the suite was sharded. */
-  readonly shard?: number;
 }
 
 export const RESULTS_FILE = process.env.LAB_RESULTS || '/tmp/xen-drbd-lab/results.jsonl';
@@ -161,7 +159,6 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
       notes,
       runDir: ctx?.lab.runDir,
       at: new Date().toISOString(),
-      ...(process.env.LAB_SHARD ? { shard: Number(process.env.LAB_SHARD) } : {}),
     };
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.appendFileSync(RESULTS_FILE, JSON.stringify(result) + '\n');

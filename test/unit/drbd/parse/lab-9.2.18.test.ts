@@ -79,6 +79,27 @@ describe.each(STATES)('DRBD 9.2.18 lab capture %s', (state, want) => {
   });
 });
 
+describe('events2 streamed on A while A was cut off from B and C and came back', () => {
+  const lines = capture('cut-off-and-back.hostA.events2-stream.txt').trimEnd().split('\n');
+  const told = lines.indexOf('exists -');
+
+  it('tells the state (exists lines) until `exists -`, then nothing of it as a change', () => {
+    expect(told).toBeGreaterThan(0);
+    expect(lines.slice(0, told).every((l) => l.startsWith('exists ') && classifyEvents2Line(l) === 'other')).toBe(true);
+    expect(classifyEvents2Line(lines[told] as string)).toBe('state-told');
+  });
+
+  it('reads every change after it as one, and the lost events (`- skipped N`) too; helper calls are not', () => {
+    const after = lines.slice(told + 1);
+    const changed = after.filter((l) => classifyEvents2Line(l) === 'state-changed');
+    expect(changed).toEqual(after.filter((l) => l.startsWith('change ') || l.startsWith('- skipped ')));
+    expect(after.filter((l) => classifyEvents2Line(l) === 'other').every((l) => /^(call|response) helper /.test(l))).toBe(true);
+    // What the watch must see among them: the quorum lost and found again.
+    expect(changed).toContain('change device name:r0 volume:0 minor:0 backing_dev:/dev/loop2 disk:UpToDate client:no quorum:no');
+    expect(changed).toContain('change device name:r0 volume:0 minor:0 backing_dev:/dev/loop2 disk:UpToDate client:no quorum:yes');
+  });
+});
+
 describe('DRBD 9.2.18 refusals on B while A is Primary', () => {
   it('drbdadm primary: multiple primaries not allowed (drbdsetup exit 11)', () => {
     expect(capture('refusal-primary-while-peer-primary.hostB.txt')).toContain(
