@@ -9,7 +9,7 @@ export const blockDrbdPage: HelpPage = {
   synopsis: ['block-drbd add|remove', 'block-drbd --help'],
   description: [
     'libxl runs /etc/xen/scripts/block-drbd for a disk given as drbd:RES (or script=block-drbd,target=RES) with XENBUS_PATH naming the backend; RES/VOL names one volume of a multi-volume resource. add promotes the resource and hands blkback the device; remove demotes it when no other backend uses the resource. It is not meant to be run by hand.',
-    "add refuses while the peer is Primary outside a live migration, on a StandAlone resource, with no UpToDate data reachable and, on DRBD 9, on a host without quorum (any peer Primary counts). On the destination of xl migrate it switches the resource to dual-primary for the migration only (on DRBD 9, on the connection to the source only). One run has a 30 s budget from its start, under libxl's 40 s kill; add promotes only with 5 s of it left.",
+    "add refuses while the peer is Primary outside a live migration, on a StandAlone resource, with no UpToDate data reachable and, on DRBD 9, on a host without quorum (any peer Primary counts). On the destination of xl migrate it switches the resource to dual-primary for the migration only (on DRBD 9, on the connection to the source only). A resource still connecting or settling is waited for up to promotableWaitSeconds (on DRBD 9 on its events2, on 8.4 every 0.5 s). One run has a 30 s budget from its start, under libxl's 40 s kill; add promotes only with 5 s of it left.",
   ],
   sections: [
     {
