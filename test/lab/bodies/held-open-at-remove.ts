@@ -2,7 +2,7 @@
 // blkback releasing the device asynchronously). The demotion must be retried until it works.
 // Debian's bash block-drbd tries once and leaves r0 Primary.
 import { useLab, stepLog, type ScenarioOptions } from '../lib/scenario';
-import { R0, role, settledRole, waitDomainGone, xlCreate } from '../lib/drbd';
+import { R0, role, settledRole, waitDomainGone, waitGuestHolding, xlCreate } from '../lib/drbd';
 
 /** The scenario on the lab `options` asks for (DRBD 8.4 by default, or 9). */
 export function heldOpenAtRemoveScenario(NAME: string, options: ScenarioOptions = {}): void {
@@ -12,7 +12,7 @@ export function heldOpenAtRemoveScenario(NAME: string, options: ScenarioOptions 
       const { A, note } = lab();
       const r = await xlCreate(A, { name: 'held', disks: ['drbd:r0,xvda,w'], action: 'hold' });
       expect(r.code).toBe(0);
-      await A.waitFor('cat /var/log/xen/console/guest-held.log', (x) => /op=hold rc=0/.test(x.stdout), 120_000, 'guest sees xvda');
+      await waitGuestHolding(A, 'held');
       // Hold the device for 12 s from now (read-only open, as a second opener like blkback would).
       await A.sh("nohup bash -c 'exec 3</dev/drbd0; exec sleep 12' >/dev/null 2>&1 & echo $! > /tmp/holder.pid");
       const t = Date.now();

@@ -2,7 +2,19 @@
 // must fail with a readable reason and leave r0 Secondary. On DRBD 9 also: with A connecting, the
 // add waits on DRBD's events (one `drbdsetup events2 r0`), and B coming back ends the wait.
 import { useLab, stepLog, type ScenarioOptions } from '../lib/scenario';
-import { domainExists, drbdView, R0, role, waitCstate, waitDomainGone, waitRole, waitUpToDate, xlCreate, xlError } from '../lib/drbd';
+import {
+  domainExists,
+  drbdView,
+  R0,
+  role,
+  waitCstate,
+  waitDomainGone,
+  waitGuestHolding,
+  waitRole,
+  waitUpToDate,
+  xlCreate,
+  xlError,
+} from '../lib/drbd';
 
 /** The scenario on the lab `options` asks for (DRBD 8.4 by default, or 9). */
 export function noUpToDateDataScenario(NAME: string, options: ScenarioOptions = {}): void {
@@ -45,14 +57,7 @@ export function noUpToDateDataScenario(NAME: string, options: ScenarioOptions = 
       expect(r.code).toBe(0);
       expect(await role(A, 'r0')).toBe('Primary/Secondary');
       expect((await A.run('pgrep -f "drbdsetup events2"')).code).toBe(1); // the watch was closed
-      // Up before it is asked to stop: a shutdown request that comes before the guest's init has
-      // made /sbin/poweroff is lost (the guest then holds on for good).
-      await A.waitFor(
-        'cat /var/log/xen/console/guest-waits.log',
-        (x) => /LAB-GUEST disk=xvda op=hold rc=0/.test(x.stdout),
-        120_000,
-        'guest sees xvda',
-      );
+      await waitGuestHolding(A, 'waits');
       expect((await A.run('xl shutdown -w waits', { timeoutMs: 120_000 })).code).toBe(0);
       await waitDomainGone(A, 'waits');
       expect(await waitRole(A, 'r0', /^Secondary\//, 60_000)).toBe('Secondary/Secondary');

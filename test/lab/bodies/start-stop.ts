@@ -4,7 +4,7 @@
 // `comm:pid auto-promote` / `auto-demote`), and a resource with auto-promote off starts and stops
 // the same.
 import { useLab, stepLog, type ScenarioOptions } from '../lib/scenario';
-import { domainExists, guestConsole, R0, role, vbdBackendKeys, waitDomainGone, waitRole, xlCreate } from '../lib/drbd';
+import { domainExists, guestConsole, R0, role, vbdBackendKeys, waitDomainGone, waitGuestHolding, waitRole, xlCreate } from '../lib/drbd';
 
 /** The scenario on the lab `options` asks for (DRBD 8.4 by default, or 9). */
 export function startStopScenario(NAME: string, options: ScenarioOptions = {}): void {
@@ -30,12 +30,7 @@ export function startStopScenario(NAME: string, options: ScenarioOptions = {}): 
       expect(be['params']).toBe('r0');
       expect(be['script']).toBe('/etc/xen/scripts/block-drbd');
       // The frontend connected: the guest saw its disk.
-      await A.waitFor(
-        'cat /var/log/xen/console/guest-ss.log',
-        (x) => /LAB-GUEST disk=xvda op=hold rc=0/.test(x.stdout),
-        120_000,
-        'guest sees xvda',
-      );
+      await waitGuestHolding(A, 'ss');
     });
 
     test('xl shutdown demotes r0 after the guest is gone', async () => {
@@ -88,12 +83,7 @@ export function startStopScenario(NAME: string, options: ScenarioOptions = {}): 
         const r = await xlCreate(A, { name: 'ss', disks: ['drbd:r0,xvda,w'], action: 'hold' });
         expect(r.code).toBe(0);
         expect(await role(A, 'r0')).toBe('Primary/Secondary');
-        await A.waitFor(
-          'cat /var/log/xen/console/guest-ss.log',
-          (x) => /LAB-GUEST disk=xvda op=hold rc=0/.test(x.stdout),
-          120_000,
-          'guest sees xvda',
-        );
+        await waitGuestHolding(A, 'ss');
         expect((await A.run('xl shutdown -w ss', { timeoutMs: 120_000 })).code).toBe(0);
         await waitDomainGone(A, 'ss');
         expect(await waitRole(A, 'r0', /^Secondary\//, 60_000)).toBe('Secondary/Secondary');

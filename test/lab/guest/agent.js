@@ -23,14 +23,19 @@ const baseEnv = {
   HOME: '/root',
 };
 
-function run(req, res, body) {
-  let spec;
+/** The request's JSON, or undefined after answering 400. */
+function parseSpec(res, body) {
   try {
-    spec = JSON.parse(body);
+    return JSON.parse(body);
   } catch {
     res.writeHead(400).end('bad json');
-    return;
+    return undefined;
   }
+}
+
+function run(req, res, body) {
+  const spec = parseSpec(res, body);
+  if (spec === undefined) return;
   const started = Date.now();
   const child = spawn('/bin/bash', ['-c', String(spec.cmd)], {
     env: { ...baseEnv, ...(spec.env || {}) },
@@ -86,13 +91,8 @@ function run(req, res, body) {
 const JOB_FILE = /^\/run\/lab-jobs\/[A-Za-z0-9-]+\/[a-z]+$/;
 
 function waitFile(req, res, body) {
-  let spec;
-  try {
-    spec = JSON.parse(body);
-  } catch {
-    res.writeHead(400).end('bad json');
-    return;
-  }
+  const spec = parseSpec(res, body);
+  if (spec === undefined) return;
   const path = String(spec.path);
   if (!JOB_FILE.test(path)) {
     res.writeHead(400).end('not a job file');

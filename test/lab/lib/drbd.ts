@@ -313,6 +313,19 @@ export async function waitGuestDone(h: Host, name: string, timeoutMs = 120_000):
   return r.stdout;
 }
 
+/**
+ * Waits until a `hold` guest has seen its disk (its console says so). A shutdown request that
+ * comes before the guest's init made /sbin/poweroff is lost: the guest then holds on for good.
+ */
+export async function waitGuestHolding(h: Host, name: string, timeoutMs = 120_000): Promise<void> {
+  await h.waitFor(
+    `cat /var/log/xen/console/guest-${name}.log`,
+    (x) => /LAB-GUEST disk=xvda op=hold rc=0/.test(x.stdout),
+    timeoutMs,
+    `guest ${name} sees xvda`,
+  );
+}
+
 export async function domainExists(h: Host, name: string): Promise<boolean> {
   return (await h.run(`xl domid ${name}`)).code === 0;
 }

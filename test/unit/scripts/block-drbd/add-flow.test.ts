@@ -21,6 +21,20 @@ const connecting: ResourceState = {
   volumes: [{ minor: 0, disk: 'Consistent', peerDisk: 'DUnknown' }],
 };
 
+/** The resource connecting until `t`, then Connected with both disks UpToDate. */
+const upToDateFrom =
+  (clock: Clock, t: number): (() => ResourceState) =>
+  () =>
+    clock.now() < t
+      ? connecting
+      : {
+          ...connecting,
+          link: 'Established',
+          peerRole: 'Secondary',
+          connectionText: 'Connected',
+          volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }],
+        };
+
 /** How the fake DRBD takes state changes: applied (the default), or accepted with exit 0 and ignored. */
 interface Quirks {
   readonly ignoresPromote?: boolean;
@@ -113,19 +127,7 @@ describe('runAdd waiting for a promotable resource', () => {
 
   it('promotes as soon as the peer connects and the disk turns UpToDate', async () => {
     const clock = fakeClock();
-    const p = ports(
-      () =>
-        clock.now() < 5_000
-          ? connecting
-          : {
-              ...connecting,
-              link: 'Established',
-              peerRole: 'Secondary',
-              connectionText: 'Connected',
-              volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }],
-            },
-      clock,
-    );
+    const p = ports(upToDateFrom(clock, 5_000), clock);
     expect(await runAdd(req, p)).toEqual({ ok: true });
     expect(p.calls).toContain('promote');
     expect(p.keys.get('be/physical-device')).toBe('93:0');
@@ -149,19 +151,6 @@ describe('runAdd waiting for a promotable resource', () => {
       close: async () => void log.push('closed'),
     };
   }
-  const upToDateFrom =
-    (clock: Clock, t: number): (() => ResourceState) =>
-    () =>
-      clock.now() < t
-        ? connecting
-        : {
-            ...connecting,
-            link: 'Established',
-            peerRole: 'Secondary',
-            connectionText: 'Connected',
-            volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }],
-          };
-
   it('DRBD 9: one events2 watch for the whole wait; each change is looked at when it happens, and the watch is closed', async () => {
     const clock = fakeClock();
     const log: string[] = [];
