@@ -174,15 +174,18 @@ export class Drbd implements DrbdAdminPort {
 
   private drbdsetup84(): string | undefined {
     if (this.setup84 === undefined) {
-      let major: number | undefined;
-      try {
-        major = parseProcDrbd(readFileSync(this.procDrbdPath, 'utf8')).version.major;
-      } catch {
-        major = undefined; // state() reports a missing module in its own words
-      }
-      this.setup84 = major === 8 ? (this.tools.drbdsetup84.find((p) => existsSync(p)) ?? null) : null;
+      this.setup84 = this.moduleMajor() === 8 ? (this.tools.drbdsetup84.find((p) => existsSync(p)) ?? null) : null;
     }
     return this.setup84 ?? undefined;
+  }
+
+  /** The loaded module's major version; undefined without one (state() reports that in its own words). */
+  private moduleMajor(): number | undefined {
+    try {
+      return parseProcDrbd(readFileSync(this.procDrbdPath, 'utf8')).version.major;
+    } catch {
+      return undefined;
+    }
   }
 
   async state(name: ResourceName, devices: readonly BlockDevice[]): Promise<ResourceState> {
@@ -239,13 +242,8 @@ export class Drbd implements DrbdAdminPort {
   }
 
   watch(name: ResourceName): StateWatch | undefined {
-    let major: number;
-    try {
-      major = parseProcDrbd(readFileSync(this.procDrbdPath, 'utf8')).version.major;
-    } catch {
-      return undefined; // state() says what is wrong with the module
-    }
-    return major >= 9 ? watchEvents(this.run, drbdArgv.events(name), this.deadline.remainingMs()) : undefined;
+    const major = this.moduleMajor();
+    return major !== undefined && major >= 9 ? watchEvents(this.run, drbdArgv.events(name), this.deadline.remainingMs()) : undefined;
   }
 
   async config(name: ResourceName): Promise<ConfiguredResource | undefined> {

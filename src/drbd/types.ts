@@ -69,6 +69,9 @@ export interface ResourceState {
   readonly volumes: readonly VolumeState[];
 }
 
+/** DRBD 9: some volume lacks quorum on this host (it sees too few of the resource's nodes). */
+export const lacksQuorum = (s: ResourceState): boolean => s.volumes.some((v) => v.quorum === false);
+
 export type DrbdGeneration = '8.4' | '9';
 
 export function formatRef(ref: ResourceRef): string {

@@ -1,6 +1,6 @@
 // What is unsafe on this host, and what reconcile would do about it. Pure.
 import { checkResourceName } from '../drbd/resource-name';
-import type { ResourceName } from '../drbd/types';
+import { lacksQuorum, type ResourceName } from '../drbd/types';
 import type { HostView, ResourceView } from './types';
 
 export type FindingCode =
@@ -49,7 +49,7 @@ function assessResource(r: ResourceView, migrating: boolean): Finding[] {
     out.push(f('dual-primary-left-on', 'allow-two-primaries is on at run time but not in the config, and no migration is in progress'));
   }
   if (s.link === 'StandAlone') out.push(f('standalone', 'StandAlone: not replicating (split-brain, or disconnected by hand)'));
-  if (s.volumes.some((v) => v.quorum === false)) {
+  if (lacksQuorum(s)) {
     const what = s.role === 'Primary' ? "its domain's I/O fails or hangs (on-no-quorum)" : 'nothing can be started here';
     out.push(f('no-quorum', `no DRBD quorum on this host (${s.connectionText}): ${what} until it sees a majority of the nodes`));
   }

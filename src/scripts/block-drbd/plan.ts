@@ -1,6 +1,6 @@
 // The safety rules of `add`, as one pure function of what was observed. Every refusal says what was
 // seen and what to do; `wait` means "not decidable yet, look again while the budget lasts".
-import { formatRef, unreachable, type DiskState, type ResourceRef, type ResourceState } from '../../drbd/types';
+import { formatRef, lacksQuorum, unreachable, type DiskState, type ResourceRef, type ResourceState } from '../../drbd/types';
 import type { MigrationMode } from '../../policy/policy';
 
 export interface AddContext {
@@ -133,8 +133,6 @@ function planIncoming(s: ResourceState, ctx: AddContext, res: string, allUpToDat
       return unreachable(ctx.migrationMode);
   }
 }
-
-const lacksQuorum = (s: ResourceState): boolean => s.volumes.some((v) => v.quorum === false);
 
 /**
  * DRBD 9's quorum lets only the partition that sees a majority of the resource's nodes write;

@@ -76,14 +76,21 @@ export abstract class AgentClient<N extends string = string> {
 
   /** Like run() for idempotent commands: retried on connection errors until the deadline. */
   async runRetried(cmd: string, opts: RunOptions = {}, deadline = Date.now() + 120_000): Promise<RunResult> {
-    for (let attempt = 1; ; attempt++) {
+    return this.retried(`\`${cmd.slice(0, 60)}\``, cmd, deadline, () =>
+      this.request(cmd, { ...opts, timeoutMs: Math.max(5_000, Math.min(opts.timeoutMs ?? 20_000, deadline - Date.now())) }),
+    );
+  }
+
+  /** `attempt`, again after each connection error (1 s, 2 s … 5 s apart) until `deadline`; any other error is thrown. */
+  private async retried<T>(what: string, cmd: string, deadline: number, attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
       try {
-        return await this.request(cmd, { ...opts, timeoutMs: Math.max(5_000, Math.min(opts.timeoutMs ?? 20_000, deadline - Date.now())) });
+        return await attempt();
       } catch (e) {
         if (!isConnectionError(e) || !this.alive || Date.now() > deadline) throw e;
-        this.io.log(`host ${this.name}: agent connection error (${(e as Error).message}); retry ${attempt} of \`${cmd.slice(0, 60)}\``);
+        this.io.log(`host ${this.name}: agent connection error (${(e as Error).message}); retry ${n} of ${what}`);
         this.io.note(`--- ${new Date().toISOString()} host ${this.name} CONNECTION ERROR ${(e as Error).message}; retrying\n$ ${cmd}\n\n`);
-        await sleep(Math.min(5_000, 1_000 * attempt));
+        await sleep(Math.min(5_000, 1_000 * n));
       }
     }
   }
@@ -172,16 +179,10 @@ export abstract class AgentClient<N extends string = string> {
    * agent itself); retried on connection errors until `deadline`.
    */
   private async waitJobFile(path: string, waitMs: number, deadline: number): Promise<string | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const r = await this.post<{ content: string | null }>('/wait', { path, timeoutMs: waitMs }, waitMs + 15_000, `wait for ${path}`);
-        return r.content ?? undefined;
-      } catch (e) {
-        if (!isConnectionError(e) || !this.alive || Date.now() > deadline) throw e;
-        this.io.log(`host ${this.name}: agent connection error (${(e as Error).message}); retry ${attempt} of the wait for ${path}`);
-        await sleep(Math.min(5_000, 1_000 * attempt));
-      }
-    }
+    const r = await this.retried(`the wait for ${path}`, `[wait] ${path}`, deadline, () =>
+      this.post<{ content: string | null }>('/wait', { path, timeoutMs: waitMs }, waitMs + 15_000, `wait for ${path}`),
+    );
+    return r.content ?? undefined;
   }
 
   /** One agent request (POST /run); throws on connection errors. */
