@@ -7,6 +7,7 @@ export default defineConfig({
     'block-drbd': 'src/scripts/block-drbd/main.ts',
     'xen-drbd': 'src/scripts/xen-drbd/main.ts',
     DrbdlvmSR: 'src/scripts/drbdlvm-sr/main.ts',
+    'libvirt-hook': 'src/scripts/libvirt-hook/main.ts',
   },
   outDir: 'dist',
   format: ['cjs'],

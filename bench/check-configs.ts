@@ -108,6 +108,7 @@ async function once(texts: readonly string[], xml: string): Promise<{ ms: number
     },
     blockDrbdScript: { path: '/etc/xen/scripts/block-drbd', text: '#!/usr/bin/env node\n// xen-drbd\n' },
     xendomainsDefault: { path: '/etc/default/xendomains', text: 'XENDOMAINS_SAVE=""\n' },
+    libvirt: undefined,
     peerAutoList: { path: '/root/peer-auto', entries: ['other.cfg'] },
   };
   const findings = runChecks(inputs).length;

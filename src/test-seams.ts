@@ -36,6 +36,7 @@ export const TEST_SEAMS = {
   procDrbd: { variable: 'XEN_DRBD_PROC_DRBD', kind: 'path', moves: '/proc/drbd' },
   hotplugLockDir: { variable: 'XEN_HOTPLUG_LOCK_DIR', kind: 'path', moves: "Xen's hotplug lock directory (/var/run/xen-hotplug)" },
   hotplugLog: { variable: 'XEN_HOTPLUG_LOG', kind: 'path', moves: '/var/log/xen/xen-hotplug.log' },
+  hookLog: { variable: 'XEN_DRBD_HOOK_LOG', kind: 'path', moves: "the libvirt hook's log (/var/log/libvirt/xen-drbd-hook.log)" },
   ledgerDir: { variable: 'XEN_DRBD_LEDGER_DIR', kind: 'path', moves: 'the promotion ledger (/run/xen-drbd/promoted)' },
   policy: { variable: 'XEN_DRBD_POLICY', kind: 'path', moves: 'the policy file (/etc/xen/xen-drbd.json)' },
   xapiSocket: { variable: 'XEN_DRBD_XAPI_SOCKET', kind: 'path', moves: "xapi's socket (/var/lib/xcp/xapi)" },

@@ -1,5 +1,6 @@
 // A domain config read the way the checks need it: its name, how it boots, and its DRBD disks,
 // each with the place it is written. Pure: text in, record out; xl's own parsers do the reading.
+import { isDrbdDevicePath } from '../drbd/device-target';
 import { parseTarget } from '../drbd/target';
 import type { ResourceRef } from '../drbd/types';
 import { getList, getString, lookup, parseConfig, parseDiskSpec, type XlConfig } from '../xl-config';
@@ -100,7 +101,7 @@ function disks(config: XlConfig): Pick<Domain, 'drbdDisks' | 'directDrbdDisks' |
     const d = parsed.disk;
     if (d.pdevPath === undefined) continue;
     if (!isBlockDrbd(d.script)) {
-      if (DRBD_DEVICE.test(d.pdevPath)) directDrbdDisks.push({ line, spec: item.text, path: d.pdevPath });
+      if (isDrbdDevicePath(d.pdevPath)) directDrbdDisks.push({ line, spec: item.text, path: d.pdevPath });
       continue;
     }
     const target = parseTarget(d.pdevPath);
@@ -115,9 +116,6 @@ function disks(config: XlConfig): Pick<Domain, 'drbdDisks' | 'directDrbdDisks' |
   }
   return { drbdDisks, directDrbdDisks, rejectedDisks };
 }
-
-/** The names udev and drbd-utils give a DRBD device: /dev/drbdN and the by-res, by-disk links. */
-const DRBD_DEVICE = /^\/dev\/drbd(?:[0-9]+|\/by-(?:res|disk)\/.+)$/;
 
 /** `drbd:` and `script=block-drbd` both end here; a script given by path counts by its name. */
 export function isBlockDrbd(script: string | undefined): boolean {

@@ -32,6 +32,7 @@ export const CODES = {
   XD206: 'xendomains is not ordered after DRBD',
   XD207: 'the installed block-drbd is not xen-drbd',
   XD208: 'the xen-drbd policy file is invalid',
+  XD209: 'libvirt does not run the xen-drbd hook',
 } as const;
 
 export type Code = keyof typeof CODES;

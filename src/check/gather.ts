@@ -10,6 +10,7 @@ import { meaningfulLines } from '../drbd/parse/failure';
 import { succeeded, type Runner } from '../exec/run';
 import { loadPolicyUnder, POLICY_PATH } from '../policy/policy';
 import { readDomain, unreadableDomain } from './domain';
+import { observeLibvirt } from './libvirt-hooks';
 import type { CheckInputs, TextFile } from './inputs';
 
 export interface GatherOptions {
@@ -56,6 +57,7 @@ export async function gatherInputs(o: GatherOptions): Promise<CheckInputs> {
     boot,
     blockDrbdScript: readTextFile(o.root, '/etc/xen/scripts/block-drbd'),
     xendomainsDefault: readTextFile(o.root, '/etc/default/xendomains'),
+    libvirt: observeLibvirt(o.root, o.root === '/' ? '/proc' : undefined),
     peerAutoList: o.peerAutoList === undefined ? undefined : peerList(o.peerAutoList),
   };
 }

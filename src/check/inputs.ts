@@ -23,9 +23,28 @@ export interface CheckInputs {
   readonly blockDrbdScript: TextFile | undefined;
   /** /etc/default/xendomains */
   readonly xendomainsDefault: TextFile | undefined;
+  /** libvirt's side, when /etc/libvirt exists: xen-drbd's hooks and the daemons that run them. */
+  readonly libvirt: LibvirtObserved | undefined;
   /** --peer-auto-list: the domains the peer starts at boot. */
   readonly peerAutoList:
     { readonly path: string; readonly entries: readonly string[] } | { readonly path: string; readonly error: string } | undefined;
+}
+
+export type LibvirtHook =
+  | { readonly path: string; readonly state: 'absent' }
+  | {
+      readonly path: string;
+      readonly state: 'installed' | 'not-executable';
+      /** The symlink's target (the path itself for a file). */
+      readonly target: string;
+      /** When the hook's own entry last changed (ctime, ms since the epoch). */
+      readonly changedMs: number;
+    };
+
+export interface LibvirtObserved {
+  readonly hooks: readonly LibvirtHook[];
+  /** Running libvirtd, virtxend, virtqemud; start times in ms since the epoch. */
+  readonly daemons: readonly { readonly name: string; readonly pid: number; readonly startedMs: number }[];
 }
 
 export type Rule = (inputs: CheckInputs) => Finding[];

@@ -5,6 +5,8 @@ import { testSeams } from '../test-seams';
 export interface HostPaths {
   readonly lockDir: string;
   readonly hotplugLog: string;
+  /** The libvirt hook's own log: libvirt hosts without Xen have no /var/log/xen. */
+  readonly hookLog: string;
   readonly ledgerDir: string;
   readonly procDrbd: string;
   readonly procMounts: string;
@@ -18,6 +20,7 @@ export function hostPaths(env: NodeJS.ProcessEnv): HostPaths {
   return {
     lockDir: seams.hotplugLockDir ?? '/var/run/xen-hotplug',
     hotplugLog: seams.hotplugLog ?? '/var/log/xen/xen-hotplug.log',
+    hookLog: seams.hookLog ?? '/var/log/libvirt/xen-drbd-hook.log',
     ledgerDir: seams.ledgerDir ?? '/run/xen-drbd/promoted',
     procDrbd: seams.procDrbd ?? '/proc/drbd',
     procMounts: '/proc/self/mounts',

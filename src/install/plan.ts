@@ -7,7 +7,7 @@
 // install keeps the file as PATH.xen-drbd-orig.
 
 export type Layout = 'debian' | 'xcp-ng';
-export type Executable = 'block-drbd' | 'xen-drbd' | 'DrbdlvmSR';
+export type Executable = 'block-drbd' | 'xen-drbd' | 'DrbdlvmSR' | 'libvirt-hook';
 export type ManPageName = 'block-drbd' | 'xen-drbd' | 'drbdlvm';
 
 export type Source =
@@ -30,6 +30,11 @@ export interface PlanEntry {
 export const LIB_DIR = '/usr/libexec/xen-drbd';
 export const BLOCK_DRBD_PATH = '/etc/xen/scripts/block-drbd';
 export const XAPI_DROP_IN = '/etc/xapi.conf.d/99-xen-drbd-drbdlvm.conf';
+/**
+ * libvirt runs every executable in hooks/<driver>.d/ (libvirt >= 6.5) after the driver's own hook
+ * file: ours beside the admin's, which stays theirs.
+ */
+export const LIBVIRT_HOOKS = ['/etc/libvirt/hooks/libxl.d/xen-drbd', '/etc/libvirt/hooks/qemu.d/xen-drbd'] as const;
 
 /** dpkg-divert calls of the .deb's preinst and postrm (packaging/debian), checked against this by test. */
 export const DEB_DIVERSIONS: readonly { readonly path: string; readonly divertTo: string }[] = [
@@ -55,8 +60,13 @@ const COMMON: readonly PlanEntry[] = [
 export function installPlan(layout: Layout): readonly PlanEntry[] {
   switch (layout) {
     case 'debian':
-      // Bookworm's systemd units still live in /lib (usrmerge aliasing: dpkg must see one path).
-      return [...COMMON, data('/lib/systemd/system/xen-drbd-reconcile.service', 'packaging/systemd/xen-drbd-reconcile.service')];
+      return [
+        ...COMMON,
+        // Bookworm's systemd units still live in /lib (usrmerge aliasing: dpkg must see one path).
+        data('/lib/systemd/system/xen-drbd-reconcile.service', 'packaging/systemd/xen-drbd-reconcile.service'),
+        exe(`${LIB_DIR}/libvirt-hook`, 'libvirt-hook'),
+        ...LIBVIRT_HOOKS.map((path) => ({ path, mode: 0o777, source: { kind: 'symlink', target: `${LIB_DIR}/libvirt-hook` } }) as const),
+      ];
     case 'xcp-ng':
       return [
         ...COMMON,

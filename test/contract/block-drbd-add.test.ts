@@ -69,7 +69,7 @@ describe('block-drbd add', () => {
     const be = host.addBackend(3, 51712, 'r0');
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
-    const error = `r0: peer ${PEER} is Primary; refusing to start a second writer. Stop the domain on ${PEER} first, or move it with 'xl migrate'.`;
+    const error = `r0: peer ${PEER} is Primary; refusing to start a second writer. Stop the domain on ${PEER} first, or migrate it live ('xl migrate', 'virsh migrate --live').`;
     expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(error);
     expect(host.xenstored.get(`${be}/hotplug-status`)).toBe('error');
     expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
@@ -263,7 +263,7 @@ describe('block-drbd on a dom0 short of CPU', () => {
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
     expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(
-      /^r0: not promoted: \d+\.\d s of this run's 10 s budget are gone \(start-up and waits took them: is dom0 short of CPU\?\), and \d\.\d s is too little to promote and, if needed, undo it before libxl kills the script at 40 s\. Nothing was changed; start the domain again\.$/,
+      /^r0: not promoted: \d+\.\d s of this run's 10 s budget are gone \(start-up and waits took them: is dom0 short of CPU\?\), and \d\.\d s is too little to promote and, if needed, undo it before the run's time is up\. Nothing was changed; start the domain again\.$/,
     );
     expect(host.resource('r0').role).toBe('Secondary');
     expect(host.roleChanges()).toEqual([]);

@@ -2,15 +2,16 @@
 // libxl's backend keys, device nodes for DRBD minors, the DRBD stand-in on PATH, and every host
 // path the script touches moved into a temp directory.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { seamEnv } from './seams';
 import { TestXenstored } from './xenstored';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const BLOCK_DRBD = join(REPO, 'dist', 'block-drbd');
 export const XEN_DRBD = join(REPO, 'dist', 'xen-drbd');
+export const LIBVIRT_HOOK = join(REPO, 'dist', 'libvirt-hook');
 const SIM_BIN = join(__dirname, 'bin');
 /** The stand-in's drbdsetup-84 as block-drbd runs it (messages name a command by its full path). */
 export const DRBDSETUP84 = join(SIM_BIN, 'drbdsetup-84');
@@ -163,6 +164,28 @@ export class HotplugHost {
     return runProcess(BLOCK_DRBD, [action], this.env(backendPath), onSpawn);
   }
 
+  /**
+   * dist/libvirt-hook as libvirtd runs it: from /etc/libvirt/hooks/DRIVER.d/ (here a symlink in the
+   * scratch directory, whose name tells the driver), `DOMAIN OPERATION SUB-OPERATION -`, the domain
+   * XML on stdin, libvirtd's environment (no XENBUS_*).
+   */
+  hook(driver: 'libxl' | 'qemu', args: string[], xml: string): Promise<RunResult> {
+    const link = join(this.dir, 'hooks', `${driver}.d`, 'xen-drbd');
+    if (!existsSync(link)) {
+      mkdirSync(dirname(link), { recursive: true });
+      symlinkSync(LIBVIRT_HOOK, link);
+    }
+    const env = { ...this.env(undefined), ...seamEnv({ hookLog: join(this.dir, 'log', 'xen-drbd-hook.log') }) };
+    delete env.XENBUS_TYPE;
+    delete env.XENBUS_BASE_PATH;
+    return runProcess(link, args, env, undefined, xml);
+  }
+
+  hookLog(): string {
+    const p = join(this.dir, 'log', 'xen-drbd-hook.log');
+    return existsSync(p) ? readFileSync(p, 'utf8') : '';
+  }
+
   /** The admin CLI on this host. */
   xenDrbd(args: string[]): Promise<RunResult> {
     return runProcess(XEN_DRBD, args, this.env(undefined));
@@ -245,9 +268,16 @@ function readLines(path: string): string[] {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
 }
 
-export function runProcess(file: string, args: string[], env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<RunResult> {
+export function runProcess(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onSpawn?: (pid: number) => void,
+  input?: string,
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -41,6 +41,7 @@ describe('with the switch', () => {
     const env = seamEnv({
       hotplugLockDir: '/t/l',
       hotplugLog: '/t/log',
+      hookLog: '/t/hook',
       ledgerDir: '/t/led',
       procDrbd: '/t/p',
       policy: '/t/pol',
@@ -50,6 +51,7 @@ describe('with the switch', () => {
     expect(hostPaths(env)).toEqual({
       lockDir: '/t/l',
       hotplugLog: '/t/log',
+      hookLog: '/t/hook',
       ledgerDir: '/t/led',
       procDrbd: '/t/p',
       procMounts: '/proc/self/mounts',

@@ -2,6 +2,7 @@
 // `block` script checks nothing of DRBD: on 8.4 the resource must be made Primary by hand, on
 // DRBD 9 blkback's open promotes it (auto-promote) and its last close demotes it. Either way live
 // migration needs allow-two-primaries on for good, and then nothing stops a second writer.
+import { targetOfDevice } from '../../drbd/device-target';
 import type { DirectDrbdDisk } from '../domain';
 import type { CheckInputs, Rule } from '../inputs';
 
@@ -21,14 +22,5 @@ export const directDevice: Rule = (inputs) =>
 
 /** The `drbd:` target the device stands for, when the device name or the config says. */
 function targetOf(inputs: CheckInputs, disk: DirectDrbdDisk): string | undefined {
-  const byRes = /^\/dev\/drbd\/by-res\/([^/]+)(?:\/([0-9]+))?$/.exec(disk.path);
-  if (byRes !== null) return byRes[2] === undefined ? byRes[1] : `${byRes[1]}/${byRes[2]}`;
-  const minor = /^\/dev\/drbd([0-9]+)$/.exec(disk.path)?.[1];
-  if (minor === undefined || !inputs.drbd.ok) return undefined;
-  for (const res of inputs.drbd.dump.resources) {
-    const volumes = res.hosts.find((h) => h.name === inputs.hostname)?.volumes ?? [];
-    const vol = volumes.find((v) => v.minor === Number(minor));
-    if (vol !== undefined) return volumes.length > 1 ? `${res.name}/${vol.vnr}` : res.name;
-  }
-  return undefined;
+  return targetOfDevice(disk.path, inputs.drbd.ok ? inputs.drbd.dump : undefined, inputs.hostname);
 }

@@ -9,6 +9,7 @@ import { directDevice } from './direct-device';
 import { drbdAtBoot } from './drbd-at-boot';
 import { drbdConfig } from './drbd-config';
 import { fencing } from './fencing';
+import { libvirtHook } from './libvirt-hook';
 import { lvmFilter } from './lvm-filter';
 import { migrationPolicy } from './migration-policy';
 import { periodicVerify } from './periodic-verify';
@@ -42,4 +43,5 @@ export const RULES: readonly Rule[] = [
   drbdAtBoot,
   bootOrder,
   blockDrbdScript,
+  libvirtHook,
 ];

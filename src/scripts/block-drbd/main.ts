@@ -15,7 +15,8 @@ import { XenstoreClient, XenstoreUnavailable, type XenstorePort } from '../../xe
 import { fitWriteValue } from '../../xenstore/wire';
 import { runAdd } from './add';
 import { parseRequest, type HotplugRequest } from './contract';
-import { failed, type Outcome, type Ports } from './ports';
+import { failed, type Outcome } from '../../primary/ports';
+import type { Ports } from './ports';
 import { runRemove } from './remove';
 
 const TAG = 'block-drbd';

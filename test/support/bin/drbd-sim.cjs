@@ -131,6 +131,30 @@ const [command, ...rest] = args.filter((a) => !a.startsWith('--'));
 const options = args.filter((a) => a.startsWith('--'));
 const target = rest[0] ?? '';
 
+// The whole configuration, in the shape of real dump-xml (test/fixtures/drbd84/drbdadm_dump_xml_r0.stdout
+// inside drbd-utils 9.22's <config> root, test/fixtures/drbd-utils-9.22-nomodule): this host, then the peer.
+if (tool === 'drbdadm' && command === 'dump-xml') {
+  const host = (name, address, res) => [
+    `        <host name="${name}">`,
+    ...res.minors.flatMap((minor, vnr) => [
+      `            <volume vnr="${vnr}">`,
+      `                <device minor="${minor}">/dev/drbd${minor}</device>`,
+      `                <disk>/dev/loop${minor}</disk>`,
+      '                <meta-disk>internal</meta-disk>',
+      '            </volume>',
+    ]),
+    `            <address family="ipv4" port="7789">${address}</address>`,
+    '        </host>',
+  ];
+  const resources = Object.entries(state.resources).flatMap(([name, res]) => [
+    `    <resource name="${name}" conf-file-line="/etc/drbd.d/${name}.res:1">`,
+    ...host(require('node:os').hostname(), '10.0.0.1', res),
+    ...host('bravo', '10.0.0.2', res),
+    '    </resource>',
+  ]);
+  exit(0, ['<config file="/etc/drbd.conf">', '    <common>', '    </common>', ...resources, '</config>', ''].join('\n'));
+}
+
 // [name, volume] pairs the target names, as drbdadm resolves it.
 function resolve(t) {
   if (t === 'all') return Object.keys(state.resources).map((n) => [n, undefined]);

@@ -82,6 +82,7 @@ export function inputs(
     boot: cleanBoot(),
     blockDrbdScript: { path: '/etc/xen/scripts/block-drbd', text: '#!/usr/bin/env node\n"use strict";\n// xen-drbd\n' },
     xendomainsDefault: { path: '/etc/default/xendomains', text: 'XENDOMAINS_SAVE=""\nXENDOMAINS_RESTORE=false\n' },
+    libvirt: undefined,
     peerAutoList: undefined,
     ...o,
   };

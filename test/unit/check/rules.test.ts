@@ -1,7 +1,7 @@
 // Each rule on tables of inputs: the clean host gives nothing, each planted fault its code.
 import { runChecks } from '../../../src/check/check';
 import { CODES, exitCode, type Finding } from '../../../src/check/findings';
-import type { CheckInputs } from '../../../src/check/inputs';
+import type { CheckInputs, LibvirtObserved } from '../../../src/check/inputs';
 import { DEFAULT_POLICY } from '../../../src/policy/policy';
 import { cleanBoot, dump, inputs, resource, sections, COMMON } from './inputs';
 
@@ -45,6 +45,7 @@ test('the code table is pinned: codes never change meaning', () => {
     'XD206',
     'XD207',
     'XD208',
+    'XD209',
   ]);
 });
 
@@ -55,6 +56,26 @@ test.each<[string, Finding['severity'][], 0 | 1 | 2]>([
   ['an error', ['warning', 'error'], 2],
 ])('exit code: %s', (_, severities, code) => {
   expect(exitCode(severities.map((severity) => ({ code: 'XD107', severity, where: '', message: '', fix: '' })))).toBe(code);
+});
+
+/** libvirt with the libxl hook as given and the qemu one absent. */
+function libvirt(hook: { state: 'installed' | 'not-executable'; changedMs: number }, daemons: LibvirtObserved['daemons']): LibvirtObserved {
+  return {
+    hooks: [
+      { path: '/etc/libvirt/hooks/libxl.d/xen-drbd', target: '/usr/libexec/xen-drbd/libvirt-hook', ...hook },
+      { path: '/etc/libvirt/hooks/qemu.d/xen-drbd', state: 'absent' },
+    ],
+    daemons,
+  };
+}
+
+test('XD209 says nothing of a hook libvirtd started after, or of a host without libvirt', () => {
+  expect(
+    codes(
+      inputs(undefined, { libvirt: libvirt({ state: 'installed', changedMs: 500 }, [{ name: 'libvirtd', pid: 1, startedMs: 1_000 }]) }),
+    ),
+  ).toEqual([]);
+  expect(codes(inputs(undefined, { libvirt: undefined }))).toEqual([]);
 });
 
 describe('domain configs', () => {
@@ -290,6 +311,16 @@ describe('host', () => {
       "LINBIT's block-drbd (XD207)",
       { blockDrbdScript: { path: '/etc/xen/scripts/block-drbd', text: '#!/bin/bash\n. "$dir/block-common.sh"\ndrbdadm role "$r"\n' } },
       ['XD207 error /etc/xen/scripts/block-drbd'],
+    ],
+    [
+      'a libvirt hook installed after libvirtd started (XD209)',
+      { libvirt: libvirt({ state: 'installed', changedMs: 2_000 }, [{ name: 'libvirtd', pid: 812, startedMs: 1_000 }]) },
+      ['XD209 warning /etc/libvirt/hooks/libxl.d/xen-drbd'],
+    ],
+    [
+      'a libvirt hook pointing to no executable (XD209)',
+      { libvirt: libvirt({ state: 'not-executable', changedMs: 500 }, [{ name: 'virtxend', pid: 9, startedMs: 1_000 }]) },
+      ['XD209 error /etc/libvirt/hooks/libxl.d/xen-drbd'],
     ],
   ])('%s', (_, o, expected) => {
     expect(codes(inputs(drbdDomain, o))).toEqual(expected);

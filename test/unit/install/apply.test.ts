@@ -22,7 +22,7 @@ afterAll(() => {
 
 function fakeOrigin(): Origin {
   const dist = track(mkdtempSync(join(tmpdir(), 'xen-drbd-dist-')));
-  for (const name of ['block-drbd', 'xen-drbd', 'DrbdlvmSR']) writeFileSync(join(dist, name), `#!/bin/sh\necho ${name}\n`);
+  for (const name of ['block-drbd', 'xen-drbd', 'DrbdlvmSR', 'libvirt-hook']) writeFileSync(join(dist, name), `#!/bin/sh\necho ${name}\n`);
   return { dist, repo: REPO_ROOT, version: '9.8.7', date: '2026-01-02' };
 }
 

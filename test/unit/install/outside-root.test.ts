@@ -82,7 +82,7 @@ test('uninstall through a directory inside the root linked to one outside delete
 
 test('install through a directory inside the root linked to one outside writes inside the root only', () => {
   const dist = made('xen-drbd-dist-');
-  for (const name of ['block-drbd', 'xen-drbd', 'DrbdlvmSR']) writeFileSync(join(dist, name), `#!/bin/sh\necho ${name}\n`);
+  for (const name of ['block-drbd', 'xen-drbd', 'DrbdlvmSR', 'libvirt-hook']) writeFileSync(join(dist, name), `#!/bin/sh\necho ${name}\n`);
   const origin: Origin = { dist, repo: REPO_ROOT, version: '9.8.7', date: '2026-01-02' };
   writeFileSync(join(outside, 'xen-drbd'), 'not ours\n');
   const root = made('xen-drbd-root-');

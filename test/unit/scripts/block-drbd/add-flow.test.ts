@@ -292,7 +292,7 @@ describe('runAdd naming the peer', () => {
       ok: false,
       status: 'error',
       message:
-        "r0: peer bravo is Primary; refusing to start a second writer. Stop the domain on bravo first, or move it with 'xl migrate'.",
+        "r0: peer bravo is Primary; refusing to start a second writer. Stop the domain on bravo first, or migrate it live ('xl migrate', 'virsh migrate --live').",
     });
     expect(reads).toBe(1);
   });

@@ -1,11 +1,11 @@
 // The safety rules of `add`, as one pure function of what was observed. Every refusal says what was
 // seen and what to do; `wait` means "not decidable yet, look again while the budget lasts".
-import { formatRef, lacksQuorum, unreachable, type DiskState, type ResourceRef, type ResourceState } from '../../drbd/types';
-import type { MigrationMode } from '../../policy/policy';
+import { formatRef, lacksQuorum, unreachable, type DiskState, type ResourceRef, type ResourceState } from '../drbd/types';
+import type { MigrationMode } from '../policy/policy';
 
 export interface AddContext {
   readonly ref: ResourceRef;
-  /** The frontend domain's name ends in `--incoming`: xl migrate's destination side. */
+  /** A live migration's destination side: xl's `--incoming` domain, libvirt's `migrate` hook call. */
   readonly incomingMigration: boolean;
   /** From the policy file; only an incoming migration consults it. */
   readonly migrationMode: MigrationMode;
@@ -50,7 +50,7 @@ export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
     return refuse(
       (peerName) =>
         `${res}: ${thePeer(peerName)} is Primary; refusing to start a second writer. ` +
-        `Stop the domain on ${peerName ?? 'the other host'} first, or move it with 'xl migrate'.`,
+        `Stop the domain on ${peerName ?? 'the other host'} first, or migrate it live ('xl migrate', 'virsh migrate --live').`,
     );
   }
   if (s.role === 'Primary') return { kind: 'already-primary', warnings: [] };
@@ -93,9 +93,9 @@ export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
 }
 
 function planIncoming(s: ResourceState, ctx: AddContext, res: string, allUpToDate: boolean, peerDisks: readonly DiskState[]): AddDecision {
-  if (s.role === 'Primary' && s.peerRole !== 'Primary') {
-    return { kind: 'already-primary', warnings: [] }; // a repeated add after our own promote
-  }
+  // A repeated claim after our own promote (libvirt's `prepare` after its `migrate`, both here):
+  // with the source Primary too, the two primaries are already running.
+  if (s.role === 'Primary') return { kind: 'already-primary', warnings: [] };
   if (s.link === 'Handshake') return wait(`${res}: DRBD is settling (${s.connectionText})`);
   // Each problem in words, given how the peer is named.
   const problems: Array<(peer: string) => string> = [];

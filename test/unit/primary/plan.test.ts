@@ -1,9 +1,9 @@
 // The safety rules of add, on a table of states.
-import type { DiskState, Link, ResourceName, ResourceState, Role } from '../../../../src/drbd/types';
+import type { DiskState, Link, ResourceName, ResourceState, Role } from '../../../src/drbd/types';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStatusJson } from '../../../../src/drbd/parse/status-json';
-import { planAdd, type AddContext } from '../../../../src/scripts/block-drbd/plan';
+import { parseStatusJson } from '../../../src/drbd/parse/status-json';
+import { planAdd, type AddContext } from '../../../src/primary/plan';
 
 const r0 = 'r0' as ResourceName;
 const normal: AddContext = { ref: { name: r0 }, incomingMigration: false, migrationMode: 'runtime-dual-primary' };
@@ -56,7 +56,8 @@ describe('planAdd on a normal start', () => {
     const d = decide(state('Secondary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), normal, 'alpha');
     expect(d).toEqual({
       kind: 'refuse',
-      reason: "r0: peer alpha is Primary; refusing to start a second writer. Stop the domain on alpha first, or move it with 'xl migrate'.",
+      reason:
+        "r0: peer alpha is Primary; refusing to start a second writer. Stop the domain on alpha first, or migrate it live ('xl migrate', 'virsh migrate --live').",
     });
   });
 
@@ -65,7 +66,7 @@ describe('planAdd on a normal start', () => {
     expect(d).toEqual({
       kind: 'refuse',
       reason:
-        "r0: the peer is Primary; refusing to start a second writer. Stop the domain on the other host first, or move it with 'xl migrate'.",
+        "r0: the peer is Primary; refusing to start a second writer. Stop the domain on the other host first, or migrate it live ('xl migrate', 'virsh migrate --live').",
     });
   });
 
@@ -109,7 +110,7 @@ describe('planAdd with DRBD 9 quorum', () => {
   });
 
   it('refuses on the real status of a host cut off from both peers (DRBD 9.2.18, lab)', () => {
-    const text = readFileSync(join(__dirname, '../../../fixtures/drbd9/lab-9.2.18/three-nodes-no-quorum.hostA.status.json'), 'utf8');
+    const text = readFileSync(join(__dirname, '../../fixtures/drbd9/lab-9.2.18/three-nodes-no-quorum.hostA.status.json'), 'utf8');
     const d = decide(parseStatusJson(text)[0]!, normal);
     expect(d).toMatchObject({
       kind: 'refuse',
@@ -141,6 +142,10 @@ describe('planAdd on the destination of xl migrate', () => {
       dualPrimary: true,
       warnings: [],
     });
+  });
+
+  it('takes a repeated claim on the destination, the source still Primary, as done', () => {
+    expect(decide(state('Primary', 'Primary', 'Established', 'UpToDate', 'UpToDate', 'Connected'), incoming).kind).toBe('already-primary');
   });
 
   it.each<[string, ResourceState, RegExp]>([
