@@ -39,7 +39,7 @@ function assessResource(r: ResourceView, migrating: boolean): Finding[] {
         ? 'not recorded as promoted by block-drbd'
         : r.record.problem !== undefined
           ? 'recorded as promoted by block-drbd, but the record is unreadable'
-          : `promoted by block-drbd for ${r.record.backend} at ${r.record.at}`;
+          : `promoted by ${promoter(r.record.backend)} at ${r.record.at}`;
     out.push(f('primary-unused', `Primary but no domain uses it (${by}); the peer cannot take over until it is demoted`));
   }
   if (s.role === 'Primary' && s.peerRole === 'Primary' && !migrating && !sr) {
@@ -81,4 +81,10 @@ export function planReconcile(view: HostView, findings: readonly Finding[], incl
     if (finding.code === 'dual-primary-left-on') actions.push({ kind: 'single-primary', resource: checked.name, why: finding.message });
   }
   return actions;
+}
+
+/** Who a record says promoted: block-drbd for a backend, or the libvirt hook for a domain (`libvirt:DRIVER/NAME`). */
+function promoter(holder: string): string {
+  const hook = /^libvirt:([^/]+)\/(.*)$/.exec(holder);
+  return hook === null ? `block-drbd for ${holder}` : `the libvirt hook for ${hook[1]} domain ${hook[2]}`;
 }

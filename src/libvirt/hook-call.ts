@@ -14,12 +14,12 @@ export interface HookCall {
 
 /**
  * - claim: `prepare begin`, before libvirt sets up a starting domain's resources: promote.
- * - claim-incoming: `migrate begin`, only on a live migration's destination, before its `prepare`:
- *   promote while the source still holds the resource (the migration window).
+ * - expect-incoming: `migrate begin`, only on a live migration's destination, before its `prepare`
+ *   (which then claims for the incoming migration, while the source still holds the resource).
  * - release: `release end`, after a stopped domain's resources are freed (on a migration's source
  *   too): demote.
  */
-export type HookStep = 'claim' | 'claim-incoming' | 'release' | 'none';
+export type HookStep = 'claim' | 'expect-incoming' | 'release' | 'none';
 
 export type HookCallResult = { readonly ok: true; readonly call: HookCall } | { readonly ok: false; readonly error: string };
 
@@ -49,7 +49,7 @@ export function parseHookCall(scriptPath: string, args: readonly string[]): Hook
 export function hookStep(call: HookCall): HookStep {
   const at = `${call.operation} ${call.subOperation}`;
   if (at === 'prepare begin') return 'claim';
-  if (at === 'migrate begin') return 'claim-incoming';
+  if (at === 'migrate begin') return 'expect-incoming';
   if (at === 'release end') return 'release';
   return 'none';
 }

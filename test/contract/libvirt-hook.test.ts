@@ -1,6 +1,8 @@
 // The built dist/libvirt-hook run as libvirtd runs it (from hooks/libxl.d/ or qemu.d/, the domain
 // XML on stdin), against the DRBD stand-in and a test xenstored. The qemu lab repeats these under a
 // real libvirtd with the libxl driver (test/lab/scenarios).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HEALTHY, HotplugHost, PEER, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
 let host: HotplugHost;
@@ -14,14 +16,18 @@ afterEach(async () => {
   await host.stop();
 });
 
-/** A domain as libvirt hands it to a hook, with one `<disk type='block'>` per source. */
+// The XML libvirt 9.0 gave the lab's hook at `prepare` (test/fixtures/libvirt/lab-9.0.0), with its
+// name and its one block disk replaced: one such disk per source, in the same shape.
+const RECORDED = readFileSync(join(__dirname, '..', 'fixtures', 'libvirt', 'lab-9.0.0', 'hook-stdin.prepare-begin.drbd0.xml'), 'utf8');
+const RECORDED_DISK = /^ *<disk type='block'[^]*?<\/disk>\n/m;
+
 function domainXml(name: string, sources: string[]): string {
-  const disks = sources.map(
-    (dev, i) =>
-      `    <disk type='block' device='disk'>\n      <driver name='phy'/>\n      <source dev='${dev}'/>\n` +
-      `      <target dev='xvd${String.fromCharCode(97 + i)}' bus='xen'/>\n    </disk>`,
-  );
-  return `<domain type='xen'>\n  <name>${name}</name>\n  <devices>\n${disks.join('\n')}\n  </devices>\n</domain>\n`;
+  const disk = RECORDED_DISK.exec(RECORDED)?.[0];
+  if (disk === undefined || !RECORDED.includes('<name>lvdrbd0</name>')) throw new Error('the recorded domain XML changed shape');
+  const disks = sources
+    .map((dev, i) => disk.replace("'/dev/drbd0'", `'${dev}'`).replace("dev='xvda'", `dev='xvd${String.fromCharCode(97 + i)}'`))
+    .join('');
+  return RECORDED.replace('<name>lvdrbd0</name>', `<name>${name}</name>`).replace(RECORDED_DISK, disks);
 }
 
 const BY_RES = '/dev/drbd/by-res/r0/0';
@@ -132,12 +138,19 @@ describe('libvirt hook: refusals leave every role as it was', () => {
 });
 
 describe('libvirt hook: live migration', () => {
-  it('on the destination: dual-primary at migrate, nothing more at prepare, one Primary after the source lets go', async () => {
+  // libvirt 9.0 gives `migrate begin` no XML (test/fixtures/libvirt/lab-9.0.0/migrate-a-to-b.hostB.hook-calls.txt).
+  it('on the destination: migrate marks the domain, prepare promotes with runtime dual-primary', async () => {
     await startHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
     const xml = domainXml('vm1', [BY_RES]);
-    expect(await host.hook('libxl', ['vm1', 'migrate', 'begin', '-'], xml)).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(await host.hook('libxl', ['vm1', 'migrate', 'begin', '-'], '')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(host.drbdCalls()).toEqual([]);
+    expect(await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], xml)).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(host.resource('r0')).toMatchObject({ role: 'Primary', twoPrimaries: true });
     expect(host.ledger('r0')).toMatchObject({ backend: 'libvirt:libxl/vm1', dualPrimary: true });
+    expect(host.syslog()).toContain(
+      '-p daemon.notice -t xen-drbd-hook: r0: promoted (dual-primary for the migration); for libvirt domain vm1',
+    );
+    // A repeated prepare changes nothing more.
     const calls = host.drbdCalls().length;
     expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], xml)).code).toBe(0);
     expect(
@@ -146,7 +159,21 @@ describe('libvirt hook: live migration', () => {
         .slice(calls)
         .filter((c) => !/ show /.test(c)),
     ).toEqual([]);
-    expect(host.syslog()).toContain('-p daemon.notice -t xen-drbd-hook: r0: already Primary; for libvirt domain vm1');
+  });
+
+  it('without a migrate call first, the same prepare refuses: the peer holds the resource', async () => {
+    await startHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
+    const r = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES]));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/refusing to start a second writer/);
+    expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: false });
+  });
+
+  it("a mark is the marked domain's only", async () => {
+    await startHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
+    expect((await host.hook('libxl', ['vm2', 'migrate', 'begin', '-'], '')).code).toBe(0);
+    expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES]))).code).toBe(1);
+    expect(host.roleChanges()).toEqual([]);
   });
 
   it('on the source: release demotes and switches allow-two-primaries off, the destination Primary', async () => {
@@ -154,7 +181,7 @@ describe('libvirt hook: live migration', () => {
     const xml = domainXml('vm1', [BY_RES]);
     // This host's own start.
     expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], xml)).code).toBe(0);
-    // The destination's migrate call switched two primaries on and promoted.
+    // The destination's prepare switched two primaries on and promoted.
     host.setResource('r0', { peerRole: 'Primary', twoPrimaries: true });
     expect(await host.hook('libxl', ['vm1', 'release', 'end', '-'], xml)).toMatchObject({ code: 0, stderr: '' });
     expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: false });
@@ -163,7 +190,8 @@ describe('libvirt hook: live migration', () => {
 
   it('refuses an incoming migration the source does not hold, the domain staying on the source', async () => {
     await startHost();
-    const r = await host.hook('libxl', ['vm1', 'migrate', 'begin', '-'], domainXml('vm1', [BY_RES]));
+    expect((await host.hook('libxl', ['vm1', 'migrate', 'begin', '-'], '')).code).toBe(0);
+    const r = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES]));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot take over for an incoming migration: .* is Secondary, not Primary .*keeps running on the source/);
     expect(host.resource('r0')).toMatchObject({ role: 'Secondary', twoPrimaries: false });
@@ -172,7 +200,8 @@ describe('libvirt hook: live migration', () => {
   it('at a failed incoming migration, release steps back: Secondary, allow-two-primaries off', async () => {
     await startHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
     const xml = domainXml('vm1', [BY_RES]);
-    expect((await host.hook('libxl', ['vm1', 'migrate', 'begin', '-'], xml)).code).toBe(0);
+    expect((await host.hook('libxl', ['vm1', 'migrate', 'begin', '-'], '')).code).toBe(0);
+    expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], xml)).code).toBe(0);
     expect((await host.hook('libxl', ['vm1', 'release', 'end', '-'], xml)).code).toBe(0);
     expect(host.resource('r0')).toMatchObject({ role: 'Secondary', peerRole: 'Primary', twoPrimaries: false });
   });

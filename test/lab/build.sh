@@ -8,6 +8,8 @@
 #                              with guest/domu-kernel.config (boots in 32 MiB)
 #   drbd9.cpio                 LINBIT's DRBD 9 modules for the dom0 kernel (/lab/drbd9/*.ko),
 #                              appended to a dom0's initramfs only in a DRBD 9 lab
+#   libvirt.cpio               libvirtd (libxl driver) and virsh, Debian's packages installed over
+#                              the dom0 root; appended only in a lab started with `libvirt: true`
 #   dom0-base.cpio             debootstrapped dom0 root (drbd-utils, xen-utils, nodejs, ...)
 #   domu-base.cpio             busybox + xen-blkfront for the tiny guest (also inside dom0-base)
 #   manifest.env               what was built, read by the runner (test/lab/lib)
@@ -35,6 +37,7 @@ MIRROR=${LAB_MIRROR:-$(apt_mirror)}
 ROOTFS_RECIPE=5
 DOMU_RECIPE=2
 DRBD9_RECIPE=1
+LIBVIRT_RECIPE=2
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 DRBD9_TARBALL=${LAB_DRBD9_TARBALL:-$(dirname "$REPO")/shared/vendor/drbd-9.2.18.tar.gz}
 
@@ -282,6 +285,84 @@ else
   log "dom0 base cpio cached"
 fi
 
+# --- 5b. libvirt with its Xen (libxl) driver, for the labs that ask for it ----------------------
+# libvirtd, its libxl driver and virsh from Debian's packages and their Depends (no Recommends),
+# installed by dpkg in a chroot over the dom0 root through an overlay mount: the overlay's upper
+# directory, packed as libvirt.cpio, holds exactly what the install added or changed (the packages'
+# files, dpkg's database). It is appended to a dom0's initramfs only in a lab started with
+# `libvirt: true` (lib/lab.ts), so the other labs boot exactly what they booted before. The dom0 has
+# no systemd and no D-Bus: nothing is started here; lib/libvirt.ts starts libvirtd when asked.
+LIBVIRT_PKGS=(libvirt-daemon-driver-xen libvirt-daemon libvirt-clients)
+LIBVIRT_ID="$LIBVIRT_RECIPE ${LIBVIRT_PKGS[*]} $(sha256sum "$ROOT/var/lib/dpkg/status" | cut -c1-16)"
+if [ ! -f "$CACHE/libvirt.done" ] || [ "$(cat "$CACHE/libvirt.done")" != "$LIBVIRT_ID" ] || [ ! -f "$CACHE/libvirt.cpio" ]; then
+  tl=$(date +%s)
+  # What apt would install into the dom0 root (its dpkg database), from this machine's apt lists.
+  lv_plan() {
+    apt-get -s -q install --no-install-recommends -o Dir::State::status="$ROOT/var/lib/dpkg/status" \
+      -o Dir::State::extended_states=/dev/null "${LIBVIRT_PKGS[@]}" 2>&1
+  }
+  plan=$(lv_plan) || { apt-get update -qq; plan=$(lv_plan); } || die "libvirt: apt cannot install ${LIBVIRT_PKGS[*]} over the dom0 root: $(grep '^E:' <<<"$plan" | head -n 3)"
+  mapfile -t lv_specs < <(awk '/^Inst / { v = ($3 ~ /^\[/) ? $4 : $3; sub(/^\(/, "", v); print $2 "=" v }' <<<"$plan")
+  [ ${#lv_specs[@]} -gt 0 ] || die "libvirt: apt plans no package to install (${LIBVIRT_PKGS[*]} already in the dom0 root?)"
+  lv_debs="$CACHE/debs/libvirt"
+  mkdir -p "$lv_debs"
+  lv_deb() { ls "$lv_debs/${1%%=*}_$(v=${1#*=}; echo "${v//:/%3a}")_"*.deb 2>/dev/null | head -n1 || true; }
+  lv_missing=()
+  for spec in "${lv_specs[@]}"; do [ -n "$(lv_deb "$spec")" ] || lv_missing+=("$spec"); done
+  if [ ${#lv_missing[@]} -gt 0 ]; then
+    log "libvirt: apt-get download ${#lv_missing[@]} packages"
+    (cd "$lv_debs" && apt-get download -qq "${lv_missing[@]}" 2>&1 | { grep -v unsandboxed >&2 || true; })
+  fi
+  lv_files=()
+  for spec in "${lv_specs[@]}"; do
+    f=$(lv_deb "$spec")
+    [ -n "$f" ] || die "libvirt: no .deb for $spec in $lv_debs"
+    lv_files+=("$f")
+  done
+  stage="$CACHE/pkgs/libvirt"
+  lv_umount() { umount "$stage/root" 2>/dev/null || true; }
+  trap lv_umount EXIT
+  lv_umount
+  rm -rf "$stage"; mkdir -p "$stage"/{upper,work,root}
+  mount -t overlay overlay -o "lowerdir=$ROOT,upperdir=$stage/upper,workdir=$stage/work" "$stage/root" \
+    || die "libvirt: cannot mount an overlay over $ROOT (overlayfs needed)"
+  mkdir -p "$stage/root/tmp/libvirt-debs"
+  cp "${lv_files[@]}" "$stage/root/tmp/libvirt-debs/"
+  printf '#!/bin/sh\nexit 101\n' > "$stage/root/usr/sbin/policy-rc.d"; chmod 755 "$stage/root/usr/sbin/policy-rc.d"
+  log "libvirt: dpkg -i ${#lv_files[@]} packages in the dom0 root (overlay)"
+  chroot "$stage/root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C \
+    dpkg -i -R /tmp/libvirt-debs > "$CACHE/libvirt-build.log" 2>&1 \
+    || { tail -n 30 "$CACHE/libvirt-build.log" >&2; die "libvirt: dpkg -i failed (log: $CACHE/libvirt-build.log)"; }
+  # qemu's TCG CPU (lib/qemu.ts) has no vme, and every x86 model in libvirt's cpu_map has it: the
+  # libxl driver then fails the daemon's start ("Cannot find suitable CPU model for given data",
+  # "Failed to initialize host cpu features", "cannot create capabilities for libxenlight").
+  # The lab's copy of the 486 model does without vme, so the host CPU decodes as a 486 plus features.
+  lv_486="$stage/root/usr/share/libvirt/cpu_map/x86_486.xml"
+  sed -i "/<feature name='vme'\/>/d" "$lv_486"
+  ! grep -q "'vme'" "$lv_486" || die "libvirt: vme still in $lv_486"
+  LIBVIRT_VERSION=$(chroot "$stage/root" dpkg-query -W -f='${Version}' libvirt-daemon)
+  chroot "$stage/root" /usr/sbin/libvirtd --version >> "$CACHE/libvirt-build.log" 2>&1 || die "libvirt: libvirtd does not run in the dom0 root (log: $CACHE/libvirt-build.log)"
+  lv_umount
+  trap - EXIT
+  up="$stage/upper"
+  rm -rf "$up/tmp/libvirt-debs" "$up/usr/sbin/policy-rc.d" \
+    "$up"/usr/share/{doc,man,info,lintian,bug,common-licenses} "$up"/usr/share/augeas \
+    "$up"/var/cache/apt "$up"/var/log "$up"/var/cache/debconf/*-old "$up"/var/lib/dpkg/*-old
+  find "$up/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} + 2>/dev/null || true
+  # Whiteouts (files the install deleted from the root) have no form in a cpio: there must be none.
+  wh=$(cd "$up" && find . -type c | head -n 5)
+  [ -z "$wh" ] || die "libvirt: the install deleted files of the dom0 root (overlay whiteouts): $wh"
+  (cd "$up" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) > "$CACHE/libvirt.cpio.tmp"
+  mv "$CACHE/libvirt.cpio.tmp" "$CACHE/libvirt.cpio"
+  echo "$LIBVIRT_VERSION" > "$CACHE/libvirt.version"
+  rm -rf "$stage"
+  echo "$LIBVIRT_ID" > "$CACHE/libvirt.done"
+  log "libvirt $LIBVIRT_VERSION: ${#lv_files[@]} packages, libvirt.cpio $(stat -c %s "$CACHE/libvirt.cpio") bytes, $(( $(date +%s) - tl )) s"
+else
+  log "libvirt cpio cached ($(cat "$CACHE/libvirt.version"))"
+fi
+LIBVIRT_VERSION=$(cat "$CACHE/libvirt.version")
+
 # --- 6. manifest for the runner ---------------------------------------------------------------
 DRBD_UTILS=$(chroot "$ROOT" dpkg-query -W -f='${Version}' drbd-utils 2>/dev/null || echo unknown)
 XEN_UTILS=$(chroot "$ROOT" dpkg-query -W -f='${Version}' xen-utils-4.17 2>/dev/null || echo unknown)
@@ -301,6 +382,8 @@ LAB_DOM0_NODEJS=$NODE_VER
 LAB_DOM0_CPIO_BYTES=$(stat -c %s "$CACHE/dom0-base.cpio")
 LAB_DRBD9_CPIO=${DRBD9_VERSION:+$CACHE/drbd9.cpio}
 LAB_DRBD9_VERSION=$DRBD9_VERSION
+LAB_LIBVIRT_CPIO=$CACHE/libvirt.cpio
+LAB_LIBVIRT_VERSION=$LIBVIRT_VERSION
 EOF
 mv "$CACHE/manifest.env.tmp" "$CACHE/manifest.env"
-log "ready: $(du -h "$CACHE/dom0-base.cpio" | cut -f1) dom0 cpio, kernel $KPKG, guest kernel $DOMU_KERNEL_ID, drbd-utils $DRBD_UTILS, xen-utils $XEN_UTILS, DRBD 9 ${DRBD9_VERSION:-unavailable}"
+log "ready: $(du -h "$CACHE/dom0-base.cpio" | cut -f1) dom0 cpio, kernel $KPKG, guest kernel $DOMU_KERNEL_ID, drbd-utils $DRBD_UTILS, xen-utils $XEN_UTILS, DRBD 9 ${DRBD9_VERSION:-unavailable}, libvirt $LIBVIRT_VERSION"

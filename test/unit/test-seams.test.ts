@@ -53,6 +53,7 @@ describe('with the switch', () => {
       hotplugLog: '/t/log',
       hookLog: '/t/hook',
       ledgerDir: '/t/led',
+      incomingDir: '/t/incoming',
       procDrbd: '/t/p',
       procMounts: '/proc/self/mounts',
       policy: '/t/pol',

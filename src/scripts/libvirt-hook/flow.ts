@@ -8,11 +8,13 @@ import { parseTarget } from '../../drbd/target';
 import type { ResourceName } from '../../drbd/types';
 import { hookHolder, hookStep, type HookCall } from '../../libvirt/hook-call';
 import type { DomainDisks } from '../../libvirt/domain-xml';
+import type { IncomingMarks } from '../../libvirt/incoming';
 import { acquire } from '../../primary/acquire';
 import { failed, success, type Outcome, type PrimaryPorts } from '../../primary/ports';
 import { release, type OtherUse } from '../../primary/release';
 
 export interface HookPorts extends PrimaryPorts {
+  readonly incoming: IncomingMarks;
   /** This host as the DRBD config's `on NAME` sections spell it. */
   readonly hostname: string;
   /** `drbdadm dump-xml`, read only when a disk names a minor or a backing disk; undefined: unreadable. */
@@ -21,9 +23,17 @@ export interface HookPorts extends PrimaryPorts {
   otherUse(mine: ReadonlySet<string>): Promise<OtherUse | undefined>;
 }
 
-export async function runHook(call: HookCall, domain: DomainDisks, p: HookPorts): Promise<Outcome> {
+/** `readDomain`: the domain XML from stdin, read only by the calls that come with one. */
+export async function runHook(call: HookCall, readDomain: () => Promise<DomainDisks>, p: HookPorts): Promise<Outcome> {
   const step = hookStep(call);
   if (step === 'none') return success;
+  const holder = hookHolder(call);
+  if (step === 'expect-incoming') {
+    p.incoming.mark(holder);
+    p.log.log('info', `${holder}: live migration arriving; its prepare claims the DRBD disks for it`);
+    return success;
+  }
+  const domain = await readDomain();
   if (domain.name !== call.domain) {
     return failed(`the domain XML names '${domain.name}', the call '${call.domain}': not acting on either`);
   }
@@ -33,9 +43,8 @@ export async function runHook(call: HookCall, domain: DomainDisks, p: HookPorts)
     if (step === 'release') p.log.log('warning', `${found.error}; nothing of it is demoted`);
     return step === 'release' ? success : failed(found.error);
   }
-  const holder = hookHolder(call);
   if (step === 'release') return releaseAll(found.names, holder, p);
-  return claimAll(found.names, holder, step === 'claim-incoming', p);
+  return claimAll(found.names, holder, p.incoming.take(holder), p);
 }
 
 type Found = { readonly ok: true; readonly names: readonly ResourceName[] } | { readonly ok: false; readonly error: string };
@@ -58,12 +67,12 @@ async function resourcesOf(domain: DomainDisks, p: HookPorts): Promise<Found> {
   return { ok: true, names };
 }
 
-async function claimAll(names: readonly ResourceName[], holder: string, migrateStep: boolean, p: HookPorts): Promise<Outcome> {
+async function claimAll(names: readonly ResourceName[], holder: string, announced: boolean, p: HookPorts): Promise<Outcome> {
   const taken: ResourceName[] = [];
   for (const name of names) {
     const record = p.ledger.read(name);
-    // `prepare` after this host's own `migrate begin`: the claim is the incoming migration's, made already.
-    const incomingMigration = migrateStep || (record?.backend === holder && record.dualPrimary);
+    // A repeated `prepare` of an arriving domain whose claim was made: still the migration's.
+    const incomingMigration = announced || (record?.backend === holder && record.dualPrimary);
     let outcome: Outcome;
     try {
       const { target, devices } = await p.drbd.resolve({ name });

@@ -16,6 +16,7 @@ import { readDom0Mounts } from '../../hotplug/mounts';
 import { hostPaths } from '../../hotplug/paths';
 import { DomainXmlError, parseDomainXml } from '../../libvirt/domain-xml';
 import { hookStep, parseHookCall, type HookCall } from '../../libvirt/hook-call';
+import { FileIncomingMarks } from '../../libvirt/incoming';
 import { readStream } from '../../exec/read-stream';
 import { DEFAULT_POLICY, loadPolicy } from '../../policy/policy';
 import { failed, type Outcome } from '../../primary/ports';
@@ -42,12 +43,16 @@ async function main(scriptPath: string, args: readonly string[], env: NodeJS.Pro
   try {
     if (!parsed.ok) outcome = failed(parsed.error);
     else if (hookStep(parsed.call) === 'none') return 0;
-    else if (!xml.ok) outcome = failed(`${parsed.call.domain}: ${xml.error}`);
     else if (!loaded.ok && hookStep(parsed.call) !== 'release') outcome = failed(`${loaded.error}; fix or remove it`);
     else {
       if (!loaded.ok) log.log('err', `${loaded.error}; this release runs on the defaults`);
-      log.log('debug', `${parsed.call.driver} ${parsed.call.domain} ${parsed.call.operation} ${parsed.call.subOperation}`);
-      outcome = await runHook(parsed.call, await parseDomainXml(xml.text), ports(parsed.call, paths, log, deadline, policy));
+      const { call } = parsed;
+      log.log('debug', `${call.driver} ${call.domain} ${call.operation} ${call.subOperation}`);
+      const domain = async () => {
+        if (!xml.ok) throw new DomainXmlError(xml.error);
+        return parseDomainXml(xml.text);
+      };
+      outcome = await runHook(call, domain, ports(call, paths, log, deadline, policy));
     }
   } catch (e) {
     outcome = failed(e instanceof DomainXmlError ? `${args[0] ?? '?'}: ${e.message}` : `failed unexpectedly: ${(e as Error).message}`);
@@ -71,6 +76,7 @@ function ports(
   return {
     drbd,
     ledger: new FileLedger(paths.ledgerDir),
+    incoming: new FileIncomingMarks(paths.incomingDir),
     log,
     deadline,
     policy,

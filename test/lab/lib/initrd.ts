@@ -72,7 +72,7 @@ export function overlayCpio(o: OverlayInput): Buffer {
   return buildCpio(withParents(entries));
 }
 
-/** The base cpio, then any extra cached cpio (the DRBD 9 modules), then the overlay, written to `out`. */
+/** The base cpio, then any extra cached cpio (the DRBD 9 modules, libvirt), then the overlay, written to `out`. */
 export function writeInitrd(baseCpio: string, overlay: Buffer, out: string, extraCpios: readonly string[] = []): string {
   fs.copyFileSync(baseCpio, out);
   for (const c of extraCpios) fs.appendFileSync(out, fs.readFileSync(c));

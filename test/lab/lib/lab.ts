@@ -33,6 +33,12 @@ export interface LabOptions {
   script?: ScriptChoice;
   /** The DRBD module each dom0 loads (default 8.4, the kernel's; 9 needs build.sh's drbd9.cpio). */
   drbd?: DrbdVersion;
+  /**
+   * libvirtd with its Xen (libxl) driver, and virsh, in each dom0 (build.sh's libvirt.cpio appended
+   * to the initramfs; default false). Installed, not started: lib/libvirt.ts starts the daemon once
+   * a scenario has put its hooks in place (libvirtd reads /etc/libvirt/hooks at its start only).
+   */
+  libvirt?: boolean;
   /** Boot timeout per host (default 240 s). */
   bootTimeoutMs?: number;
   /** Hard ceiling for each qemu's lifetime, enforced by the watchdog (default 3600 s). */
@@ -66,6 +72,7 @@ export interface LabHandle {
   readonly runDir: string;
   readonly script: ScriptChoice;
   readonly drbd: DrbdVersion;
+  readonly libvirt: boolean;
   readonly payloadBytes: number;
   readonly xapiPort?: number;
   readonly hosts: Readonly<Partial<Record<HostName, { readonly pid: number; readonly agentPort: number; readonly bootMs: number }>>>;
@@ -199,6 +206,7 @@ export class Lab implements AgentIo {
   readonly manifest: Manifest;
   readonly script: ScriptChoice;
   readonly drbd: DrbdVersion;
+  readonly libvirt: boolean;
   readonly payload: Buffer;
   readonly payloadSha256: string;
   /** Every command run in a dom0, with its output; one file per scenario on a shared lab. */
@@ -213,6 +221,7 @@ export class Lab implements AgentIo {
     this.manifest = readManifest();
     this.script = opts.script ?? ((process.env.LAB_SCRIPT as ScriptChoice) || 'debian');
     this.drbd = opts.drbd ?? 8.4;
+    this.libvirt = opts.libvirt ?? false;
     this.traceFile = path.join(runDir, 'commands.log');
     this.xapiPort = opts.xapiPort;
     const hosts = hostSpecs(opts.hosts ?? DEFAULT_HOSTS).map((s) => new Host(s, this));
@@ -256,10 +265,21 @@ export class Lab implements AgentIo {
   }
 
   /** A lab another scenario file booted, taken over as it runs; its run dir is shared. */
-  static attach(handle: LabHandle, opts: Omit<LabOptions, 'hosts' | 'script' | 'drbd' | 'payloadBytes' | 'xapiPort'> = {}): Lab {
+  static attach(
+    handle: LabHandle,
+    opts: Omit<LabOptions, 'hosts' | 'script' | 'drbd' | 'libvirt' | 'payloadBytes' | 'xapiPort'> = {},
+  ): Lab {
     const hosts = Object.keys(handle.hosts) as HostName[];
     const lab = new Lab(
-      { ...opts, hosts, script: handle.script, drbd: handle.drbd, payloadBytes: handle.payloadBytes, xapiPort: handle.xapiPort },
+      {
+        ...opts,
+        hosts,
+        script: handle.script,
+        drbd: handle.drbd,
+        libvirt: handle.libvirt,
+        payloadBytes: handle.payloadBytes,
+        xapiPort: handle.xapiPort,
+      },
       handle.runDir,
     );
     for (const h of Object.values(lab.hosts)) {
@@ -277,6 +297,7 @@ export class Lab implements AgentIo {
       runDir: this.runDir,
       script: this.script,
       drbd: this.drbd,
+      libvirt: this.libvirt,
       payloadBytes: this.payload.length,
       xapiPort: this.xapiPort,
       hosts: hosts as LabHandle['hosts'],
@@ -297,8 +318,12 @@ export class Lab implements AgentIo {
       throw new Error(
         'a DRBD 9 lab needs the DRBD 9 modules: run test/lab/build.sh with LAB_DRBD9_TARBALL=<drbd-9.2.18.tar.gz> (test/lab/README.md)',
       );
+    const libvirtCpio = this.manifest.LAB_LIBVIRT_CPIO;
+    if (this.libvirt && !(libvirtCpio && fs.existsSync(libvirtCpio)))
+      throw new Error("a libvirt lab needs build.sh's libvirt.cpio (LAB_LIBVIRT_CPIO in manifest.env): run test/lab/build.sh again");
+    const extraCpios = [...(this.drbd === 9 ? [drbd9Cpio!] : []), ...(this.libvirt ? [libvirtCpio!] : [])];
     this.log(
-      `run dir ${this.runDir}; block-drbd=${this.script}; DRBD ${this.drbd === 9 ? this.manifest.LAB_DRBD9_VERSION : '8.4'}; replication ${repl.group}:${repl.port}; agent ports ${hosts.map((h) => `${h.name}=${h.agentPort}`).join(' ')}`,
+      `run dir ${this.runDir}; block-drbd=${this.script}; DRBD ${this.drbd === 9 ? this.manifest.LAB_DRBD9_VERSION : '8.4'}${this.libvirt ? `; libvirt ${this.manifest.LAB_LIBVIRT_VERSION}` : ''}; replication ${repl.group}:${repl.port}; agent ports ${hosts.map((h) => `${h.name}=${h.agentPort}`).join(' ')}`,
     );
     const deb = this.script === 'dist' ? buildDebianPackage(REPO_ROOT, DIST_DIR, this.runDir) : undefined;
     if (deb) this.log(`package ${path.basename(deb)} (${fs.statSync(deb).size} bytes) built from ${DIST_DIR}`);
@@ -316,7 +341,7 @@ export class Lab implements AgentIo {
           deb,
         }),
         path.join(this.runDir, `host${h.name}.initrd.cpio`),
-        this.drbd === 9 ? [drbd9Cpio!] : [],
+        extraCpios,
       );
       return qemuArgs({
         name: h.name,

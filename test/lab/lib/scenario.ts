@@ -33,6 +33,8 @@ export interface ScenarioOptions {
   readonly xapi?: boolean;
   /** The DRBD module the dom0s run (default 8.4; 9 needs build.sh's DRBD 9 modules). */
   readonly drbd?: DrbdVersion;
+  /** libvirtd (libxl driver) and virsh installed in each dom0, not started (LabOptions.libvirt; lib/libvirt.ts). */
+  readonly libvirt?: boolean;
   /** dom0 files saved to the run dir (as <scenario>.host<X>.<name>) before the lab is handed on. */
   readonly collect?: readonly string[];
   /**
@@ -84,6 +86,7 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
     xapi: options.xapi ?? false,
     hosts: options.hosts ?? DEFAULT_HOSTS,
     drbd: options.drbd ?? 8.4,
+    libvirt: options.libvirt ?? false,
   };
   let how = 'not had';
   let labSeconds = 0;
@@ -92,7 +95,7 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
 
   beforeAll(async () => {
     log(
-      `[${scenario}] lab wanted (hosts ${hostSetKey(needs.hosts)}, block-drbd: ${needs.script}, DRBD ${needs.drbd}${needs.xapi ? ', XenAPI forward' : ''})`,
+      `[${scenario}] lab wanted (hosts ${hostSetKey(needs.hosts)}, block-drbd: ${needs.script}, DRBD ${needs.drbd}${needs.xapi ? ', XenAPI forward' : ''}${needs.libvirt ? ', libvirt' : ''})`,
     );
     const got = await acquireLab(scenario, needs, { log: (l) => log(`[${scenario}] ${l}`) });
     const lab = got.lab;

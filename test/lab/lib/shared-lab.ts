@@ -20,6 +20,8 @@ export interface LabNeeds {
   readonly hosts: readonly HostName[];
   /** The DRBD module the dom0s run: a lab never changes it, so 8.4 and 9 files never share one. */
   readonly drbd: DrbdVersion;
+  /** libvirt installed in each dom0 (LabOptions.libvirt): its labs boot another initramfs. */
+  readonly libvirt?: boolean;
 }
 
 interface SharedRecord {
@@ -48,7 +50,11 @@ function readRecord(): SharedRecord | undefined {
 }
 
 const sameNeeds = (a: LabNeeds, b: LabNeeds): boolean =>
-  a.script === b.script && a.xapi === b.xapi && a.drbd === b.drbd && hostSetKey(a.hosts) === hostSetKey(b.hosts);
+  a.script === b.script &&
+  a.xapi === b.xapi &&
+  a.drbd === b.drbd &&
+  (a.libvirt ?? false) === (b.libvirt ?? false) &&
+  hostSetKey(a.hosts) === hostSetKey(b.hosts);
 
 /** Kills the qemu processes of a lab handed on (the record's), and forgets it. */
 export function stopSharedLab(): void {
@@ -77,6 +83,7 @@ async function boot(needs: LabNeeds, opts: Pick<LabOptions, 'log'>): Promise<Lab
     hosts: needs.hosts,
     script: needs.script,
     drbd: needs.drbd,
+    libvirt: needs.libvirt ?? false,
     xapiPort: needs.xapi ? await freePort() : undefined,
   });
   try {

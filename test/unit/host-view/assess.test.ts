@@ -103,6 +103,12 @@ describe('planReconcile', () => {
       { kind: 'demote', resource: r0, why: expect.stringContaining('promoted by block-drbd') },
     ]);
   });
+  it('demotes an unused Primary the libvirt hook promoted, saying for which domain', () => {
+    const v = view({ state: { ...connected, role: 'Primary' }, record: { ...record, backend: 'libvirt:libxl/web' } });
+    expect(planReconcile(v, assessHost(v), false)).toEqual([
+      { kind: 'demote', resource: r0, why: expect.stringContaining('promoted by the libvirt hook for libxl domain web at ') },
+    ]);
+  });
   it('leaves an unrecorded Primary alone unless asked', () => {
     const v = view({ state: { ...connected, role: 'Primary' } });
     expect(planReconcile(v, assessHost(v), false)).toEqual([]);

@@ -34,7 +34,7 @@ describe('hookStep', () => {
 
   it.each([
     ['prepare', 'begin', 'claim'],
-    ['migrate', 'begin', 'claim-incoming'],
+    ['migrate', 'begin', 'expect-incoming'],
     ['release', 'end', 'release'],
     ['start', 'begin', 'none'],
     ['started', 'begin', 'none'],
