@@ -42,6 +42,16 @@ export const TEST_SEAMS = {
   xapiSocket: { variable: 'XEN_DRBD_XAPI_SOCKET', kind: 'path', moves: "xapi's socket (/var/lib/xcp/xapi)" },
   smLockDir: { variable: 'XEN_DRBD_SM_LOCK_DIR', kind: 'path', moves: 'the SR lock directory (/var/lock/sm)' },
   smBackendDir: { variable: 'XEN_DRBD_SM_BACKEND_DIR', kind: 'path', moves: 'the tapdisk node directory (/dev/sm/backend)' },
+  libvirtBinding: {
+    variable: 'XEN_DRBD_LIBVIRT_BINDING',
+    kind: 'path',
+    moves: 'the libvirt binding (/usr/lib/xen-drbd/node_modules/@unraid/libvirt)',
+  },
+  libvirtTestNode: {
+    variable: 'XEN_DRBD_LIBVIRT_TEST_NODE',
+    kind: 'path',
+    moves: "libvirt's daemons (the sockets in /run/libvirt): libvirt's own test driver on this node file, test:///PATH",
+  },
   timings: {
     variable: 'DRBDLVM_TIMINGS',
     kind: 'path',

@@ -9,12 +9,13 @@ export const XEN_DRBD_COMMANDS = {
       'Every DRBD resource with the domains using each volume, local and peer role, connection, disk states, whether dual-primary is on (by config or at run time) and whether block-drbd promoted it.',
       'Exits 1 when something is unsafe: a resource Primary with no domain using it, both hosts Primary outside a migration, a runtime dual-primary left on, a StandAlone resource, a domain on a resource that is not Primary, a host without DRBD 9 quorum.',
       "A resource whose device holds a drbdlvm SR (a VG_XenStorage-<sr_uuid> PV, read with pvs) is Primary on both hosts by design: neither its idle Primary nor the peer's is unsafe, and reconcile never demotes it; StandAlone still is.",
+      "Domains come from xenstore's block backends and, where a libvirt daemon's socket is in /run/libvirt, from libvirt's running domains (qemu:///system, xen:///system) through the libvirt binding in /usr/lib/xen-drbd/node_modules/@unraid/libvirt. A libvirt connection that cannot be read is named on stderr and in --json (libvirt.unread).",
     ],
   },
   reconcile: {
     term: 'xen-drbd reconcile [--apply] [--include-unrecorded]',
     text: [
-      'Demotes resources block-drbd promoted that no domain uses any more (libxl skips remove when a backend never reaches Closed) and switches a left-over runtime dual-primary off. A dry run unless --apply; resources promoted by someone else are left alone unless --include-unrecorded.',
+      'Demotes resources block-drbd promoted that no domain uses any more (libxl skips remove when a backend never reaches Closed) and switches a left-over runtime dual-primary off. A dry run unless --apply; resources promoted by someone else are left alone unless --include-unrecorded. While a libvirt connection cannot be read, it keeps every Primary a libvirt domain may hold (unrecorded ones and those of the libvirt hook) and says so.',
       "xen-drbd-reconcile.service runs it at boot and, after xendomains has stopped, at shutdown; it is installed but not enabled: systemctl enable xen-drbd-reconcile.service. Without systemd, run it after xendomains stops, from the dom0's own rc scripts.",
     ],
   },

@@ -1,7 +1,8 @@
 // What is unsafe on this host, and what reconcile would do about it. Pure.
 import { checkResourceName } from '../drbd/resource-name';
 import { lacksQuorum, type ResourceName } from '../drbd/types';
-import type { HostView, ResourceView } from './types';
+import { driverOf } from '../libvirt/connections';
+import type { DiskUser, HostView, ResourceView } from './types';
 
 export type FindingCode =
   | 'primary-unused' // Primary here, no domain uses it: blocks every takeover on the peer
@@ -53,14 +54,15 @@ function assessResource(r: ResourceView, migrating: boolean): Finding[] {
     const what = s.role === 'Primary' ? "its domain's I/O fails or hangs (on-no-quorum)" : 'nothing can be started here';
     out.push(f('no-quorum', `no DRBD quorum on this host (${s.connectionText}): ${what} until it sees a majority of the nodes`));
   }
-  if (inUse && s.role !== 'Primary')
-    out.push(f('used-while-secondary', `used by ${r.users.map((u) => u.domain ?? u.backend).join(', ')} but ${s.role} here`));
+  if (inUse && s.role !== 'Primary') out.push(f('used-while-secondary', `used by ${r.users.map(userName).join(', ')} but ${s.role} here`));
   return [...out, ...record];
 }
 
 export type ReconcileAction =
   | { readonly kind: 'demote'; readonly resource: ResourceName; readonly why: string }
-  | { readonly kind: 'single-primary'; readonly resource: ResourceName; readonly why: string };
+  | { readonly kind: 'single-primary'; readonly resource: ResourceName; readonly why: string }
+  /** A demotion reconcile will not make: someone it cannot see may use the resource. */
+  | { readonly kind: 'keep'; readonly resource: ResourceName; readonly why: string };
 
 /**
  * Demote what block-drbd promoted and nothing uses (libxl skips `remove` when a backend never
@@ -76,15 +78,33 @@ export function planReconcile(view: HostView, findings: readonly Finding[], incl
     const checked = checkResourceName(r.name);
     if (!checked.ok) continue;
     if (finding.code === 'primary-unused' && (r.record !== undefined || includeUnrecorded)) {
-      actions.push({ kind: 'demote', resource: checked.name, why: finding.message });
+      // block-drbd's backends are all in xenstore; a libvirt domain is seen only if libvirt was read.
+      const blind = view.libvirtUnread.length > 0 && (r.record === undefined || r.record.backend.startsWith(HOOK_HOLDER));
+      actions.push(
+        blind
+          ? { kind: 'keep', resource: checked.name, why: `${finding.message}; but ${unreadText(view)}, and a libvirt domain may use it` }
+          : { kind: 'demote', resource: checked.name, why: finding.message },
+      );
     }
     if (finding.code === 'dual-primary-left-on') actions.push({ kind: 'single-primary', resource: checked.name, why: finding.message });
   }
   return actions;
 }
 
+const HOOK_HOLDER = 'libvirt:';
+
 /** Who a record says promoted: block-drbd for a backend, or the libvirt hook for a domain (`libvirt:DRIVER/NAME`). */
 function promoter(holder: string): string {
   const hook = /^libvirt:([^/]+)\/(.*)$/.exec(holder);
   return hook === null ? `block-drbd for ${holder}` : `the libvirt hook for ${hook[1]} domain ${hook[2]}`;
+}
+
+/** A user as a message names it. */
+export function userName(u: DiskUser): string {
+  return u.kind === 'xen-backend' ? (u.domain ?? u.backend) : `${u.domain} (libvirt ${driverOf(u.uri)})`;
+}
+
+/** Why libvirt's domains are missing from the view, in one clause. */
+export function unreadText(view: HostView): string {
+  return view.libvirtUnread.map((u) => `libvirt's ${u.uri} could not be read (${u.why})`).join('; ');
 }

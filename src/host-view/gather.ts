@@ -1,5 +1,6 @@
 // Builds the HostView: the I/O half of `xen-drbd status` and `reconcile`.
 import type { BlockDevice } from '../drbd/device';
+import type { LibvirtReading } from '../libvirt/domains';
 import type { DrbdAdminPort, DrbdTarget } from '../drbd/drbd';
 import { checkResourceName } from '../drbd/resource-name';
 import type { ResourceName } from '../drbd/types';
@@ -9,6 +10,7 @@ import type { LvmPort } from '../lvm/lvm';
 import { VG_PREFIX } from '../drbdlvm-sr/layout';
 import { listBackends } from '../xenstore/backends';
 import type { XenstorePort } from '../xenstore/client';
+import { libvirtUsers } from './libvirt-users';
 import type { DiskUser, HostView, ResourceView } from './types';
 
 export interface GatherPorts {
@@ -17,6 +19,10 @@ export interface GatherPorts {
   readonly ledger: Ledger;
   readonly lvm: Pick<LvmPort, 'pv'>;
   mounts(): Dom0Mount[];
+  /** Each libvirt connection of this host, read (none when no libvirt daemon runs). */
+  libvirt(): Promise<readonly LibvirtReading[]>;
+  /** A path's block device (links followed), undefined when it is none. */
+  blockDevice(path: string): BlockDevice | undefined;
 }
 
 export interface GatheredHost {
@@ -34,8 +40,10 @@ export async function gatherHost(p: GatherPorts): Promise<GatheredHost> {
     const frontendId = /backend\/vbd\/(\d+)\//.exec(b.path)?.[1];
     const domain = frontendId === undefined ? undefined : await p.xs.read(`/local/domain/${frontendId}/name`);
     if (domain !== undefined && /--(incoming|migratedaway)$/.test(domain)) migrationInProgress = true;
-    users.push({ backend: b.path, device: b.physicalDevice, domain, online: b.online });
+    users.push({ kind: 'xen-backend', backend: b.path, device: b.physicalDevice, domain, online: b.online });
   }
+  const viaLibvirt = libvirtUsers(await p.libvirt(), users, (path) => p.blockDevice(path));
+  users.push(...viaLibvirt.users);
   const mounts = p.mounts();
   const resources: ResourceView[] = [];
   const targets = new Map<ResourceName, DrbdTarget>();
@@ -86,7 +94,7 @@ export async function gatherHost(p: GatherPorts): Promise<GatheredHost> {
       });
     }
   }
-  return { view: { resources, migrationInProgress }, targets };
+  return { view: { resources, migrationInProgress, libvirtRead: viaLibvirt.read, libvirtUnread: viaLibvirt.unread }, targets };
 }
 
 async function srVolumeGroupOn(lvm: Pick<LvmPort, 'pv'>, devices: readonly BlockDevice[]): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 // The status table: one row per volume.
+import { userName } from './assess';
 import type { HostView } from './types';
 
 export function renderStatus(view: HostView): string {
@@ -14,7 +15,7 @@ export function renderStatus(view: HostView): string {
       const v = s.volumes.find((x) => x.minor === d.minor);
       const users = r.users
         .filter((u) => u.device === d.hex)
-        .map((u) => `${u.domain ?? '?'} (${u.backend.replace(/^.*backend\/vbd\//, '')})`);
+        .map((u) => (u.kind === 'xen-backend' ? `${u.domain ?? '?'} (${u.backend.replace(/^.*backend\/vbd\//, '')})` : userName(u)));
       const dual = r.twoPrimariesRunning ? (r.twoPrimariesConfigured ? 'on (config)' : 'on (runtime)') : 'off';
       rows.push([
         i === 0 ? r.name : '',

@@ -3,11 +3,29 @@ import type { BlockDevice } from '../drbd/device';
 import type { ResourceState } from '../drbd/types';
 import type { PromotionRecord } from '../hotplug/ledger';
 
-export interface DiskUser {
-  readonly backend: string;
-  readonly device: string; // hex major:minor
-  readonly domain?: string;
-  readonly online: boolean;
+/** Who has one of a resource's devices: a Xen block backend (xenstore), or a domain libvirt runs. */
+export type DiskUser =
+  | {
+      readonly kind: 'xen-backend';
+      readonly backend: string;
+      readonly device: string; // hex major:minor
+      readonly domain?: string;
+      readonly online: boolean;
+    }
+  | {
+      readonly kind: 'libvirt';
+      /** The connection that listed it: `qemu:///system`, `xen:///system`. */
+      readonly uri: string;
+      readonly device: string;
+      readonly domain: string;
+      /** libvirt lists running domains only. */
+      readonly online: true;
+    };
+
+/** A libvirt connection status could not read: its domains are missing from the view. */
+export interface LibvirtUnread {
+  readonly uri: string;
+  readonly why: string;
 }
 
 export interface ResourceView {
@@ -31,4 +49,8 @@ export interface HostView {
   readonly resources: readonly ResourceView[];
   /** Some domain is mid-migration (`--incoming` / `--migratedaway`): dual-primary is expected. */
   readonly migrationInProgress: boolean;
+  /** The libvirt connections whose running domains are in `users`. */
+  readonly libvirtRead: readonly string[];
+  /** Empty when libvirt runs no daemon here, or every connection was read. */
+  readonly libvirtUnread: readonly LibvirtUnread[];
 }

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { TestSeams } from '../../src/test-seams';
 import { seamEnv } from './seams';
 import { TestXenstored } from './xenstored';
 
@@ -187,8 +188,8 @@ export class HotplugHost {
   }
 
   /** The admin CLI on this host. */
-  xenDrbd(args: string[]): Promise<RunResult> {
-    return runProcess(XEN_DRBD, args, this.env(undefined));
+  xenDrbd(args: string[], seams: TestSeams = {}): Promise<RunResult> {
+    return runProcess(XEN_DRBD, args, { ...this.env(undefined), ...seamEnv(seams) });
   }
 
   /** What libxl does to take a disk away: online=0, wait for Closed, run remove, delete the dir. */

@@ -53,6 +53,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A libvirt call the binding's worker thread still waits on (given up at its deadline) would
+    // hold the process after its answer; nothing else is left running at this point.
+    setTimeout(() => process.exit(), 1000).unref();
   },
   (err: unknown) => {
     process.stderr.write(`xen-drbd: ${err instanceof Error ? err.message : String(err)}\n`);

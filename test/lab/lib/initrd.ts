@@ -34,6 +34,8 @@ export interface OverlayInput {
   readonly payloadSha256: string;
   /** The .deb each dom0 installs in `dist` mode. */
   readonly deb?: string;
+  /** A libvirt lab's binding files (lib/libvirt-binding.ts). */
+  readonly libvirtBinding?: readonly CpioEntry[];
 }
 
 /** The overlay cpio for one host. */
@@ -69,6 +71,7 @@ export function overlayCpio(o: OverlayInput): Buffer {
     if (fs.existsSync(f)) entries.push({ path: `lab/dist/${exe}`, mode: 0o755, type: 'file', data: fs.readFileSync(f) });
   }
   if (o.deb) entries.push({ path: 'lab/xen-drbd.deb', mode: 0o644, type: 'file', data: fs.readFileSync(o.deb) });
+  entries.push(...(o.libvirtBinding ?? []));
   return buildCpio(withParents(entries));
 }
 

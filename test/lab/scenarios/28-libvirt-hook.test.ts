@@ -8,7 +8,8 @@
 // 4. `virsh migrate --live` A → B and back: the destination's `migrate` marks the domain, its
 //    `prepare` promotes with runtime dual-primary; the source's `release` demotes and switches
 //    two primaries off: one Primary, no allow-two-primaries after, the guest reading its disk there.
-// 5. `virsh destroy` demotes. 6. No UpToDate data reachable: `virsh start` refused likewise.
+// 5. `xen-drbd status` reads libvirt through the binding (the lab's overlay puts it in place).
+// 6. `virsh destroy` demotes. 7. No UpToDate data reachable: `virsh start` refused likewise.
 import { useLab, stepLog } from '../lib/scenario';
 import { R0, role, waitRole, waitUpToDate, type ResourceSpec } from '../lib/drbd';
 import { LOCAL_URI, domainXml, startLibvirtd, tcpUri, virsh, waitGuestWatching, waitShutOff } from '../lib/libvirt';
@@ -101,6 +102,22 @@ describe('libvirt (libxl driver) with the xen-drbd hook', () => {
       expect(await ledgerHolder(to)).toBe(`libvirt:libxl/${DOM}`);
     });
   }
+
+  test('xen-drbd status reads libvirt through the binding: the xen driver read, the absent qemu driver no gap', async () => {
+    const { A, note } = lab();
+    const r = await A.run(`${CLI} status --json`, { timeoutMs: 120_000, job: true });
+    note('status through libvirt', r.stderr.trim() || 'no stderr');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      libvirt: { read: string[]; unread: unknown[] };
+      resources: { name: string; users: { kind: string; domain?: string }[] }[];
+    };
+    // libvirtd here loads the libxl driver only: qemu:///system answers "no connection driver available".
+    expect(out.libvirt).toEqual({ read: ['xen:///system'], unread: [] });
+    // libvirt's domain is xenstore's backend: one user, named once.
+    expect(out.resources.find((x) => x.name === 'r0')?.users).toEqual([expect.objectContaining({ kind: 'xen-backend', domain: DOM })]);
+  });
 
   test('virsh destroy demotes and forgets the promotion', async () => {
     const { A } = lab();

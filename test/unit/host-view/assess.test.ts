@@ -11,12 +11,15 @@ const connected: ResourceState = {
   connectionText: 'Connected',
   volumes: [{ minor: 0, disk: 'UpToDate', peerDisk: 'UpToDate' }],
 };
+const kvmUser = { kind: 'libvirt', uri: 'qemu:///system', device: '93:0', domain: 'kvm1', online: true } as const;
 const record = { resource: r0, backend: 'backend/vbd/3/768', at: 't', dualPrimary: false };
-const user = { backend: 'backend/vbd/3/768', device: '93:0', domain: 'web1', online: true };
+const user = { kind: 'xen-backend', backend: 'backend/vbd/3/768', device: '93:0', domain: 'web1', online: true } as const;
 
 function view(r: Partial<ResourceView>, migrationInProgress = false): HostView {
   return {
     migrationInProgress,
+    libvirtRead: [],
+    libvirtUnread: [],
     resources: [
       {
         name: r0,
@@ -58,6 +61,7 @@ describe('assessHost', () => {
     ['configured dual-primary', view({ twoPrimariesRunning: true, twoPrimariesConfigured: true }), []],
     ['StandAlone', view({ state: { ...connected, link: 'StandAlone', connectionText: 'StandAlone' } }), ['standalone']],
     ['used while Secondary', view({ users: [user] }), ['used-while-secondary']],
+    ['Primary, used by a domain libvirt runs', view({ state: { ...connected, role: 'Primary' }, users: [kvmUser] }), []],
     [
       'DRBD 9 quorum lost',
       view({
@@ -122,6 +126,35 @@ describe('planReconcile', () => {
       srVolumeGroup: 'VG_XenStorage-1',
     });
     expect(planReconcile(v, assessHost(v), true)).toEqual([]);
+  });
+  describe('while a libvirt connection could not be read', () => {
+    const blind = (r: Partial<ResourceView>): HostView => ({
+      ...view({ state: { ...connected, role: 'Primary' }, ...r }),
+      libvirtUnread: [{ uri: 'qemu:///system', why: 'the libvirt binding is not installed' }],
+    });
+    it("still demotes block-drbd's own promotion: its backends are all in xenstore", () => {
+      const v = blind({ record });
+      expect(planReconcile(v, assessHost(v), false)).toMatchObject([{ kind: 'demote' }]);
+    });
+    it.each([
+      ['a promotion of the libvirt hook', { record: { ...record, backend: 'libvirt:qemu/kvm1' } }],
+      ['an unrecorded Primary, even when asked', {}],
+    ])('keeps %s, saying why', (_n, r) => {
+      const v = blind(r);
+      expect(planReconcile(v, assessHost(v), true)).toEqual([
+        {
+          kind: 'keep',
+          resource: r0,
+          why: expect.stringMatching(
+            /; but libvirt's qemu:\/\/\/system could not be read \(the libvirt binding is not installed\), and a libvirt domain may use it$/,
+          ),
+        },
+      ]);
+    });
+  });
+  it('names a libvirt domain using a Secondary by its driver', () => {
+    const v = view({ users: [kvmUser] });
+    expect(assessHost(v)[0]?.message).toBe('r0: used by kvm1 (libvirt qemu) but Secondary here');
   });
   it('switches a left-over runtime dual-primary off', () => {
     const v = view({ twoPrimariesRunning: true });

@@ -36,6 +36,8 @@ function ports(role: Role, pv: (device: string) => Promise<PvReport | undefined>
     xs,
     ledger: { read: () => undefined, write: () => undefined, clear: () => undefined },
     mounts: () => [],
+    libvirt: async () => [],
+    blockDevice: () => undefined,
     lvm: { pv: (d) => (pvCalls.push(d), pv(d)) },
     pvCalls,
   };

@@ -29,6 +29,10 @@ export const reconcile: Command = {
       }
       let failures = 0;
       for (const a of actions) {
+        if (a.kind === 'keep') {
+          process.stdout.write(`not demoting ${a.resource}: ${a.why}\n`);
+          continue;
+        }
         const what = a.kind === 'demote' ? `demote ${a.resource}` : `switch allow-two-primaries off on ${a.resource}`;
         if (!apply) {
           process.stdout.write(`would ${what}: ${a.why}\n`);
@@ -46,7 +50,7 @@ export const reconcile: Command = {
           process.stdout.write(`${what}: FAILED: ${r.error.message}\n`);
         }
       }
-      if (!apply) process.stdout.write('dry run: run with --apply to do this\n');
+      if (!apply && actions.some((a) => a.kind !== 'keep')) process.stdout.write('dry run: run with --apply to do this\n');
       return failures === 0 ? 0 : 1;
     } finally {
       host.close();

@@ -17,9 +17,22 @@ export const status: Command = {
     try {
       const { view } = await gatherHost(host);
       const findings = assessHost(view);
+      // Not a finding of a resource, but every "unused" below may be wrong while it stands.
+      for (const u of view.libvirtUnread) {
+        process.stderr.write(`xen-drbd: libvirt's ${u.uri} could not be read (${u.why}): its domains are not shown\n`);
+      }
       if (args.includes('--json')) {
         process.stdout.write(
-          `${JSON.stringify({ resources: view.resources, migrationInProgress: view.migrationInProgress, findings }, null, 2)}\n`,
+          `${JSON.stringify(
+            {
+              resources: view.resources,
+              migrationInProgress: view.migrationInProgress,
+              libvirt: { read: view.libvirtRead, unread: view.libvirtUnread },
+              findings,
+            },
+            null,
+            2,
+          )}\n`,
         );
       } else {
         process.stdout.write(renderStatus(view));
