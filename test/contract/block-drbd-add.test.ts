@@ -2,14 +2,9 @@
 // The qemu lab repeats these against real Xen and DRBD (test/lab/scenarios).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DRBDSETUP84, HEALTHY, HotplugHost, PEER, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
+import { DRBDSETUP84, HEALTHY, HotplugHost, PEER, startedHost, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
 let host: HotplugHost;
-
-async function startHost(resources: Record<string, SimResource> = { r0: HEALTHY }): Promise<void> {
-  host = new HotplugHost();
-  await host.start(resources);
-}
 
 afterEach(async () => {
   await host.stop();
@@ -17,7 +12,7 @@ afterEach(async () => {
 
 describe('block-drbd add', () => {
   it('promotes a healthy Secondary resource and writes the backend keys libxl expects', async () => {
-    await startHost();
+    host = await startedHost();
     const be = host.addBackend(3, 51712, 'r0');
     const r = await host.run('add', be);
     expect(r.stderr).toBe('');
@@ -46,14 +41,14 @@ describe('block-drbd add', () => {
   });
 
   it('accepts the drbd: prefix some toolstacks leave in params', async () => {
-    await startHost();
+    host = await startedHost();
     const be = host.addBackend(3, 51712, 'drbd:r0');
     expect((await host.run('add', be)).code).toBe(0);
     expect(host.resource('r0').role).toBe('Primary');
   });
 
   it('does nothing when physical-device is already written (libxl may call add twice)', async () => {
-    await startHost();
+    host = await startedHost();
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(0);
     const calls = host.drbdCalls().length;
@@ -65,7 +60,7 @@ describe('block-drbd add', () => {
     ['a second writer on a single-primary resource', false],
     ['a second writer even when the resource is configured allow-two-primaries', true],
   ])('refuses %s: peer Primary leaves both roles as they were', async (_case, twoPrimaries) => {
-    await startHost({ r0: { ...HEALTHY, peerRole: 'Primary', twoPrimaries } });
+    host = await startedHost({ r0: { ...HEALTHY, peerRole: 'Primary', twoPrimaries } });
     const be = host.addBackend(3, 51712, 'r0');
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
@@ -82,7 +77,7 @@ describe('block-drbd add', () => {
   });
 
   it('refuses a StandAlone resource (split-brain or disconnected) and says how to fix it', async () => {
-    await startHost({ r0: { ...HEALTHY, cs: 'StandAlone', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
+    host = await startedHost({ r0: { ...HEALTHY, cs: 'StandAlone', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(1);
     expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/^r0: DRBD is StandAlone \(UpToDate\).*split-brain.*'drbdadm connect r0'/);
@@ -90,14 +85,14 @@ describe('block-drbd add', () => {
   });
 
   it('promotes for failover: peer unreachable, local disk UpToDate', async () => {
-    await startHost({ r0: { ...HEALTHY, cs: 'WFConnection', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
+    host = await startedHost({ r0: { ...HEALTHY, cs: 'WFConnection', peerRole: 'Unknown', peerDisks: ['DUnknown'] } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(0);
     expect(host.resource('r0').role).toBe('Primary');
   });
 
   it('starts on an Inconsistent disk syncing from an UpToDate peer, with a warning', async () => {
-    await startHost({ r0: { ...HEALTHY, cs: 'SyncTarget', disks: ['Inconsistent'] } });
+    host = await startedHost({ r0: { ...HEALTHY, cs: 'SyncTarget', disks: ['Inconsistent'] } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(0);
     expect(host.resource('r0').role).toBe('Primary');
@@ -108,7 +103,9 @@ describe('block-drbd add', () => {
   });
 
   it('waits, bounded, for a resource still connecting at boot, then promotes once it is UpToDate', async () => {
-    await startHost({ r0: { ...HEALTHY, cs: 'WFConnection', peerRole: 'Unknown', disks: ['Consistent'], peerDisks: ['DUnknown'] } });
+    host = await startedHost({
+      r0: { ...HEALTHY, cs: 'WFConnection', peerRole: 'Unknown', disks: ['Consistent'], peerDisks: ['DUnknown'] },
+    });
     const be = host.addBackend(3, 51712, 'r0');
     const running = host.run('add', be);
     await new Promise((r) => setTimeout(r, 1500));
@@ -122,7 +119,7 @@ describe('block-drbd add', () => {
   });
 
   it('rejects a target that is no DRBD resource name before running anything', async () => {
-    await startHost();
+    host = await startedHost();
     const be = host.addBackend(3, 51712, 'r0;reboot');
     expect((await host.run('add', be)).code).toBe(1);
     expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(/^invalid DRBD target 'r0;reboot'/);
@@ -136,7 +133,7 @@ describe('block-drbd add', () => {
     ['all', "'all' means every resource to drbdadm and drbdsetup, not one resource", 'Primary'],
     ['minor-1', "drbdadm reads a name starting with 'minor-' as a device minor (minor-N), not a resource", 'Secondary'],
   ])('refuses %s, a DRBD keyword, with the rule it breaks, running nothing', async (params, rule, r1Peer) => {
-    await startHost({ r0: HEALTHY, r1: { ...HEALTHY, minors: [1], peerRole: r1Peer, twoPrimaries: true } });
+    host = await startedHost({ r0: HEALTHY, r1: { ...HEALTHY, minors: [1], peerRole: r1Peer, twoPrimaries: true } });
     const be = host.addBackend(3, 51712, params);
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
@@ -152,7 +149,7 @@ describe('block-drbd add', () => {
     'promotes %s, named as LINSTOR names resources',
     async (params) => {
       const name = params.split('/')[0] as string;
-      await startHost({ [name]: HEALTHY });
+      host = await startedHost({ [name]: HEALTHY });
       const be = host.addBackend(3, 51712, params);
       expect((await host.run('add', be)).code).toBe(0);
       expect(host.resource(name).role).toBe('Primary');
@@ -161,7 +158,7 @@ describe('block-drbd add', () => {
   );
 
   it('reads the role back: a promotion DRBD accepted but did not apply fails, leaving nothing behind', async () => {
-    await startHost({ r0: { ...HEALTHY, ignoresRoleChange: true } });
+    host = await startedHost({ r0: { ...HEALTHY, ignoresRoleChange: true } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(1);
     expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(
@@ -173,7 +170,7 @@ describe('block-drbd add', () => {
   });
 
   it("reports drbdadm's own words for a resource that is not configured", async () => {
-    await startHost();
+    host = await startedHost();
     const be = host.addBackend(3, 51712, 'nosuch');
     expect((await host.run('add', be)).code).toBe(1);
     expect(host.xenstored.get(`${be}/hotplug-error`)).toBe(
@@ -182,7 +179,7 @@ describe('block-drbd add', () => {
   });
 
   it('asks for RES/VOL on a multi-volume resource and serves one volume per disk', async () => {
-    await startHost({ r1: TWO_VOLUMES });
+    host = await startedHost({ r1: TWO_VOLUMES });
     const whole = host.addBackend(3, 51712, 'r1');
     expect((await host.run('add', whole)).code).toBe(1);
     expect(host.xenstored.get(`${whole}/hotplug-error`)).toMatch(/^r1 has 2 volumes .*name one per disk as r1\/VOLUME/);
@@ -194,7 +191,7 @@ describe('block-drbd add', () => {
   });
 
   it('refuses, as busy, a device another domain already uses, and steps back to Secondary', async () => {
-    await startHost();
+    host = await startedHost();
     const other = host.addBackend(4, 51712, 'r0');
     host.xenstored.set(`${other}/physical-device`, '93:0');
     const be = host.addBackend(3, 51712, 'r0');
@@ -206,7 +203,7 @@ describe('block-drbd add', () => {
   });
 
   it('skips the sharing check for w! disks', async () => {
-    await startHost();
+    host = await startedHost();
     const other = host.addBackend(4, 51712, 'r0');
     host.xenstored.set(`${other}/physical-device`, '93:0');
     const be = host.addBackend(3, 51712, 'r0', { mode: 'w!' });
@@ -218,7 +215,7 @@ describe("block-drbd and root's own files", () => {
   // At umask 000 an earlier run made the ledger directory world-writable: another user could have
   // swapped the record for a link to a root-only file.
   it('refuses to promote with a ledger directory others can write to, naming it, and changes nothing', async () => {
-    await startHost();
+    host = await startedHost();
     mkdirSync(join(host.dir, 'promoted'), { mode: 0o777 });
     chmodSync(join(host.dir, 'promoted'), 0o777);
     const be = host.addBackend(3, 51712, 'r0');
@@ -234,7 +231,7 @@ describe("block-drbd and root's own files", () => {
 
 describe('block-drbd contract errors', () => {
   it('rejects an action other than add or remove', async () => {
-    await startHost();
+    host = await startedHost();
     const be = host.addBackend(3, 51712, 'r0');
     const r = await host.run('online', be);
     expect(r.code).toBe(1);
@@ -243,7 +240,7 @@ describe('block-drbd contract errors', () => {
   });
 
   it('refuses to run without XENBUS_PATH', async () => {
-    await startHost();
+    host = await startedHost();
     const r = await host.run('add', undefined);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/XENBUS_PATH is not set/);
@@ -281,7 +278,7 @@ describe('block-drbd on a dom0 short of CPU', () => {
   });
 
   it('a late remove still demotes: giving the device back needs no reserve', async () => {
-    await startHost();
+    host = await startedHost();
     writeFileSync(host.policyPath, policy);
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(0);

@@ -2,7 +2,7 @@
 // grandchild never returns, a xenstored that stops answering, payloads over xenstore's 4 KiB.
 // Whatever happens: a bounded run, a hotplug-error (or, when xenstore is the problem, the message
 // in syslog and xen-hotplug.log), exit 1, and the resource in the role it had.
-import { HEALTHY, HotplugHost, hungPids, processGone, type SimResource } from '../support/hotplug-host';
+import { HEALTHY, HotplugHost, startedHost, hungPids, processGone, type SimResource } from '../support/hotplug-host';
 
 jest.setTimeout(60_000); // hang guards: a run is bounded by its 30 s budget
 
@@ -19,17 +19,12 @@ afterEach(async () => {
   await host.stop();
 });
 
-async function startHost(resources: Record<string, SimResource> = { r0: HEALTHY }): Promise<void> {
-  host = new HotplugHost();
-  await host.start(resources);
-}
-
 /** Peer unreachable, local disk UpToDate: a failover start, where DRBD runs the fence-peer handler. */
 const PEER_UNREACHABLE: SimResource = { ...HEALTHY, cs: 'WFConnection', peerRole: 'Unknown', peerDisks: ['DUnknown'] };
 
 describe('block-drbd add when the promotion hangs in a fence-peer handler', () => {
   it('fails within its budget naming the handler, kills the hung command, and keeps r0 Secondary and recorded', async () => {
-    await startHost({ r0: { ...PEER_UNREACHABLE, hangOnPrimary: true, fencePeer: '/usr/local/sbin/fence-slow' } });
+    host = await startedHost({ r0: { ...PEER_UNREACHABLE, hangOnPrimary: true, fencePeer: '/usr/local/sbin/fence-slow' } });
     const be = host.addBackend(3, 51712, 'r0');
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
@@ -64,7 +59,7 @@ describe('block-drbd add when the promotion hangs in a fence-peer handler', () =
   });
 
   it('without a fence-peer handler in the config, says what did not finish and what to check', async () => {
-    await startHost({ r0: { ...HEALTHY, hangOnPrimary: true } });
+    host = await startedHost({ r0: { ...HEALTHY, hangOnPrimary: true } });
     const be = host.addBackend(3, 51712, 'r0');
     expect((await host.run('add', be)).code).toBe(1);
     expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(
@@ -76,7 +71,7 @@ describe('block-drbd add when the promotion hangs in a fence-peer handler', () =
 
 describe('block-drbd against a xenstored that stops answering', () => {
   it('ends before its budget when xenstored accepts the connection and never answers, changing nothing', async () => {
-    await startHost();
+    host = await startedHost();
     const be = host.addBackend(3, 51712, 'r0');
     host.xenstored.stallFrom(() => true);
     const r = await host.run('add', be);
@@ -92,7 +87,7 @@ describe('block-drbd against a xenstored that stops answering', () => {
   });
 
   it('steps back to Secondary when xenstored stalls after the promotion', async () => {
-    await startHost();
+    host = await startedHost();
     const be = host.addBackend(3, 51712, 'r0');
     host.xenstored.stallFrom((type, path) => type === 11 /* WRITE */ && path.endsWith('/physical-device'));
     const r = await host.run('add', be);
@@ -111,7 +106,7 @@ describe('block-drbd against a xenstored that stops answering', () => {
 describe('block-drbd with more than xenstore can carry (XENSTORE_PAYLOAD_MAX, 4096 bytes)', () => {
   it('cuts a 6 KiB DRBD error to fit hotplug-error, still writes hotplug-status, and logs the whole text', async () => {
     const said = `${'drbd says: '.repeat(560)}END`; // 6 KiB
-    await startHost({ r0: { ...HEALTHY, primaryError: `0: State change failed: ${said}\n` } });
+    host = await startedHost({ r0: { ...HEALTHY, primaryError: `0: State change failed: ${said}\n` } });
     const be = host.addBackend(3, 51712, 'r0');
     const r = await host.run('add', be);
     expect(r.code).toBe(1);
@@ -128,7 +123,7 @@ describe('block-drbd with more than xenstore can carry (XENSTORE_PAYLOAD_MAX, 40
   });
 
   it('refuses a huge XENBUS_PATH up front with a clear error, before any xenstore or DRBD request', async () => {
-    await startHost();
+    host = await startedHost();
     const huge = `backend/vbd/3/${'5'.repeat(5000)}`;
     const r = await host.run('add', huge);
     expect(r.code).toBe(1);

@@ -3,14 +3,9 @@
 // real libvirtd with the libxl driver (test/lab/scenarios).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HEALTHY, HotplugHost, PEER, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
+import { HEALTHY, HotplugHost, startedHost, PEER, TWO_VOLUMES } from '../support/hotplug-host';
 
 let host: HotplugHost;
-
-async function startHost(resources: Record<string, SimResource> = { r0: HEALTHY }): Promise<void> {
-  host = new HotplugHost();
-  await host.start(resources);
-}
 
 afterEach(async () => {
   await host.stop();
@@ -34,7 +29,7 @@ const BY_RES = '/dev/drbd/by-res/r0/0';
 
 describe('libvirt hook: start and stop', () => {
   it('promotes at prepare, records the domain, and writes nothing on stdout', async () => {
-    await startHost();
+    host = await startedHost();
     const r = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES]));
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(host.resource('r0').role).toBe('Primary');
@@ -43,7 +38,7 @@ describe('libvirt hook: start and stop', () => {
   });
 
   it('finds the resource of /dev/drbdN in the config (drbdadm dump-xml)', async () => {
-    await startHost({ r0: HEALTHY, r1: { ...HEALTHY, minors: [7] } });
+    host = await startedHost({ r0: HEALTHY, r1: { ...HEALTHY, minors: [7] } });
     expect((await host.hook('qemu', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', ['/dev/drbd7']))).code).toBe(0);
     expect(host.resource('r1').role).toBe('Primary');
     expect(host.resource('r0').role).toBe('Secondary');
@@ -51,7 +46,7 @@ describe('libvirt hook: start and stop', () => {
   });
 
   it('demotes at release what prepare promoted, and forgets it', async () => {
-    await startHost();
+    host = await startedHost();
     const xml = domainXml('vm1', [BY_RES]);
     expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], xml)).code).toBe(0);
     const r = await host.hook('libxl', ['vm1', 'release', 'end', '-'], xml);
@@ -61,7 +56,7 @@ describe('libvirt hook: start and stop', () => {
   });
 
   it('acts on no other call: start, started, stopped, reconnect run no DRBD command', async () => {
-    await startHost();
+    host = await startedHost();
     const xml = domainXml('vm1', [BY_RES]);
     for (const [op, sub] of [
       ['start', 'begin'],
@@ -75,7 +70,7 @@ describe('libvirt hook: start and stop', () => {
   });
 
   it('leaves a domain without DRBD disks alone', async () => {
-    await startHost();
+    host = await startedHost();
     const r = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', ['/dev/vg0/vm1-disk']));
     expect(r.code).toBe(0);
     expect(host.drbdCalls()).toEqual([]);
@@ -84,7 +79,7 @@ describe('libvirt hook: start and stop', () => {
 
 describe('libvirt hook: refusals leave every role as it was', () => {
   it('refuses a second writer, in words libvirt shows the user', async () => {
-    await startHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
+    host = await startedHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
     const r = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES]));
     const error =
       `r0: peer ${PEER} is Primary; refusing to start a second writer. Stop the domain on ${PEER} first, ` +
@@ -96,7 +91,7 @@ describe('libvirt hook: refusals leave every role as it was', () => {
   });
 
   it('gives back the resources it promoted when a later disk of the domain is refused', async () => {
-    await startHost({ r0: HEALTHY, r1: { ...TWO_VOLUMES, peerRole: 'Primary' } });
+    host = await startedHost({ r0: HEALTHY, r1: { ...TWO_VOLUMES, peerRole: 'Primary' } });
     const r = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES, '/dev/drbd/by-res/r1/1']));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^xen-drbd: r1: peer bravo is Primary; refusing to start a second writer/);
@@ -106,7 +101,7 @@ describe('libvirt hook: refusals leave every role as it was', () => {
   });
 
   it('refuses a disk whose device names no DRBD volume of this host', async () => {
-    await startHost();
+    host = await startedHost();
     const r = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', ['/dev/drbd42']));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
@@ -120,7 +115,7 @@ describe('libvirt hook: refusals leave every role as it was', () => {
     ['XML that is no domain', '<network><name>vm1</name></network>', /^xen-drbd: vm1: the XML is not a libvirt <domain>\n$/],
     ['XML of another domain', domainXml('vm2', [BY_RES]), /^xen-drbd: the domain XML names 'vm2', the call 'vm1': not acting on either\n$/],
   ])('refuses a start on %s, and a release of it changes nothing', async (_what, xml, message) => {
-    await startHost();
+    host = await startedHost();
     const start = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], xml);
     expect(start.code).toBe(1);
     expect(start.stderr).toMatch(message);
@@ -128,7 +123,7 @@ describe('libvirt hook: refusals leave every role as it was', () => {
   });
 
   it('refuses a call from a path that names no libvirt driver', async () => {
-    await startHost();
+    host = await startedHost();
     const { runProcess, LIBVIRT_HOOK } = await import('../support/hotplug-host');
     const r = await runProcess(LIBVIRT_HOOK, ['vm1', 'prepare', 'begin', '-'], host.env(undefined), undefined, domainXml('vm1', [BY_RES]));
     expect(r.code).toBe(1);
@@ -140,7 +135,7 @@ describe('libvirt hook: refusals leave every role as it was', () => {
 describe('libvirt hook: live migration', () => {
   // libvirt 9.0 gives `migrate begin` no XML (test/fixtures/libvirt/lab-9.0.0/migrate-a-to-b.hostB.hook-calls.txt).
   it('on the destination: migrate marks the domain, prepare promotes with runtime dual-primary', async () => {
-    await startHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
+    host = await startedHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
     const xml = domainXml('vm1', [BY_RES]);
     expect(await host.hook('libxl', ['vm1', 'migrate', 'begin', '-'], '')).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(host.drbdCalls()).toEqual([]);
@@ -162,7 +157,7 @@ describe('libvirt hook: live migration', () => {
   });
 
   it('without a migrate call first, the same prepare refuses: the peer holds the resource', async () => {
-    await startHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
+    host = await startedHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
     const r = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES]));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/refusing to start a second writer/);
@@ -170,14 +165,14 @@ describe('libvirt hook: live migration', () => {
   });
 
   it("a mark is the marked domain's only", async () => {
-    await startHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
+    host = await startedHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
     expect((await host.hook('libxl', ['vm2', 'migrate', 'begin', '-'], '')).code).toBe(0);
     expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES]))).code).toBe(1);
     expect(host.roleChanges()).toEqual([]);
   });
 
   it('on the source: release demotes and switches allow-two-primaries off, the destination Primary', async () => {
-    await startHost();
+    host = await startedHost();
     const xml = domainXml('vm1', [BY_RES]);
     // This host's own start.
     expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], xml)).code).toBe(0);
@@ -189,7 +184,7 @@ describe('libvirt hook: live migration', () => {
   });
 
   it('refuses an incoming migration the source does not hold, the domain staying on the source', async () => {
-    await startHost();
+    host = await startedHost();
     expect((await host.hook('libxl', ['vm1', 'migrate', 'begin', '-'], '')).code).toBe(0);
     const r = await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES]));
     expect(r.code).toBe(1);
@@ -198,7 +193,7 @@ describe('libvirt hook: live migration', () => {
   });
 
   it('at a failed incoming migration, release steps back: Secondary, allow-two-primaries off', async () => {
-    await startHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
+    host = await startedHost({ r0: { ...HEALTHY, peerRole: 'Primary' } });
     const xml = domainXml('vm1', [BY_RES]);
     expect((await host.hook('libxl', ['vm1', 'migrate', 'begin', '-'], '')).code).toBe(0);
     expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], xml)).code).toBe(0);
@@ -209,7 +204,7 @@ describe('libvirt hook: live migration', () => {
 
 describe('libvirt hook: release gives back only what this domain took', () => {
   it('leaves a resource another domain promoted', async () => {
-    await startHost();
+    host = await startedHost();
     expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], domainXml('vm1', [BY_RES]))).code).toBe(0);
     expect((await host.hook('libxl', ['vm2', 'release', 'end', '-'], domainXml('vm2', [BY_RES]))).code).toBe(0);
     expect(host.resource('r0').role).toBe('Primary');
@@ -217,14 +212,14 @@ describe('libvirt hook: release gives back only what this domain took', () => {
   });
 
   it('leaves a resource Primary that was Primary before (no record)', async () => {
-    await startHost({ r0: { ...HEALTHY, role: 'Primary' } });
+    host = await startedHost({ r0: { ...HEALTHY, role: 'Primary' } });
     expect((await host.hook('libxl', ['vm1', 'release', 'end', '-'], domainXml('vm1', [BY_RES]))).code).toBe(0);
     expect(host.resource('r0').role).toBe('Primary');
     expect(host.roleChanges()).toEqual([]);
   });
 
   it('on Xen, leaves it Primary while another domain has a backend on it', async () => {
-    await startHost();
+    host = await startedHost();
     const xml = domainXml('vm1', [BY_RES]);
     expect((await host.hook('libxl', ['vm1', 'prepare', 'begin', '-'], xml)).code).toBe(0);
     const be = host.addBackend(5, 51712, 'r0');
@@ -235,7 +230,7 @@ describe('libvirt hook: release gives back only what this domain took', () => {
   });
 
   it('on a bad XML at release, changes nothing (libvirt logs the failure and goes on)', async () => {
-    await startHost({ r0: { ...HEALTHY, role: 'Primary' } });
+    host = await startedHost({ r0: { ...HEALTHY, role: 'Primary' } });
     const r = await host.hook('libxl', ['vm1', 'release', 'end', '-'], '<domain><name>vm1</name>');
     expect(r.code).toBe(1);
     expect(host.roleChanges()).toEqual([]);

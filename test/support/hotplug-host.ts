@@ -81,6 +81,13 @@ export interface HostOptions {
 
 const SLOW_START = join(__dirname, 'slow-start.cjs');
 
+/** A host started with these resources (r0 healthy by default); the caller stops it. */
+export async function startedHost(resources: Record<string, SimResource> = { r0: HEALTHY }): Promise<HotplugHost> {
+  const host = new HotplugHost();
+  await host.start(resources);
+  return host;
+}
+
 export class HotplugHost {
   readonly dir = mkdtempSync(join(tmpdir(), 'block-drbd-'));
   /** See HostOptions.slowStartMs; a test may change it between runs. */
