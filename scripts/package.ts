@@ -1,9 +1,10 @@
 // `npm run package`: dist/pkg/xen-drbd_<version>_all.deb (dpkg-deb) for Debian dom0s and
 // xen-drbd-<version>-1.noarch.rpm (rpmbuild) for XCP-ng/XenServer, each staged from the install
-// plan (src/install/plan.ts) that `xen-drbd install` also follows. Tools run from argv arrays.
+// plan (src/install/plan.ts) that `xen-drbd install` also follows; and, where npm built the libvirt
+// binding, xen-drbd-libvirt_<version>_amd64.deb. Tools run from argv arrays.
 // A package whose tool is not installed is left out with a word on what to install (a Debian
 // machine often has no rpmbuild); the run fails only when it built nothing.
-// Usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm] [--dist DIR]
+// Usage: tsx scripts/package.ts [--out DIR] [--only deb|deb-libvirt|rpm] [--dist DIR]
 // (--dist: package a copy of the built executables, e.g. the lab's snapshot of dist/.)
 import { execFileSync } from 'node:child_process';
 import {
@@ -26,6 +27,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { contentOf, missingSources, originFor, type Origin } from '../src/install/content';
 import { installPlan, LIB_DIR, type Layout, type PlanEntry } from '../src/install/plan';
+import { BINDING_PACKAGE, bindingFiles, NOT_BUILT } from './libvirt-binding';
 
 const REPO = resolve(__dirname, '..');
 const PACKAGING = join(REPO, 'packaging');
@@ -96,32 +98,69 @@ function buildDeb(origin: Origin, work: string, out: string): string {
   const root = join(work, 'deb');
   mkdirSync(root);
   stage(root, installPlan('debian'), origin);
+  writeStaged(root, '/usr/share/lintian/overrides/xen-drbd', readFileSync(join(PACKAGING, 'debian/lintian-overrides')), 0o644);
+  for (const script of ['preinst', 'postrm'])
+    writeStaged(root, `/DEBIAN/${script}`, readFileSync(join(PACKAGING, 'debian', script)), 0o755);
+  return packDeb(root, origin, { name: 'xen-drbd', arch: 'all', control: 'debian/control.in' }, out);
+}
+
+/**
+ * xen-drbd-libvirt_<version>_amd64.deb: the libvirt binding npm built here (scripts/libvirt-binding.ts),
+ * for the libvirt0 of the Debian release it was built on.
+ */
+function buildLibvirtDeb(origin: Origin, work: string, out: string): string {
+  const files = bindingFiles(join(REPO, 'node_modules'));
+  if (files === undefined) throw new Error(NOT_BUILT);
+  const root = join(work, 'deb-libvirt');
+  mkdirSync(root);
+  chmodSync(root, 0o755);
+  for (const f of files) writeStaged(root, f.path, readFileSync(f.source), 0o644);
+  // node-gyp leaves the debugging symbols in; Debian ships shared objects stripped.
+  for (const f of files.filter((x) => x.path.endsWith('.node')))
+    run(['strip', '--strip-unneeded', '--remove-section=.comment', '--remove-section=.note', join(root, f.path)]);
+  writeStaged(
+    root,
+    `/usr/share/lintian/overrides/${BINDING_PACKAGE}`,
+    readFileSync(join(PACKAGING, 'debian/lintian-overrides-libvirt')),
+    0o644,
+  );
+  // Its own copyright: the bundled packages' stanzas, and the license texts xen-drbd's file holds.
+  const licenses = readFileSync(join(PACKAGING, 'debian/copyright'), 'utf8')
+    .trimEnd()
+    .split('\n\n')
+    .filter((p) => p.startsWith('License:'))
+    .join('\n\n');
+  const copyright = fill(readFileSync(join(PACKAGING, 'debian/copyright-libvirt.in'), 'utf8'), { LICENSES: licenses });
+  writeStaged(root, `/usr/share/doc/${BINDING_PACKAGE}/copyright`, `${copyright.trimEnd()}\n`, 0o644);
+  return packDeb(root, origin, { name: BINDING_PACKAGE, arch: 'amd64', control: 'debian/control-libvirt.in' }, out);
+}
+
+/** The changelog, md5sums and control of a staged package, and dpkg-deb. */
+function packDeb(root: string, origin: Origin, pkg: { name: string; arch: string; control: string }, out: string): string {
   const changelog = fill(readFileSync(join(PACKAGING, 'debian/changelog.in'), 'utf8'), {
+    PACKAGE: pkg.name,
     VERSION: origin.version,
     MAINTAINER,
     DATE: new Date(`${origin.date}T00:00:00Z`).toUTCString().replace('GMT', '+0000'),
   });
-  writeStaged(root, `${DOC_DIR}/changelog.gz`, gzipSync(changelog, { level: 9 }), 0o644);
-  writeStaged(root, '/usr/share/lintian/overrides/xen-drbd', readFileSync(join(PACKAGING, 'debian/lintian-overrides')), 0o644);
+  writeStaged(root, `/usr/share/doc/${pkg.name}/changelog.gz`, gzipSync(changelog, { level: 9 }), 0o644);
 
   // Installed-Size as dpkg-gencontrol counts it: KiB per file rounded up, 1 per directory or link.
-  const staged = walk(root);
+  const staged = walk(root).filter((e) => !relative(root, e.path).startsWith('DEBIAN'));
   const kib = staged.reduce((sum, e) => sum + (e.isFile ? Math.ceil(statSync(e.path).size / 1024) : 1), 0);
   const md5sums = staged
     .filter((e) => e.isFile)
     .map((e) => `${createHash('md5').update(readFileSync(e.path)).digest('hex')}  ${relative(root, e.path)}`)
     .join('\n');
-  const control = fill(readFileSync(join(PACKAGING, 'debian/control.in'), 'utf8'), {
+  const control = fill(readFileSync(join(PACKAGING, pkg.control), 'utf8'), {
     VERSION: origin.version,
     MAINTAINER,
     INSTALLED_SIZE: String(kib),
   });
   writeStaged(root, '/DEBIAN/control', control, 0o644);
   writeStaged(root, '/DEBIAN/md5sums', `${md5sums}\n`, 0o644);
-  for (const script of ['preinst', 'postrm'])
-    writeStaged(root, `/DEBIAN/${script}`, readFileSync(join(PACKAGING, 'debian', script)), 0o755);
 
-  const deb = join(out, `xen-drbd_${origin.version}_all.deb`);
+  const deb = join(out, `${pkg.name}_${origin.version}_${pkg.arch}.deb`);
   run(['dpkg-deb', '--root-owner-group', '-Zxz', '--build', root, deb]);
   return deb;
 }
@@ -160,12 +199,27 @@ function buildRpm(origin: Origin, work: string, out: string): string {
   return join(out, name);
 }
 
-type Kind = 'deb' | 'rpm';
+type Kind = 'deb' | 'deb-libvirt' | 'rpm';
+const KINDS: readonly Kind[] = ['deb', 'deb-libvirt', 'rpm'];
 
-/** Each package: the tool that builds it, where to get that tool, and the build. */
-const PACKAGES: Record<Kind, { tool: string; install: string; build: (origin: Origin, work: string, out: string) => string }> = {
-  deb: { tool: 'dpkg-deb', install: 'Debian: apt-get install dpkg; Fedora/RHEL: dnf install dpkg', build: buildDeb },
-  rpm: { tool: 'rpmbuild', install: 'Debian: apt-get install rpm; Fedora/RHEL: dnf install rpm-build', build: buildRpm },
+/** Each package: the tools that build it, where to get them, what else it needs, and the build. */
+const PACKAGES: Record<
+  Kind,
+  {
+    tools: readonly string[];
+    install: string;
+    missing?: () => string | undefined;
+    build: (origin: Origin, work: string, out: string) => string;
+  }
+> = {
+  deb: { tools: ['dpkg-deb'], install: 'Debian: apt-get install dpkg; Fedora/RHEL: dnf install dpkg', build: buildDeb },
+  'deb-libvirt': {
+    tools: ['dpkg-deb', 'strip'],
+    install: 'Debian: apt-get install dpkg binutils',
+    missing: () => (bindingFiles(join(REPO, 'node_modules')) === undefined ? NOT_BUILT : undefined),
+    build: buildLibvirtDeb,
+  },
+  rpm: { tools: ['rpmbuild'], install: 'Debian: apt-get install rpm; Fedora/RHEL: dnf install rpm-build', build: buildRpm },
 };
 
 function onPath(tool: string): boolean {
@@ -187,9 +241,9 @@ function parseArgs(argv: readonly string[]): { out: string; only?: Kind; dist: s
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--out' && value !== undefined) out = resolve(value);
-    else if (flag === '--only' && (value === 'deb' || value === 'rpm')) only = value;
+    else if (flag === '--only' && KINDS.includes(value as Kind)) only = value as Kind;
     else if (flag === '--dist' && value !== undefined) dist = resolve(value);
-    else throw new Error('usage: tsx scripts/package.ts [--out DIR] [--only deb|rpm] [--dist DIR]');
+    else throw new Error('usage: tsx scripts/package.ts [--out DIR] [--only deb|deb-libvirt|rpm] [--dist DIR]');
   }
   return { out, only, dist };
 }
@@ -199,11 +253,13 @@ function main(): void {
   const origin = originFor(dist, REPO, process.env);
   const missing = [...new Set([...missingSources(installPlan('debian'), origin), ...missingSources(installPlan('xcp-ng'), origin)])];
   if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: run \`npm run build\` first`);
-  const wanted: Kind[] = only === undefined ? ['deb', 'rpm'] : [only];
+  const wanted: Kind[] = only === undefined ? [...KINDS] : [only];
   const buildable = wanted.filter((kind) => {
-    const { tool, install } = PACKAGES[kind];
-    if (onPath(tool)) return true;
-    process.stderr.write(`package: ${kind} not built: ${tool} not found (${install})\n`);
+    const { tools, install, missing } = PACKAGES[kind];
+    const absent = tools.filter((t) => !onPath(t));
+    const why = absent.length === 0 ? missing?.() : `${absent.join(', ')} not found (${install})`;
+    if (why === undefined) return true;
+    process.stderr.write(`package: ${kind} not built: ${why}\n`);
     return false;
   });
   if (buildable.length === 0) throw new Error(only === undefined ? 'nothing built' : `${only} not built`);

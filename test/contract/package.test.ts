@@ -22,6 +22,8 @@ import { blockDrbdPage } from '../../src/help/block-drbd';
 import { pageText } from '../../src/help/text';
 import { contentOf, originFor } from '../../src/install/content';
 import { DEB_DIVERSIONS, describeEntry, installPlan, XAPI_DROP_IN, type Layout } from '../../src/install/plan';
+import { BINDING_DIR } from '../../src/libvirt/binding';
+import { BINDING_PACKAGE, bindingFiles } from '../../scripts/libvirt-binding';
 import { REPO_ROOT, runBuilt } from '../support/run-built';
 
 const CI = process.env.CI === 'true';
@@ -93,11 +95,13 @@ describe('npm run package on a machine without rpmbuild', () => {
     symlinkSync(process.execPath, join(bin, 'node'));
   });
 
-  test('builds the .deb, says the .rpm was not built and how to get rpmbuild, and exits 0', () => {
+  test('builds the .deb, says what was not built and how to get the tools, and exits 0', () => {
     const r = packageScript(['--out', pkgOut], env);
     expect({ status: r.status, stderr: r.stderr }).toEqual({
       status: 0,
-      stderr: 'package: rpm not built: rpmbuild not found (Debian: apt-get install rpm; Fedora/RHEL: dnf install rpm-build)\n',
+      stderr:
+        'package: deb-libvirt not built: strip not found (Debian: apt-get install dpkg binutils)\n' +
+        'package: rpm not built: rpmbuild not found (Debian: apt-get install rpm; Fedora/RHEL: dnf install rpm-build)\n',
     });
     expect(readdirSync(pkgOut)).toEqual([`xen-drbd_${VERSION}_all.deb`]);
   }, 120_000);
@@ -137,6 +141,26 @@ function expectPlanContent(root: string, layout: Layout): void {
     if (c.kind === 'symlink') expect(readlinkSync(join(root, e.path))).toBe(c.target);
     else expect({ path: e.path, same: readFileSync(join(root, e.path)).equals(c.bytes) }).toEqual({ path: e.path, same: true });
   }
+}
+
+/** lintian on a built .deb: no tag at any level but the overrides, and each override explained. */
+function lintianClean(debPath: () => string, overrides: string): void {
+  describeIf(hasLintian, 'lintian', 'lintian', () => {
+    test('reports nothing, pedantic and experimental tags included (overrides aside)', () => {
+      const flags = ['--pedantic', '--display-info', '--display-experimental', '--fail-on', 'error,warning,info,pedantic,experimental'];
+      const r = tool(['lintian', ...flags, debPath()]);
+      expect(r.error).toBeUndefined();
+      expect({ status: r.status, tags: r.stdout.trim() }).toEqual({ status: 0, tags: '' });
+    }, 180_000);
+
+    test('every override carries its justification on the comment lines above it (or above its group)', () => {
+      const lines = readFileSync(join(REPO_ROOT, overrides), 'utf8').trimEnd().split('\n');
+      lines.forEach((l, i) => {
+        if (!l.startsWith('#'))
+          expect({ override: l, justified: /^#|^[a-z0-9-]+: /.test(lines[i - 1] ?? '') }).toEqual({ override: l, justified: true });
+      });
+    });
+  });
 }
 
 describe('the .deb', () => {
@@ -289,30 +313,53 @@ describe('the .deb', () => {
     });
   });
 
-  describeIf(hasLintian, 'lintian', 'lintian', () => {
-    test('reports nothing, pedantic and experimental tags included (overrides aside)', () => {
-      const r = tool([
-        'lintian',
-        '--pedantic',
-        '--display-info',
-        '--display-experimental',
-        '--fail-on',
-        'error,warning,info,pedantic,experimental',
-        deb,
-      ]);
-      expect(r.error).toBeUndefined();
-      expect({ status: r.status, tags: r.stdout.trim() }).toEqual({ status: 0, tags: '' });
-    }, 180_000);
-
-    test('every override carries its justification on the comment lines above it', () => {
-      const lines = readFileSync(join(REPO_ROOT, 'packaging/debian/lintian-overrides'), 'utf8').trimEnd().split('\n');
-      lines.forEach((l, i) => {
-        if (!l.startsWith('#'))
-          expect({ override: l, justified: (lines[i - 1] ?? '').startsWith('#') }).toEqual({ override: l, justified: true });
-      });
-    });
-  });
+  lintianClean(() => deb, 'packaging/debian/lintian-overrides');
 });
+
+const bindingBuilt = bindingFiles(join(REPO_ROOT, 'node_modules'));
+const libvirtDeb = join(out, `${BINDING_PACKAGE}_${VERSION}_amd64.deb`);
+
+describeIf(
+  bindingBuilt !== undefined,
+  'the libvirt binding, built by npm (libvirt-dev and pkg-config)',
+  "the libvirt binding's .deb",
+  () => {
+    const files = bindingBuilt ?? [];
+
+    test('control: amd64, tied to this xen-drbd, on libvirt0 and nodejs', () => {
+      expect(ok(['dpkg-deb', '-f', libvirtDeb, 'Package', 'Version', 'Architecture', 'Depends'])).toBe(
+        `Package: xen-drbd-libvirt\nVersion: ${VERSION}\nArchitecture: amd64\nDepends: xen-drbd (= ${VERSION}), nodejs (>= 18.19), libvirt0 (>= 9.0.0), libc6, libstdc++6\n`,
+      );
+    });
+
+    test('holds what the binding runs and nothing else, root-owned, the addon stripped', () => {
+      for (const line of ok(['dpkg-deb', '-c', libvirtDeb]).trim().split('\n')) expect(line).toMatch(/^[-d]r\S+ root\/root /);
+      const x = scratchDir('deb-libvirt');
+      ok(['dpkg-deb', '-x', libvirtDeb, x]);
+      expect(tree(x)).toEqual({
+        ...Object.fromEntries(files.map((f) => [f.path, '644'])),
+        '/usr/share/doc/xen-drbd-libvirt/copyright': '644',
+        '/usr/share/doc/xen-drbd-libvirt/changelog.gz': '644',
+        '/usr/share/lintian/overrides/xen-drbd-libvirt': '644',
+      });
+      for (const f of files.filter((y) => !y.path.endsWith('.node')))
+        expect({ path: f.path, same: readFileSync(join(x, f.path)).equals(readFileSync(f.source)) }).toEqual({ path: f.path, same: true });
+      const addon = files.find((f) => f.path.endsWith('/libvirt.node'));
+      expect(addon).toBeDefined();
+      expect(ok(['readelf', '-S', join(x, addon?.path ?? '')])).not.toMatch(/\.symtab|\.debug_/);
+    });
+
+    test('the installed binding loads and reads libvirt (its test driver), as xen-drbd status loads it', () => {
+      const x = scratchDir('deb-libvirt-load');
+      ok(['dpkg-deb', '-x', libvirtDeb, x]);
+      const entry = join(x, BINDING_DIR, 'dist', 'index.js');
+      const script = `import(${JSON.stringify(`file://${entry}`)}).then(async (m) => { const h = new m.Hypervisor({ uri: 'test:///default' }); await h.connectOpen(); const d = await h.connectListAllDomains(); console.log(await h.domainGetName(d[0])); await h.connectClose(); })`;
+      expect(ok([process.execPath, '-e', script]).trim()).toBe('test');
+    });
+
+    lintianClean(() => libvirtDeb, 'packaging/debian/lintian-overrides-libvirt');
+  },
+);
 
 describeIf(hasRpm, 'rpmbuild, rpm and cpio', 'the .rpm', () => {
   const q = (fmt: string, ...flags: string[]) => ok(['rpm', '-qp', ...flags, '--qf', fmt, rpm]);

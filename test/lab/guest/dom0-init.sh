@@ -92,6 +92,14 @@ if [ "$LAB_SCRIPT" = dist ]; then
   else
     say "FATAL dpkg -i xen-drbd.deb failed: $(tail -n 5 /var/log/lab/dpkg-install.log | tr '\n' ' ')"
   fi
+  # A libvirt lab's dom0 also gets the libvirt binding's package (it needs libvirt0 from libvirt.cpio).
+  if [ -f /lab/xen-drbd-libvirt.deb ]; then
+    if dpkg -i /lab/xen-drbd-libvirt.deb >> /var/log/lab/dpkg-install.log 2>&1; then
+      say "INFO dpkg -i xen-drbd-libvirt.deb done"
+    else
+      say "FATAL dpkg -i xen-drbd-libvirt.deb failed: $(tail -n 5 /var/log/lab/dpkg-install.log | tr '\n' ' ')"
+    fi
+  fi
 else
   install -m 0755 /etc/xen/scripts/block-drbd.debian /etc/xen/scripts/block-drbd
 fi

@@ -34,8 +34,8 @@ export interface OverlayInput {
   readonly payloadSha256: string;
   /** The .deb each dom0 installs in `dist` mode. */
   readonly deb?: string;
-  /** A libvirt lab's binding files (lib/libvirt-binding.ts). */
-  readonly libvirtBinding?: readonly CpioEntry[];
+  /** A libvirt lab's xen-drbd-libvirt .deb (the libvirt binding), installed after the first. */
+  readonly libvirtDeb?: string;
 }
 
 /** The overlay cpio for one host. */
@@ -71,7 +71,7 @@ export function overlayCpio(o: OverlayInput): Buffer {
     if (fs.existsSync(f)) entries.push({ path: `lab/dist/${exe}`, mode: 0o755, type: 'file', data: fs.readFileSync(f) });
   }
   if (o.deb) entries.push({ path: 'lab/xen-drbd.deb', mode: 0o644, type: 'file', data: fs.readFileSync(o.deb) });
-  entries.push(...(o.libvirtBinding ?? []));
+  if (o.libvirtDeb) entries.push({ path: 'lab/xen-drbd-libvirt.deb', mode: 0o644, type: 'file', data: fs.readFileSync(o.libvirtDeb) });
   return buildCpio(withParents(entries));
 }
 
@@ -84,10 +84,11 @@ export function writeInitrd(baseCpio: string, overlay: Buffer, out: string, extr
 }
 
 /**
- * The .deb each dom0 installs with dpkg in `dist` mode (so every lab run tests the package),
- * built from distDir by scripts/package.ts into outDir.
+ * A .deb each dom0 installs with dpkg in `dist` mode (so every lab run tests the package), built
+ * from distDir by scripts/package.ts into outDir: xen-drbd's own, or (`deb-libvirt`) the libvirt
+ * binding's for a libvirt lab.
  */
-export function buildDebianPackage(repoRoot: string, distDir: string, outDir: string): string {
+export function buildDebianPackage(repoRoot: string, distDir: string, outDir: string, kind: 'deb' | 'deb-libvirt' = 'deb'): string {
   if (!fs.existsSync(path.join(distDir, 'block-drbd')))
     throw new Error(`script=dist but ${distDir}/block-drbd does not exist (run npm run build)`);
   const r = spawnSync(
@@ -100,11 +101,12 @@ export function buildDebianPackage(repoRoot: string, distDir: string, outDir: st
       '--out',
       outDir,
       '--only',
-      'deb',
+      kind,
     ],
     { encoding: 'utf8' },
   );
-  const deb = fs.readdirSync(outDir).find((f) => /^xen-drbd_.*_all\.deb$/.test(f));
-  if (r.status !== 0 || !deb) throw new Error(`building the .deb for the lab failed: ${r.stderr || r.stdout}`);
+  const name = kind === 'deb' ? /^xen-drbd_.*_all\.deb$/ : /^xen-drbd-libvirt_.*_amd64\.deb$/;
+  const deb = fs.readdirSync(outDir).find((f) => name.test(f));
+  if (r.status !== 0 || !deb) throw new Error(`building the ${kind} package for the lab failed: ${r.stderr || r.stdout}`);
   return path.join(outDir, deb);
 }

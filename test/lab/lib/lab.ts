@@ -12,7 +12,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AgentClient, type AgentIo, type RunResult } from './agent';
 import { DEFAULT_HOSTS, hostSpecs, newReplNet, type HostName, type HostSpec } from './hosts';
-import { libvirtBindingEntries } from './libvirt-binding';
 import { buildDebianPackage, guestPayload, overlayCpio, writeInitrd, type DrbdVersion, type ScriptChoice } from './initrd';
 import { forgetPid, freePort, killPid, pidAlive, qemuArgs, startQemu } from './qemu';
 
@@ -328,7 +327,8 @@ export class Lab implements AgentIo {
     );
     const deb = this.script === 'dist' ? buildDebianPackage(REPO_ROOT, DIST_DIR, this.runDir) : undefined;
     if (deb) this.log(`package ${path.basename(deb)} (${fs.statSync(deb).size} bytes) built from ${DIST_DIR}`);
-    const libvirtBinding = this.libvirt ? libvirtBindingEntries(path.join(REPO_ROOT, 'node_modules')) : undefined;
+    const libvirtDeb = deb && this.libvirt ? buildDebianPackage(REPO_ROOT, DIST_DIR, this.runDir, 'deb-libvirt') : undefined;
+    if (libvirtDeb) this.log(`package ${path.basename(libvirtDeb)} (${fs.statSync(libvirtDeb).size} bytes) built`);
     const qemu = (h: Host): string[] => {
       const initrd = writeInitrd(
         this.manifest.LAB_DOM0_CPIO!,
@@ -341,7 +341,7 @@ export class Lab implements AgentIo {
           payload: this.payload,
           payloadSha256: this.payloadSha256,
           deb,
-          libvirtBinding,
+          libvirtDeb,
         }),
         path.join(this.runDir, `host${h.name}.initrd.cpio`),
         extraCpios,

@@ -8,7 +8,7 @@
 // 4. `virsh migrate --live` A → B and back: the destination's `migrate` marks the domain, its
 //    `prepare` promotes with runtime dual-primary; the source's `release` demotes and switches
 //    two primaries off: one Primary, no allow-two-primaries after, the guest reading its disk there.
-// 5. `xen-drbd status` reads libvirt through the binding (the lab's overlay puts it in place).
+// 5. `xen-drbd status` reads libvirt through the binding (the xen-drbd-libvirt package).
 // 6. `virsh destroy` demotes. 7. No UpToDate data reachable: `virsh start` refused likewise.
 import { useLab, stepLog } from '../lib/scenario';
 import { R0, role, waitRole, waitUpToDate, type ResourceSpec } from '../lib/drbd';
@@ -105,6 +105,8 @@ describe('libvirt (libxl driver) with the xen-drbd hook', () => {
 
   test('xen-drbd status reads libvirt through the binding: the xen driver read, the absent qemu driver no gap', async () => {
     const { A, note } = lab();
+    // The binding came as an admin gets it: the xen-drbd-libvirt package, installed by dpkg at boot.
+    expect((await A.sh("dpkg-query -W -f='${Status} ${Architecture}' xen-drbd-libvirt")).trim()).toBe('install ok installed amd64');
     const r = await A.run(`${CLI} status --json`, { timeoutMs: 120_000, job: true });
     note('status through libvirt', r.stderr.trim() || 'no stderr');
     expect(r.stderr).toBe('');
