@@ -2,7 +2,8 @@
 import { checkResourceName } from '../drbd/resource-name';
 import { lacksQuorum, type ResourceName } from '../drbd/types';
 import { driverOf } from '../libvirt/connections';
-import type { DiskUser, HostView, ResourceView } from './types';
+import { hookHolderParts, isHookHolder } from '../libvirt/hook-call';
+import type { DiskUser, HostView, LibvirtUnread, ResourceView } from './types';
 
 export type FindingCode =
   | 'primary-unused' // Primary here, no domain uses it: blocks every takeover on the peer
@@ -79,10 +80,14 @@ export function planReconcile(view: HostView, findings: readonly Finding[], incl
     if (!checked.ok) continue;
     if (finding.code === 'primary-unused' && (r.record !== undefined || includeUnrecorded)) {
       // block-drbd's backends are all in xenstore; a libvirt domain is seen only if libvirt was read.
-      const blind = view.libvirtUnread.length > 0 && (r.record === undefined || r.record.backend.startsWith(HOOK_HOLDER));
+      const blind = view.libvirtUnread.length > 0 && (r.record === undefined || isHookHolder(r.record.backend));
       actions.push(
         blind
-          ? { kind: 'keep', resource: checked.name, why: `${finding.message}; but ${unreadText(view)}, and a libvirt domain may use it` }
+          ? {
+              kind: 'keep',
+              resource: checked.name,
+              why: `${finding.message}; but ${view.libvirtUnread.map(unreadClause).join('; ')}, and a libvirt domain may use it`,
+            }
           : { kind: 'demote', resource: checked.name, why: finding.message },
       );
     }
@@ -91,12 +96,10 @@ export function planReconcile(view: HostView, findings: readonly Finding[], incl
   return actions;
 }
 
-const HOOK_HOLDER = 'libvirt:';
-
-/** Who a record says promoted: block-drbd for a backend, or the libvirt hook for a domain (`libvirt:DRIVER/NAME`). */
+/** Who a record says promoted: block-drbd for a backend, or the libvirt hook for a domain. */
 function promoter(holder: string): string {
-  const hook = /^libvirt:([^/]+)\/(.*)$/.exec(holder);
-  return hook === null ? `block-drbd for ${holder}` : `the libvirt hook for ${hook[1]} domain ${hook[2]}`;
+  const hook = hookHolderParts(holder);
+  return hook === undefined ? `block-drbd for ${holder}` : `the libvirt hook for ${hook.driver} domain ${hook.domain}`;
 }
 
 /** A user as a message names it. */
@@ -104,7 +107,7 @@ export function userName(u: DiskUser): string {
   return u.kind === 'xen-backend' ? (u.domain ?? u.backend) : `${u.domain} (libvirt ${driverOf(u.uri)})`;
 }
 
-/** Why libvirt's domains are missing from the view, in one clause. */
-export function unreadText(view: HostView): string {
-  return view.libvirtUnread.map((u) => `libvirt's ${u.uri} could not be read (${u.why})`).join('; ');
+/** Why one libvirt connection's domains are missing from the view, in one clause. */
+export function unreadClause(u: LibvirtUnread): string {
+  return `libvirt's ${u.uri} could not be read (${u.why})`;
 }

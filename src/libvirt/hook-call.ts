@@ -54,7 +54,20 @@ export function hookStep(call: HookCall): HookStep {
   return 'none';
 }
 
-/** Who a hook's promotion is for, as the ledger records it. */
+const HOLDER_PREFIX = 'libvirt:';
+
+/** Who a hook's promotion is for, as the ledger records it (block-drbd records a backend path). */
 export function hookHolder(call: HookCall): string {
-  return `libvirt:${call.driver}/${call.domain}`;
+  return `${HOLDER_PREFIX}${call.driver}/${call.domain}`;
+}
+
+/** Whether a ledger holder is the hook's, not block-drbd's. */
+export function isHookHolder(holder: string): boolean {
+  return holder.startsWith(HOLDER_PREFIX);
+}
+
+/** The driver and domain a hook holder names; undefined for any other holder. */
+export function hookHolderParts(holder: string): { driver: string; domain: string } | undefined {
+  const m = /^([^/]+)\/(.*)$/.exec(isHookHolder(holder) ? holder.slice(HOLDER_PREFIX.length) : '');
+  return m === null ? undefined : { driver: m[1] as string, domain: m[2] as string };
 }

@@ -1,5 +1,5 @@
 // How libvirt calls a domain hook, and which calls move a role.
-import { hookHolder, hookStep, parseHookCall, type HookCall } from '../../../src/libvirt/hook-call';
+import { hookHolder, hookHolderParts, hookStep, isHookHolder, parseHookCall, type HookCall } from '../../../src/libvirt/hook-call';
 
 describe('parseHookCall', () => {
   it.each([
@@ -47,5 +47,11 @@ describe('hookStep', () => {
 
   it('records the driver and the domain as the holder', () => {
     expect(hookHolder({ driver: 'qemu', domain: 'web', operation: 'prepare', subOperation: 'begin' })).toBe('libvirt:qemu/web');
+  });
+
+  it("reads a holder back: the hook's names its driver and domain, block-drbd's (a backend path) is none", () => {
+    const holder = hookHolder({ driver: 'libxl', domain: 'a/b', operation: 'prepare', subOperation: 'begin' });
+    expect([isHookHolder(holder), hookHolderParts(holder)]).toEqual([true, { driver: 'libxl', domain: 'a/b' }]);
+    expect([isHookHolder('backend/vbd/3/51712'), hookHolderParts('backend/vbd/3/51712')]).toEqual([false, undefined]);
   });
 });

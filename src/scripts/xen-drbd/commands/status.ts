@@ -1,6 +1,6 @@
 // `xen-drbd status [--json]`: every DRBD resource, who uses it, its roles, link and disks, whether
 // dual-primary is on; exit 1 when anything is unsafe.
-import { assessHost } from '../../../host-view/assess';
+import { assessHost, unreadClause } from '../../../host-view/assess';
 import { gatherHost } from '../../../host-view/gather';
 import { renderStatus } from '../../../host-view/render';
 import { openHost } from '../host';
@@ -19,7 +19,7 @@ export const status: Command = {
       const findings = assessHost(view);
       // Not a finding of a resource, but every "unused" below may be wrong while it stands.
       for (const u of view.libvirtUnread) {
-        process.stderr.write(`xen-drbd: libvirt's ${u.uri} could not be read (${u.why}): its domains are not shown\n`);
+        process.stderr.write(`xen-drbd: ${unreadClause(u)}: its domains are not shown\n`);
       }
       if (args.includes('--json')) {
         process.stdout.write(
