@@ -14,6 +14,15 @@ export class UnsafeDirectory extends Error {
 
 /** Makes `dir` and any missing parent with `mode` (less the umask, never more), then checks the whole path. */
 export function ensureOwnedDir(dir: string, mode: number): void {
+  walkOwned(dir, (path) => lstatMaking(path, mode));
+}
+
+/** Checks the whole path of an existing `dir` (root loads code from it), making nothing: a missing part throws ENOENT. */
+export function checkOwnedDir(dir: string): void {
+  walkOwned(dir, (path) => lstatSync(path));
+}
+
+function walkOwned(dir: string, lstatStep: (path: string) => Stats): void {
   const trusted = new Set([0, process.geteuid?.() ?? 0]);
   const refuse = (path: string, why: string) =>
     new UnsafeDirectory(
@@ -25,7 +34,7 @@ export function ensureOwnedDir(dir: string, mode: number): void {
   for (let links = 0; pending.length > 0;) {
     const path = posix.join(done, pending.shift() as string);
     const last = pending.length === 0;
-    const st = lstatMaking(path, mode);
+    const st = lstatStep(path);
     if (st.isSymbolicLink()) {
       if (last) throw refuse(path, 'is a symbolic link');
       if (!trusted.has(st.uid)) throw refuse(path, `is a symbolic link owned by uid ${st.uid}`);

@@ -1,10 +1,12 @@
 // The libvirt binding (@unraid/libvirt, an N-API addon) loaded from where xen-drbd's libvirt
 // package puts it, only by the admin commands that read libvirt: the hotplug script and the hook
 // never load it. The package is ESM-only, so it is reached with import() of its entry file, and
-// that file is root's code: its folder must be root's and not writable by others.
+// that file is root's code: its folder, and every one above it, must be root's and not writable by
+// others (src/fs/owned-dir.ts).
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { checkOwnedDir } from '../fs/owned-dir';
 
 export const BINDING_DIR = '/usr/lib/xen-drbd/node_modules/@unraid/libvirt';
 
@@ -26,15 +28,15 @@ export class BindingUnavailable extends Error {
 }
 
 export async function loadBinding(dir: string): Promise<LibvirtBinding> {
-  let st;
   try {
-    st = lstatSync(dir);
+    lstatSync(dir);
   } catch {
     throw new BindingUnavailable(`the libvirt binding is not installed (${dir})`);
   }
-  const uid = process.geteuid?.() ?? 0;
-  if (!st.isDirectory() || (st.uid !== 0 && st.uid !== uid) || (st.mode & 0o022) !== 0) {
-    throw new BindingUnavailable(`${dir} is not a directory owned by root and writable by root alone; not loading code from it`);
+  try {
+    checkOwnedDir(dir);
+  } catch (e) {
+    throw new BindingUnavailable(`not loading the libvirt binding: ${(e as Error).message}`);
   }
   let entry: unknown;
   try {

@@ -2,12 +2,26 @@
 // domains through the real binding (@unraid/libvirt, an optional dependency built against
 // libvirt-dev) and libvirt's own test driver, whose node file stands in for the daemons; DRBD is the
 // stand-in. The lab repeats it against libvirtd (test/lab/scenarios/28-libvirt-hook.test.ts).
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { bindingFiles } from '../../scripts/libvirt-binding';
+import { BINDING_DIR } from '../../src/libvirt/binding';
 import { HEALTHY, HotplugHost } from '../support/hotplug-host';
 
-const BINDING = resolve(__dirname, '..', '..', 'node_modules', '@unraid', 'libvirt');
-const HAVE_BINDING = existsSync(join(BINDING, 'build', 'Release', 'libvirt.node'));
+// The binding npm built, laid out as the xen-drbd-libvirt package installs it, under a scratch root
+// (its folders root's and not writable by others, as dist/xen-drbd demands of code it loads).
+const FILES = bindingFiles(resolve(__dirname, '..', '..', 'node_modules'));
+const HAVE_BINDING = FILES !== undefined;
+const ROOT = mkdtempSync(join(tmpdir(), 'xen-drbd-binding-'));
+const BINDING = join(ROOT, BINDING_DIR);
+beforeAll(() => {
+  for (const f of FILES ?? []) {
+    mkdirSync(dirname(join(ROOT, f.path)), { recursive: true, mode: 0o755 });
+    copyFileSync(f.source, join(ROOT, f.path));
+  }
+});
+afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
 let host: HotplugHost;
 afterEach(async () => {
@@ -48,7 +62,7 @@ const withBinding = HAVE_BINDING ? describe : process.env.CI === 'true' ? descri
 withBinding('xen-drbd status through libvirt', () => {
   beforeAll(() => {
     // Under CI=true a missing binding fails here rather than skipping (.ci/run installs libvirt-dev).
-    if (!HAVE_BINDING) throw new Error(`${BINDING} is not built: install libvirt-dev and pkg-config, then npm install`);
+    if (!HAVE_BINDING) throw new Error('the libvirt binding is not built: install libvirt-dev and pkg-config, then npm install');
   });
 
   it('names the running libvirt domain using a resource, by its driver, and finds nothing unsafe', async () => {
@@ -106,5 +120,22 @@ withBinding('xen-drbd status through libvirt', () => {
       { uri: `test://${node}`, why: `the libvirt binding is not installed (${join(host.dir, 'nothing-here')})` },
     ]);
     expect(host.resource('r0').role).toBe('Primary');
+  });
+
+  it('a binding folder others can write to: not loaded, and read as unread', async () => {
+    const node = await kvmHost();
+    const unsafe = dirname(BINDING); // .../node_modules/@unraid
+    chmodSync(unsafe, 0o775);
+    try {
+      const s = await host.xenDrbd(['status', '--json'], { libvirtTestNode: node, libvirtBinding: BINDING });
+      expect(JSON.parse(s.stdout).libvirt.unread).toEqual([
+        {
+          uri: `test://${node}`,
+          why: `not loading the libvirt binding: ${unsafe} is owned by uid 0 with mode 0775: root's files must be in directories owned by root and not writable by group or others; refusing to use it`,
+        },
+      ]);
+    } finally {
+      chmodSync(unsafe, 0o755);
+    }
   });
 });

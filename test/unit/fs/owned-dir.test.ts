@@ -1,8 +1,8 @@
-// ensureOwnedDir on a scratch tree (tests run as root; "another user" is nobody, by a real chown).
+// ensureOwnedDir and checkOwnedDir on a scratch tree (tests run as root; "another user" is nobody, by a real chown).
 import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureOwnedDir } from '../../../src/fs/owned-dir';
+import { checkOwnedDir, ensureOwnedDir } from '../../../src/fs/owned-dir';
 
 let root: string;
 beforeEach(() => {
@@ -35,4 +35,19 @@ it('accepts a sticky world-writable directory above (/tmp, /run/lock), never as 
 it('refuses a file where a directory should be', () => {
   writeFileSync(join(root, 'file'), '');
   expect(() => ensureOwnedDir(join(root, 'file/x'), 0o755)).toThrow(`${join(root, 'file')} is not a directory`);
+});
+
+describe('checkOwnedDir: the same walk, making nothing', () => {
+  it('passes a safe directory and refuses a missing one without making it', () => {
+    mkdirSync(join(root, 'lib'));
+    checkOwnedDir(join(root, 'lib'));
+    expect(() => checkOwnedDir(join(root, 'lib/missing'))).toThrow(/ENOENT/);
+    expect(() => lstatSync(join(root, 'lib/missing'))).toThrow(/ENOENT/);
+  });
+
+  it('refuses a directory others can write to, or one below it', () => {
+    mkdirSync(join(root, 'lib/x'), { recursive: true });
+    chmodSync(join(root, 'lib'), 0o775);
+    expect(() => checkOwnedDir(join(root, 'lib/x'))).toThrow(`${join(root, 'lib')} is owned by uid 0 with mode 0775`);
+  });
 });
