@@ -1,14 +1,22 @@
 // Command agent inside each lab dom0 (runs under Debian's nodejs 18; plain CommonJS, no deps).
-// POST /run {"cmd": "...", "timeoutMs": 60000, "stdin": "..."} -> {"code","signal","stdout","stderr","ms","timedOut"}
+// POST /run {"cmd": "...", "timeoutMs": 60000, "stdin": "...", "env": {...}} -> {"code","signal","stdout","stderr","ms","timedOut"}
 // POST /wait {"path": "/run/lab-jobs/ID/rc", "timeoutMs": 10000} -> {"content": "..." | null}: the file's
 //   content once it exists, or null after timeoutMs. Looked at in-process every 100 ms: a job's
 //   runner waits on it without a bash per look, which would take dom0's only vCPU from the job.
-// GET /health -> "ok". The command runs as `bash -c cmd` in its own process group with LANG=C;
-// on timeout the whole group gets SIGKILL. The reply is sent when the shell exits (background
-// children that keep stdout open do not hold the reply for more than 300 ms).
+// GET /health -> "ok". The command runs as a bash script in a session of its own with LANG=C; on
+// timeout the whole session's group gets SIGKILL. The reply is sent when that bash exits
+// (background children may keep writing: their output after it is not read).
+//
+// The agent never forks itself: a fork of this ~50 MB Node process costs ~430 ms in a PV dom0
+// under TCG (its page tables are copied through Xen), a fork of a small bash ~50 ms
+// (test/lab/README.md "The agent's forks"). A bash started once (the forker) starts every
+// command: the agent writes the request's files into a folder under /run/agent-requests (not
+// /run/lab-*, which reset.sh empties), hands the folder's path to the forker, and reads
+// "<folder> <exit code>" back when the command is done.
 'use strict';
 const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 const { spawn } = require('node:child_process');
 
 const port = Number(process.argv[2] || 7000);
@@ -21,7 +29,53 @@ const baseEnv = {
   LANG: 'C',
   LC_ALL: 'C',
   HOME: '/root',
+  // For a test that must kill the agent itself (LAB_INJECT_AGENT_KILL): a command's parent is not it.
+  LAB_AGENT_PID: String(process.pid),
 };
+
+// LAB_AGENT_DIR: another folder, for the agent's own test on the runner.
+const REQUESTS = process.env.LAB_AGENT_DIR || '/run/agent-requests';
+fs.rmSync(REQUESTS, { recursive: true, force: true });
+fs.mkdirSync(REQUESTS, { recursive: true });
+
+// One line per request on stdin: its folder D. The wrapper (setsid: a session of its own, so a
+// timeout kills all it started) writes its PID, runs D/cmd with D/env's variables as `bash -c`
+// (which execs a lone simple command instead of forking for it, as a script would), and reports
+// "D <exit code>" on the forker's stdout, the pipe the agent reads. `&` without job control gives
+// the wrapper /dev/null as stdin, so it never reads the forker's requests.
+const FORKER = `while IFS= read -r d; do
+  setsid bash -c '. "$1/env"; echo $$ > "$1/pid"; IFS= read -r -d "" c < "$1/cmd"; bash -c "$c" < "$1/stdin" > "$1/out" 2> "$1/err"; echo "$1 $?"' wrapper "$d" &
+done`;
+
+/** Folder → what to do with the exit code, for every command the forker runs. */
+const running = new Map();
+let forker;
+function startForker() {
+  forker = spawn('/bin/bash', ['-c', FORKER], { env: baseEnv, stdio: ['pipe', 'pipe', 'inherit'] });
+  let buf = '';
+  forker.stdout.setEncoding('utf8');
+  forker.stdout.on('data', (d) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const [dir, rc] = buf.slice(0, nl).split(' ');
+      buf = buf.slice(nl + 1);
+      running.get(dir)?.(Number(rc));
+    }
+  });
+  forker.stdin.on('error', () => {});
+  forker.on('exit', (code, signal) => {
+    console.error(`agent: the forker exited (code ${code}, signal ${signal}); starting another`);
+    for (const done of running.values()) done(null, "the agent's forker exited");
+    startForker();
+  });
+}
+startForker();
+
+/** A shell word for any string: single-quoted. */
+const quote = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+let seq = 0;
 
 /** The request's JSON, or undefined after answering 400. */
 function parseSpec(res, body) {
@@ -36,56 +90,56 @@ function parseSpec(res, body) {
 function run(req, res, body) {
   const spec = parseSpec(res, body);
   if (spec === undefined) return;
+  const env = Object.entries(spec.env || {});
+  const bad = env.find(([k]) => !ENV_NAME.test(k));
+  if (bad) {
+    res.writeHead(400).end(`bad env name ${JSON.stringify(bad[0])}`);
+    return;
+  }
   const started = Date.now();
-  const child = spawn('/bin/bash', ['-c', String(spec.cmd)], {
-    env: { ...baseEnv, ...(spec.env || {}) },
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const out = [];
-  const err = [];
-  child.stdout.on('data', (d) => out.push(d));
-  child.stderr.on('data', (d) => err.push(d));
-  child.stdin.on('error', () => {});
-  child.stdin.end(spec.stdin || '');
+  const dir = path.join(REQUESTS, `${process.pid}-${++seq}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'cmd'), String(spec.cmd));
+  fs.writeFileSync(path.join(dir, 'stdin'), spec.stdin || '');
+  fs.writeFileSync(path.join(dir, 'env'), env.map(([k, v]) => `export ${k}=${quote(v)}\n`).join(''));
+  const read = (name) => {
+    try {
+      return fs.readFileSync(path.join(dir, name), 'utf8');
+    } catch {
+      return '';
+    }
+  };
   let timedOut = false;
-  const timer = setTimeout(
-    () => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    },
-    Number(spec.timeoutMs || 60000),
-  );
-  let replied = false;
-  const reply = (code, signal) => {
-    if (replied) return;
-    replied = true;
+  const reply = (code, failure) => {
+    if (!running.has(dir)) return;
+    running.delete(dir);
     clearTimeout(timer);
     const payload = JSON.stringify({
       code,
-      signal,
+      signal: timedOut ? 'SIGKILL' : null,
       timedOut,
       ms: Date.now() - started,
-      stdout: Buffer.concat(out).toString('utf8'),
-      stderr: Buffer.concat(err).toString('utf8'),
+      stdout: read('out'),
+      stderr: read('err') + (failure ? `agent: ${failure}\n` : ''),
     });
+    fs.rmSync(dir, { recursive: true, force: true });
     res.writeHead(200, { 'content-type': 'application/json' }).end(payload);
   };
-  child.on('error', (e) => {
-    err.push(Buffer.from(String(e)));
-    reply(127, null);
-  });
-  child.on('exit', (code, signal) => {
-    let closed = 0;
-    const done = () => reply(code, signal);
-    child.stdout.on('close', () => ++closed === 2 && done());
-    child.stderr.on('close', () => ++closed === 2 && done());
-    setTimeout(done, 300);
-  });
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      const pid = Number(read('pid'));
+      try {
+        if (pid > 1) process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      reply(null, pid > 1 ? undefined : 'the command had not started');
+    },
+    Number(spec.timeoutMs || 60000),
+  );
+  running.set(dir, reply);
+  forker.stdin.write(`${dir}\n`);
 }
 
 const JOB_FILE = /^\/run\/lab-jobs\/[A-Za-z0-9-]+\/[a-z]+$/;

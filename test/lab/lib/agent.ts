@@ -129,7 +129,7 @@ export abstract class AgentClient<N extends string = string> {
     const inject = process.env.LAB_INJECT_AGENT_KILL;
     if (inject && new RegExp(inject).test(cmd)) {
       this.io.log(`host ${this.name}: fault injection: killing the agent while \`${cmd}\` runs`);
-      await this.request('sleep 2; kill -KILL $PPID', { timeoutMs: 10_000 }).catch((e) =>
+      await this.request('sleep 2; kill -KILL $LAB_AGENT_PID', { timeoutMs: 10_000 }).catch((e) =>
         this.io.log(`host ${this.name}: agent killed (${(e as Error).message})`),
       );
     }
