@@ -53,11 +53,15 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** Polls until `pid` is gone; a hang guard of 20 s, not a speed check. */
-async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  return !alive(pid);
+/** Polls until `done()` holds; a hang guard of 20 s, not a speed check. */
+async function eventually(done: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
+  return done();
 }
+const gone = (pid: number): Promise<boolean> => eventually(() => !alive(pid));
+
+/** Bash for field `n` of /proc/PID/stat, counted after "PID (comm) " (as test/lab/guest/reset.sh reads it). */
+const statField = (pid: string, n: number): string => `$(s=$(cat /proc/${pid}/stat); s=\${s##*) }; set -- $s; echo $${n})`;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lab-agent-'));
@@ -82,8 +86,8 @@ afterEach(async () => {
 });
 
 test('exit code, stdout and stderr come back; the command runs in a session of its own, not the agent’s', async () => {
-  // Field 6 of /proc/PID/stat, after "PID (comm) ": the session (as test/lab/guest/reset.sh reads it).
-  const session = (pid: string) => `$(s=$(cat /proc/${pid}/stat); s=\${s##*) }; set -- $s; echo $4)`;
+  // After "PID (comm) ": state ppid pgrp session.
+  const session = (pid: string) => statField(pid, 4);
   const r = await run(`echo out; echo err >&2; echo $LAB_AGENT_PID ${session('$$')} ${session('$LAB_AGENT_PID')} $$; exit 3`);
   expect(r).toMatchObject({ code: 3, signal: null, timedOut: false, stderr: 'err\n' });
   const [out, line] = r.stdout.split('\n');
@@ -122,11 +126,9 @@ test('a dead forker fails the commands it was running, and the agent starts anot
   const forker = Number(readFileSync(`/proc/${agent.pid}/task/${agent.pid}/children`, 'utf8').trim());
   expect(forker).toBeGreaterThan(1);
   const groupFile = join(dir, 'sleeper.pgid');
-  const pending = run(
-    `s=$(cat /proc/$$/stat); s=\${s##*) }; set -- $s; echo $3 > ${groupFile}.tmp; mv ${groupFile}.tmp ${groupFile}; sleep 60`,
-  );
-  // A hang guard of 20 s, not a speed check: the sleep is under way once it named its group.
-  for (let i = 0; i < 200 && !existsSync(groupFile); i++) await new Promise((r) => setTimeout(r, 100));
+  const pending = run(`echo ${statField('$$', 3)} > ${groupFile}.tmp; mv ${groupFile}.tmp ${groupFile}; sleep 60`);
+  // The sleep is under way once it named its group.
+  await eventually(() => existsSync(groupFile));
   const group = Number(readFileSync(groupFile, 'utf8'));
   process.kill(forker, 'SIGKILL');
   const r = await pending;

@@ -3,7 +3,7 @@
 // POST /wait {"path": "/run/lab-jobs/ID/rc", "timeoutMs": 10000} -> {"content": "..." | null}: the file's
 //   content once it exists, or null after timeoutMs. Looked at in-process every 100 ms: a job's
 //   runner waits on it without a bash per look, which would take dom0's only vCPU from the job.
-// GET /health -> "ok". The command runs as a bash script in a session of its own with LANG=C; on
+// GET /health -> "ok". The command runs as `bash -c cmd` in a session of its own with LANG=C; on
 // timeout the whole session's group gets SIGKILL. The reply is sent when that bash exits
 // (background children may keep writing: their output after it is not read).
 //
