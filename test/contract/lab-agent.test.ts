@@ -103,6 +103,13 @@ test('stdin and the environment reach the command verbatim, and a bad variable n
   const r = await run('cat; printf "[%s]" "$LAB_X"', { stdin: 'from stdin\n', env: { LAB_X: value } });
   expect(r.stdout).toBe(`from stdin\n[${value}]`);
   expect(await post({ cmd: 'true', env: { 'A B': '1' } })).toEqual({ status: 400, text: 'bad env name "A B"' });
+  expect(await post({ cmd: 'true', env: { LAB_X: 'a\0b' } })).toEqual({ status: 400, text: 'bad env value for LAB_X: a NUL' });
+});
+
+test('commands at once each get their own exit code, even those that end at once; a signal reports 128 + its number', async () => {
+  const replies = await Promise.all(Array.from({ length: 24 }, (_, i) => run(`echo ${i}; exit ${i}`)));
+  expect(replies.map((r) => [r.code, r.stdout])).toEqual(Array.from({ length: 24 }, (_, i) => [i, `${i}\n`]));
+  expect(await run('kill -KILL $$')).toMatchObject({ code: 137, timedOut: false });
 });
 
 test('a background child that keeps running does not hold the reply', async () => {

@@ -8,11 +8,11 @@
 // (background children may keep writing: their output after it is not read).
 //
 // The agent never forks itself: a fork of this ~50 MB Node process costs ~430 ms in a PV dom0
-// under TCG (its page tables are copied through Xen), a fork of a small bash ~50 ms
-// (test/lab/README.md "The agent's forks"). A bash started once (the forker) starts every
-// command: the agent writes the request's files into a folder under /run/agent-requests (not
-// /run/lab-*, which reset.sh empties), hands the folder's path to the forker, and reads
-// "<folder> <exit code>" back when the command is done.
+// under TCG (its page tables are copied through Xen). A small perl started once (forker.pl, beside
+// this file) starts every command: the agent writes the request's files into a folder under
+// /run/agent-requests (not /run/lab-*, which reset.sh empties), hands the folder's path to the
+// forker, and reads "<folder> <exit code>" back when the command is done
+// (test/lab/README.md "The agent's forks").
 'use strict';
 const fs = require('node:fs');
 const http = require('node:http');
@@ -38,20 +38,11 @@ const REQUESTS = process.env.LAB_AGENT_DIR || '/run/agent-requests';
 fs.rmSync(REQUESTS, { recursive: true, force: true });
 fs.mkdirSync(REQUESTS, { recursive: true });
 
-// One line per request on stdin: its folder D. The wrapper (setsid: a session of its own, so a
-// timeout kills all it started) writes its PID, runs D/cmd with D/env's variables as `bash -c`
-// (which execs a lone simple command instead of forking for it, as a script would), and reports
-// "D <exit code>" on the forker's stdout, the pipe the agent reads. `&` without job control gives
-// the wrapper /dev/null as stdin, so it never reads the forker's requests.
-const FORKER = `while IFS= read -r d; do
-  setsid bash -c '. "$1/env"; echo $$ > "$1/pid"; IFS= read -r -d "" c < "$1/cmd"; bash -c "$c" < "$1/stdin" > "$1/out" 2> "$1/err"; echo "$1 $?"' wrapper "$d" &
-done`;
-
 /** Folder → what to do with the exit code, for every command the forker runs. */
 const running = new Map();
 let forker;
 function startForker() {
-  forker = spawn('/bin/bash', ['-c', FORKER], { env: baseEnv, stdio: ['pipe', 'pipe', 'inherit'] });
+  forker = spawn('/usr/bin/perl', [path.join(__dirname, 'forker.pl')], { env: baseEnv, stdio: ['pipe', 'pipe', 'inherit'] });
   let buf = '';
   forker.stdout.setEncoding('utf8');
   forker.stdout.on('data', (d) => {
@@ -72,8 +63,6 @@ function startForker() {
 }
 startForker();
 
-/** A shell word for any string: single-quoted. */
-const quote = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 let seq = 0;
 
@@ -96,12 +85,18 @@ function run(req, res, body) {
     res.writeHead(400).end(`bad env name ${JSON.stringify(bad[0])}`);
     return;
   }
+  // The env file ends each NAME=value with a NUL, which no environment value can hold.
+  const nul = env.find(([, v]) => String(v).includes('\0'));
+  if (nul) {
+    res.writeHead(400).end(`bad env value for ${nul[0]}: a NUL`);
+    return;
+  }
   const started = Date.now();
   const dir = path.join(REQUESTS, `${process.pid}-${++seq}`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'cmd'), String(spec.cmd));
   fs.writeFileSync(path.join(dir, 'stdin'), spec.stdin || '');
-  fs.writeFileSync(path.join(dir, 'env'), env.map(([k, v]) => `export ${k}=${quote(v)}\n`).join(''));
+  fs.writeFileSync(path.join(dir, 'env'), env.map(([k, v]) => `${k}=${v}\0`).join(''));
   const read = (name) => {
     try {
       return fs.readFileSync(path.join(dir, name), 'utf8');

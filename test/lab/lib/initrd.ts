@@ -62,6 +62,7 @@ export function overlayCpio(o: OverlayInput): Buffer {
     { path: 'init', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'dom0-init.sh')) },
     { path: 'lab/config', mode: 0o644, type: 'file', data: config },
     { path: 'lab/agent.js', mode: 0o644, type: 'file', data: fs.readFileSync(path.join(guestDir, 'agent.js')) },
+    { path: 'lab/forker.pl', mode: 0o644, type: 'file', data: fs.readFileSync(path.join(guestDir, 'forker.pl')) },
     { path: 'lab/reset.sh', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'reset.sh')) },
     { path: 'lab/domu/overlay.cpio', mode: 0o644, type: 'file', data: domuOverlay },
     { path: 'lab/payload.sha256', mode: 0o644, type: 'file', data: o.payloadSha256 + '\n' },
