@@ -43,10 +43,12 @@ new_processes() {
   done
 }
 
-files_list() { (cd / && find etc root -depth) | LC_ALL=C sort; }
-# Directories at /dev's top level: LVM makes /dev/<VG> itself (dom0 runs no udev) and nothing
-# removes it when the VG's devices go, so a later vgcreate of the same VG finds it "already exists".
-dev_dirs() { find /dev -mindepth 1 -maxdepth 1 -type d | LC_ALL=C sort; }
+# Paths under /etc and /root, relative to / (children first), into `now`.
+etc_root_now() { mapfile -t now < <(cd / && find etc root -depth); }
+# Directories at /dev's top level, into `now`: LVM makes /dev/<VG> itself (dom0 runs no udev) and
+# nothing removes it when the VG's devices go, so a later vgcreate of the same VG finds it "already
+# exists".
+dev_dirs_now() { mapfile -t now < <(find /dev -mindepth 1 -maxdepth 1 -type d); }
 
 # facts' helpers. `fact NAME ITEM...`: one line, the items joined by commas.
 fact() {
@@ -62,13 +64,20 @@ extra() {
   list=()
   for x in "${_new[@]}"; do [ -n "$x" ] && [ -z "${seen[$x]+set}" ] && list+=("$x"); done
 }
+# `added_since FILE`: sets `list` to the members of `now` missing from the snapshot's list FILE.
+added_since() {
+  mapfile -t was < "$P/$1"
+  extra was now
+}
 
 case ${1:-} in
   snapshot)
     mkdir -p "$P" "${RUNTIME_DIRS[@]}"
     tar -C / -cpf "$P/etc-root.tar" etc root
-    files_list > "$P/files.list"
-    dev_dirs > "$P/dev-dirs.list"
+    etc_root_now
+    printf '%s\n' "${now[@]}" > "$P/files.list"
+    dev_dirs_now
+    printf '%s\n' "${now[@]}" > "$P/dev-dirs.list"
     sh -c 'echo $$' > "$P/pid"
     touch "$P/stamp"
     ;;
@@ -85,12 +94,16 @@ case ${1:-} in
     drbdadm down all >/dev/null 2>&1
     [ -x /lib/drbd/drbdsetup-84 ] && /lib/drbd/drbdsetup-84 down all >/dev/null 2>&1
     losetup -D
-    LC_ALL=C comm -13 "$P/dev-dirs.list" <(dev_dirs) | while IFS= read -r d; do rm -rf "${d:?}"; done
+    dev_dirs_now
+    added_since dev-dirs.list
+    for d in "${list[@]}"; do rm -rf "${d:?}"; done
     rm -f /var/lib/drbd/* # drbdadm's last-known backing devices (drbd-minor-N.lkbd)
     for d in "${RUNTIME_DIRS[@]}"; do find "$d" -mindepth 1 -delete; done
     # /etc and /root as they were: the snapshot over them, then whatever was added since removed.
     tar -C / -xpf "$P/etc-root.tar"
-    LC_ALL=C comm -13 "$P/files.list" <(files_list) | while IFS= read -r f; do rm -rf "/${f:?}"; done
+    etc_root_now
+    added_since files.list
+    for f in "${list[@]}"; do rm -rf "/${f:?}"; done
     # Runtime state: block-drbd's ledger and locks, the SR driver's, the lab's own jobs and marks.
     rm -rf /run/xen-drbd /run/xen-hotplug/* /var/lock/sm /tmp/* 2>/dev/null
     find /run -maxdepth 1 -name 'lab-*' ! -path "$P" -exec rm -rf {} +
@@ -127,10 +140,8 @@ case ${1:-} in
     list=()
     while read -r name _; do [ "$name" != No ] && list+=("$name"); done < <(dmsetup ls 2>/dev/null)
     fact dm_devices "${list[@]}"
-    mapfile -t was < "$P/dev-dirs.list"
-    now=()
-    for d in /dev/*; do [ -d "$d" ] && [ ! -L "$d" ] && now+=("$d"); done # as dev_dirs() finds them
-    extra was now
+    dev_dirs_now
+    added_since dev-dirs.list
     fact dev_dirs "${list[@]}"
     if [ "$LAB_KIND" = xen ]; then
       mapfile -t list < <(xenstore-ls -f /local/domain/0/backend 2>/dev/null)
@@ -154,12 +165,11 @@ case ${1:-} in
     for d in "${VOLATILE[@]}"; do prune+=(-path "$d" -o); done
     mapfile -t -n 20 list < <(find / -xdev \( "${prune[@]}" -false \) -prune -o -newer "$P/stamp" -print 2>/dev/null)
     fact changed_files "${list[@]}"
-    mapfile -t was < "$P/files.list"
-    mapfile -t now < <(cd / && find etc root -depth)
-    extra now was
-    gone=("${list[@]}")
-    extra was now
-    list=("${gone[@]}" "${list[@]}")
+    etc_root_now
+    added_since files.list
+    added=("${list[@]}")
+    extra now was # `was` holds the snapshot's list: what is gone since
+    list=("${list[@]}" "${added[@]}")
     fact etc_root "${list[@]:0:20}"
     ;;
   *)

@@ -22,12 +22,14 @@ export interface ResourceSpec {
 
 export const R0: ResourceSpec = { name: 'r0', port: 7789, volumes: [{ minor: 0 }] };
 export const R1_TWO_VOLUMES: ResourceSpec = { name: 'r1', port: 7790, volumes: [{ minor: 1 }, { minor: 2 }] };
-/** DRBD 9: r0 on A and B with C as a diskless tiebreaker, writable only with a majority of the three. */
-// ping-timeout 2 s instead of DRBD's 0.5: when a peer goes, the others ping each other within the
-// cluster-wide state change, and three TCG hosts on two cores can miss 0.5 s. Seen once in 27
-// (2026-12-07): as A was cut off, B's PingAck from C came late ("sock_recvmsg returned -11"), B
-// dropped C too and lost quorum for good (one UpToDate node and a reconnected diskless tiebreaker
-// make no majority), so B could never start the domain.
+/**
+ * DRBD 9: r0 on A and B with C as a diskless tiebreaker, writable only with a majority of the three.
+ * ping-timeout 2 s instead of DRBD's 0.5: when a peer goes, the others ping each other within the
+ * cluster-wide state change, and three TCG hosts on two cores can miss 0.5 s. Seen once in 27
+ * (2026-12-07): as A was cut off, B's PingAck from C came late ("sock_recvmsg returned -11"), B
+ * dropped C too and lost quorum for good (one UpToDate node and a reconnected diskless tiebreaker
+ * make no majority), so B could never start the domain.
+ */
 export const R0_QUORUM: ResourceSpec = {
   ...R0,
   options: 'quorum majority;\n    on-no-quorum io-error;',
