@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import { launcherBanner } from './src/startup-snapshot/layout';
 
 // One self-contained CommonJS file per executable, every dependency inlined. CJS because an
 // extensionless file in /etc/xen/scripts must run under any Node >= 18.19 without a package.json.
@@ -18,8 +19,10 @@ export default defineConfig({
   sourcemap: false,
   clean: true,
   // Installed names carry no extension (/etc/xen/scripts/block-drbd); tsup cannot emit none, so
-  // onSuccess renames and keeps the mode 0755 that the shebang earns.
+  // onSuccess renames, puts each bundle's name into its launcher and keeps the mode 0755 that the
+  // shebang earns.
   outExtension: () => ({ js: '.cjs' }),
-  banner: { js: '#!/usr/bin/env node' },
+  // sh, then node: the launcher picks the start-up snapshot or the plain bundle (src/startup-snapshot/layout.ts).
+  banner: { js: launcherBanner() },
   onSuccess: 'node scripts/finish-build.cjs',
 });

@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runChecks } from '../src/check/check';
+import { launcherBanner, NAME_PLACEHOLDER } from '../src/startup-snapshot/layout';
 import { readDomain } from '../src/check/domain';
 import type { CheckInputs } from '../src/check/inputs';
 import { parseDumpXml } from '../src/drbd/parse/dump-xml';
@@ -106,7 +107,10 @@ async function once(texts: readonly string[], xml: string): Promise<{ ms: number
       enabledUnits: new Set(),
       rcStartLinks: new Set(['drbd']),
     },
-    blockDrbdScript: { path: '/etc/xen/scripts/block-drbd', text: '#!/usr/bin/env node\n// xen-drbd\n' },
+    blockDrbdScript: {
+      path: '/etc/xen/scripts/block-drbd',
+      text: `${launcherBanner().replace(NAME_PLACEHOLDER, 'block-drbd')}\n"use strict";\n`,
+    },
     xendomainsDefault: { path: '/etc/default/xendomains', text: 'XENDOMAINS_SAVE=""\n' },
     libvirt: undefined,
     peerAutoList: { path: '/root/peer-auto', entries: ['other.cfg'] },

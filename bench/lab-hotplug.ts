@@ -6,8 +6,8 @@
 // XENBUS_BASE_PATH=backend <script> add`, timed inside dom0 with bash's $EPOCHREALTIME (no
 // extra process), then `remove`, then the backend dir is removed. After every round r0 must
 // be Secondary again. Also timed for context: `/bin/true` and `node -e 0`; and levers for our
-// script's start-up: node --jitless, --single-threaded, and a V8 start-up snapshot of the bundle
-// (node --build-snapshot, built in dom0 with its own node), alone and with --single-threaded.
+// script's start-up: node --jitless, --single-threaded, and the plain bundle without the start-up
+// snapshot that the package builds (src/startup-snapshot).
 // Results: bench/results/lab-hotplug.md (also printed).
 // Options: BENCH_ROUNDS (default 20), BENCH_LEVER_ROUNDS (default 10).
 import * as fs from 'node:fs';
@@ -15,7 +15,6 @@ import * as path from 'node:path';
 import { Lab, REPO_ROOT, type Host } from '../test/lab/lib/lab';
 import { R0, createResource, role } from '../test/lab/lib/drbd';
 import { formatTable } from '../test/lab/lib/report';
-import { SNAPSHOT_ENTRY } from './snapshot-entry';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 20);
 const LEVER_ROUNDS = Number(process.env.BENCH_LEVER_ROUNDS || 10);
@@ -169,36 +168,17 @@ async function main(): Promise<number> {
     }
     for (let i = 0; i < pairs.length; i += 10) await rounds(pairs.slice(i, i + 10));
 
-    // Levers: wrappers that exec node with extra flags on the same bundle.
+    // Levers: wrappers that exec node with extra flags on the same bundle. `dist` starts from the
+    // start-up snapshot the package built at boot (its launcher checked, noted below); the plain
+    // bundle through one sh is what it would cost without.
     const BUNDLE = '/etc/xen/scripts/block-drbd';
+    const snapshots = await A.run('xen-drbd startup-snapshot --status');
+    notes.push(`start-up snapshots in dom0 (xen-drbd startup-snapshot --status): ${snapshots.stdout.trim().replace(/\n/g, '; ')}`);
     const wrappers: [string, string][] = [
       ['node --jitless', `exec node --jitless ${BUNDLE} "$@"`],
       ['node --single-threaded', `exec node --single-threaded ${BUNDLE} "$@"`],
-      ['sh wrapper, plain node', `exec node ${BUNDLE} "$@"`],
+      ['without its start-up snapshot (sh, node on the plain bundle)', `exec node ${BUNDLE} "$@"`],
     ];
-    // Snapshot blob, built in dom0 with its own node.
-    await A.sh(`cat > ${DIR}/snapshot-entry.js`, { stdin: SNAPSHOT_ENTRY });
-    // A blob only loads under the V8 flags it was built with: --single-threaded gets its own.
-    const snap = await A.run(
-      `cd ${DIR} && BUNDLE=${BUNDLE} node --snapshot-blob ${DIR}/block-drbd.blob --build-snapshot ${DIR}/snapshot-entry.js && ` +
-        `BUNDLE=${BUNDLE} node --single-threaded --snapshot-blob ${DIR}/block-drbd-st.blob --build-snapshot ${DIR}/snapshot-entry.js && ls -la ${DIR}/block-drbd.blob`,
-      {
-        timeoutMs: 180_000,
-        job: true,
-      },
-    );
-    if (snap.code === 0) {
-      notes.push(`snapshot blob built in dom0 with ${nodeVersion}: ${snap.stdout.trim().split(/\s+/)[4]} bytes`);
-      wrappers.push(['node --snapshot-blob', `exec node --snapshot-blob ${DIR}/block-drbd.blob "$@"`]);
-      wrappers.push([
-        'node --snapshot-blob --single-threaded',
-        `exec node --single-threaded --snapshot-blob ${DIR}/block-drbd-st.blob "$@"`,
-      ]);
-    } else {
-      notes.push(
-        `snapshot: \`node --build-snapshot\` failed in dom0 (rc=${snap.code}): ${(snap.stderr || snap.stdout).trim().split('\n').slice(0, 3).join(' | ')}`,
-      );
-    }
     for (const [name, body] of wrappers) {
       const file = `${DIR}/w-${name.replace(/[^a-z0-9]+/gi, '-')}`;
       await A.sh(`cat > ${file} && chmod 755 ${file}`, { stdin: `#!/bin/sh\n${body}\n` });

@@ -4,9 +4,12 @@
 //
 // Where: the lab's Debian 12 root (test/lab builds it; read only here), entered with chroot(8) for
 // every run of either script, inside a private mount namespace
-// of its own (it runs itself again under `unshare --mount --propagation private`): there, and nowhere else, a scratch directory
-// is bound over the root's /tmp, tmpfs over its /run and /var/log/xen, /proc mounted, and the
-// stand-ins bound over its drbdadm, drbdsetup-84 and logger. Nothing of the root is written.
+// of its own (it runs itself again under `unshare --mount --propagation private`): there, and nowhere else, the root is
+// seen through an overlay whose upper layer is scratch, a scratch directory is bound over its /tmp,
+// tmpfs over its /run and /var/log/xen, /proc mounted, and the stand-ins bound over its drbdadm,
+// drbdsetup-84 and logger. Nothing of the root is written. Ours runs as installed
+// (/usr/libexec/xen-drbd/block-drbd, from the start-up snapshot `xen-drbd startup-snapshot`
+// builds there) and as a copy in /tmp, which its launcher starts on the plain bundle.
 // In that root: bash, Debian's real xenstore-* clients and Xen 4.17's hotplug helpers
 // (xen-utils-common: xen-hotplug-common.sh, locking.sh, logging.sh, block-common.sh, ...; the ones
 // /etc/xen/scripts/block-drbd sources from its own directory), next to Debian's block-drbd (from
@@ -27,7 +30,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TestXenstored } from '../test/support/xenstored';
-import { SNAPSHOT_ENTRY } from './snapshot-entry';
 
 const REPO = resolve(__dirname, '..');
 const ROOT = process.env.XEN_DRBD_LAB_CACHE ? join(process.env.XEN_DRBD_LAB_CACHE, 'rootfs') : '/var/cache/xen-drbd-lab/rootfs';
@@ -40,6 +42,7 @@ const HELPERS = ['block-common.sh', 'xen-hotplug-common.sh', 'xen-script-common.
 const STANDINS = join(REPO, 'bench', 'side-by-side');
 const FIXED_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 const COMPARE = process.env.BENCH_COMPARE;
+const INSTALLED = '/usr/libexec/xen-drbd/block-drbd';
 
 interface Variant {
   readonly name: string;
@@ -57,11 +60,11 @@ const oursEnv = (path: string) => (n: number) => ({
 
 const VARIANTS: Variant[] = [
   { name: "Debian's bash block-drbd", script: '/tmp/debian/block-drbd', env: () => ({ PATH: FIXED_PATH }) },
-  { name: 'ours, Debian nodejs 18.20.4', script: '/tmp/ours/block-drbd', env: oursEnv(FIXED_PATH) },
-  { name: `ours, Node ${process.version}`, script: '/tmp/ours/block-drbd', env: oursEnv(`/tmp/node20:${FIXED_PATH}`) },
-  // The lever, measured and not shipped (README): Debian's nodejs on a start-up snapshot of the
-  // bundle built by that node, through the lab bench's wrapper (one dash exec more than ours).
-  { name: 'ours, Debian nodejs 18.20.4 + V8 start-up snapshot (lever)', script: '/tmp/snapshot/block-drbd', env: oursEnv(FIXED_PATH) },
+  // As installed: the bundle at its path, started from the snapshot `xen-drbd startup-snapshot` built.
+  { name: 'ours, Debian nodejs 18.20.4, from its start-up snapshot', script: INSTALLED, env: oursEnv(FIXED_PATH) },
+  // A copy elsewhere: its launcher finds no snapshot of it and starts node on the plain bundle.
+  { name: 'ours, Debian nodejs 18.20.4, no snapshot', script: '/tmp/ours/block-drbd', env: oursEnv(FIXED_PATH) },
+  { name: `ours, Node ${process.version}, no snapshot`, script: '/tmp/ours/block-drbd', env: oursEnv(`/tmp/node20:${FIXED_PATH}`) },
   ...(COMPARE ? [{ name: `${COMPARE}, Debian nodejs 18.20.4`, script: '/tmp/compare/block-drbd', env: oursEnv(FIXED_PATH) }] : []),
 ];
 
@@ -99,7 +102,12 @@ function checkPlace(): void {
 /** The scratch directory (the root's /tmp) and the namespace's mounts. */
 function prepare(): string {
   const work = mkdtempSync('/tmp/xd-side-by-side-');
-  for (const d of ['debian', 'ours', 'compare', 'snapshot', 'node20', 'state', 'dev']) mkdirSync(join(work, d));
+  // The root seen through an overlay (its upper layer scratch): the snapshot's hard links to the
+  // root's node and to our installed bundle need one mount for all three, and the root stays unwritten.
+  const layer = `${work}.layer`;
+  for (const d of ['', 'upper', 'work']) mkdirSync(join(layer, d));
+  sh(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${ROOT},upperdir=${layer}/upper,workdir=${layer}/work`, ROOT]);
+  for (const d of ['debian', 'ours', 'compare', 'node20', 'state', 'dev']) mkdirSync(join(work, d));
   if (COMPARE) {
     copyFileSync(COMPARE, join(work, 'compare', 'block-drbd'));
     sh(['chmod', '0755', join(work, 'compare', 'block-drbd')]);
@@ -107,9 +115,9 @@ function prepare(): string {
   copyFileSync(join(DEBIAN_CACHE, 'etc/xen/scripts/block-drbd'), join(work, 'debian', 'block-drbd'));
   for (const h of HELPERS) copyFileSync(join(ROOT, 'etc/xen/scripts', h), join(work, 'debian', h));
   copyFileSync(join(REPO, 'dist', 'block-drbd'), join(work, 'ours', 'block-drbd'));
-  writeFileSync(join(work, 'snapshot', 'entry.js'), SNAPSHOT_ENTRY);
-  writeFileSync(join(work, 'snapshot', 'block-drbd'), '#!/bin/sh\nexec node --snapshot-blob /tmp/snapshot/block-drbd.blob "$@"\n');
-  sh(['chmod', '0755', join(work, 'debian', 'block-drbd'), join(work, 'ours', 'block-drbd'), join(work, 'snapshot', 'block-drbd')]);
+  mkdirSync(join(ROOT, 'usr/libexec/xen-drbd'), { recursive: true });
+  for (const exe of ['block-drbd', 'xen-drbd']) copyFileSync(join(REPO, 'dist', exe), join(ROOT, 'usr/libexec/xen-drbd', exe));
+  sh(['chmod', '0755', join(work, 'debian', 'block-drbd'), join(work, 'ours', 'block-drbd'), join(ROOT, INSTALLED)]);
   writeFileSync(join(work, 'node20', 'node'), '');
   for (let n = 0; n < STORM; n++) sh(['mknod', join(work, 'dev', `drbd${n}`), 'b', '147', String(n)]);
   sh(['mount', '--bind', work, join(ROOT, 'tmp')]);
@@ -130,17 +138,11 @@ function prepare(): string {
     const seen = String(spawnSync('chroot', [ROOT, '/usr/bin/env', `PATH=${path}`, 'node', '-p', 'process.version']).stdout).trim();
     if (seen !== version) throw new Error(`PATH=${path}: node is ${seen || 'not runnable'}, want ${version}`);
   }
-  sh([
-    'chroot',
-    ROOT,
-    '/usr/bin/env',
-    'BUNDLE=/tmp/ours/block-drbd',
-    '/usr/bin/node',
-    '--snapshot-blob',
-    '/tmp/snapshot/block-drbd.blob',
-    '--build-snapshot',
-    '/tmp/snapshot/entry.js',
-  ]);
+  // Built as the package's postinst builds it, then read back: the launcher must choose it.
+  const snapshot = ['chroot', ROOT, '/usr/bin/node', '/usr/libexec/xen-drbd/xen-drbd', 'startup-snapshot'];
+  sh([...snapshot, INSTALLED]);
+  const status = String(spawnSync(snapshot[0] as string, [...snapshot.slice(1), '--status', INSTALLED]).stdout).trim();
+  if (status !== 'block-drbd: starts from its snapshot') throw new Error(`the start-up snapshot is not used: ${status}`);
   return work;
 }
 
@@ -285,8 +287,8 @@ async function main(): Promise<void> {
   } finally {
     // Also after a failed round: the scratch directory goes with the namespace's last mount in it.
     await xs.stop();
-    spawnSync('umount', [join(ROOT, 'tmp', 'node20', 'node')]);
-    rmSync(work, { recursive: true, force: true });
+    spawnSync('umount', ['--recursive', ROOT]); // the overlay and all mounted on it, in this namespace only
+    for (const d of [work, `${work}.layer`]) rmSync(d, { recursive: true, force: true });
   }
   writeFileSync(OUT, report(times, runs));
   process.stdout.write(readFileSync(OUT, 'utf8'));

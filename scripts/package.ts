@@ -99,8 +99,9 @@ function buildDeb(origin: Origin, work: string, out: string): string {
   mkdirSync(root);
   stage(root, installPlan('debian'), origin);
   writeStaged(root, '/usr/share/lintian/overrides/xen-drbd', readFileSync(join(PACKAGING, 'debian/lintian-overrides')), 0o644);
-  for (const script of ['preinst', 'postrm'])
+  for (const script of ['preinst', 'postinst', 'postrm'])
     writeStaged(root, `/DEBIAN/${script}`, readFileSync(join(PACKAGING, 'debian', script)), 0o755);
+  writeStaged(root, '/DEBIAN/triggers', readFileSync(join(PACKAGING, 'debian/triggers')), 0o644);
   return packDeb(root, origin, { name: 'xen-drbd', arch: 'all', control: 'debian/control.in' }, out);
 }
 

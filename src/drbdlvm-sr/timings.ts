@@ -5,8 +5,9 @@
 // A line: `<kind>\t<what>\t<start ms>\t<duration ms>`, kind `child` (what: argv[0] and argv[1]) or
 // `xapi` (what: the method). The start is on the process's own clock (ms since it started), so that
 // overlapping spans (XenAPI calls made in parallel) can be merged rather than added up.
+// The global `performance`, not node:perf_hooks: Node 18 cannot hold perf_hooks in a V8 start-up
+// snapshot (src/startup-snapshot), and the global loads it only when a timing is taken.
 import { appendFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import type { Runner } from '../exec/run';
 import { testSeams } from '../test-seams';
 import type { XapiCall } from './xapi-rpc';

@@ -2,10 +2,15 @@
 // /var/lib/xcp/xapi, results wrapped as {Status: "Success", Value} or {Status: "Failure",
 // ErrorDescription: [code, ...params]}. The session is the one xapi passed in the call: never
 // logged in, never cached. `Subtask-of` ties the calls to xapi's task, as Python SM does.
-import { request } from 'node:http';
+import type * as Http from 'node:http';
 import { decodeMethodResponse } from './xmlrpc-decode';
 import { encodeMethodCall } from './xmlrpc-encode';
 import { isStruct, type XmlRpcValue } from './xmlrpc-value';
+
+// Required at the first call, not at start: Node 18 cannot hold http in a V8 start-up snapshot
+// (src/startup-snapshot).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const http = (): typeof Http => require('node:http') as typeof Http;
 
 export const XAPI_SOCKET = '/var/lib/xcp/xapi';
 
@@ -55,7 +60,7 @@ function post(body: string, options: XapiRpcOptions): Promise<string> {
       'User-Agent': 'drbdlvm',
     };
     if (options.subtaskOf !== undefined) headers['Subtask-of'] = options.subtaskOf;
-    const req = request({ socketPath: options.socketPath ?? XAPI_SOCKET, path: '/', method: 'POST', headers }, (res) => {
+    const req = http().request({ socketPath: options.socketPath ?? XAPI_SOCKET, path: '/', method: 'POST', headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));

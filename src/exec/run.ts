@@ -7,8 +7,13 @@
 // run waiting. The wait ends at the deadline (plus the kill grace) whether or not the pipes close
 // and even when the child cannot die: a drbdsetup blocked in the kernel (D state) only dies once
 // the handler returns.
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { testSeams } from '../test-seams';
+
+// Required at the first spawn, not at start: Node 18 cannot hold child_process in a V8 start-up
+// snapshot (src/startup-snapshot), and a run that ends before spawning never loads it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = (): typeof ChildProcess => require('node:child_process') as typeof ChildProcess;
 
 export type Argv = readonly [string, ...string[]];
 
@@ -72,7 +77,7 @@ export const runCommand: Runner = (argv, options) =>
     const [file, ...args] = argv;
     const env = childEnv(process.env); // an unsafe test seam throws: the run rejects, nothing is started
     const stdin = options.stdin === undefined ? 'ignore' : 'pipe';
-    const child = spawn(file, args, {
+    const child = childProcess().spawn(file, args, {
       env,
       stdio: [stdin, 'pipe', 'pipe', ...(options.extraFds ?? [])],
       shell: false,

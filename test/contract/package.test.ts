@@ -189,17 +189,22 @@ describe('the .deb', () => {
     const ctl = scratchDir('ctl');
     const bin = scratchDir('fakebin');
     const log = join(bin, 'calls');
+    // DPKG_ROOT for the scripts that take it: postrm's rm -rf must land here, never on this host.
+    const dpkgRoot = scratchDir('dpkg-root');
+    const snapshots = join(dpkgRoot, 'usr/lib/xen-drbd/startup-snapshot');
 
     beforeAll(() => {
       ok(['dpkg-deb', '-e', deb, ctl]);
-      // A dpkg-divert that only records its arguments, one call per line.
+      // A dpkg-divert and a xen-drbd that only record their arguments, one call per line; xen-drbd
+      // fails when FAIL is set.
       writeFileSync(join(bin, 'dpkg-divert'), `#!/bin/sh\necho "$*" >> "${log}"\n`);
-      chmodSync(join(bin, 'dpkg-divert'), 0o755);
+      writeFileSync(join(bin, 'xen-drbd'), `#!/bin/sh\necho "xen-drbd $*" >> "${log}"\n[ -z "$FAIL" ]\n`);
+      for (const f of ['dpkg-divert', 'xen-drbd']) chmodSync(join(bin, f), 0o755);
     });
 
-    function calls(script: string, ...args: string[]): string[] {
+    function calls(script: string, args: string[], env: NodeJS.ProcessEnv = { DPKG_ROOT: dpkgRoot }): string[] {
       writeFileSync(log, '');
-      ok([join(ctl, script), ...args], { env: { ...process.env, PATH: `${bin}:/usr/bin:/bin` } });
+      ok([join(ctl, script), ...args], { env: { ...process.env, PATH: `${bin}:/usr/bin:/bin`, ...env } });
       return readFileSync(log, 'utf8')
         .split('\n')
         .filter((l) => l !== '');
@@ -207,10 +212,12 @@ describe('the .deb', () => {
 
     const add = DEB_DIVERSIONS.map((d) => `--package xen-drbd --add --rename --divert ${d.divertTo} ${d.path}`);
     const remove = DEB_DIVERSIONS.map((d) => `--package xen-drbd --remove --rename --divert ${d.divertTo} ${d.path}`);
+    const build = ['xen-drbd startup-snapshot'];
 
-    test('only preinst and postrm, both parse as sh', () => {
-      expect(readdirSync(ctl).sort()).toEqual(['control', 'md5sums', 'postrm', 'preinst']);
-      for (const s of ['preinst', 'postrm']) expect(tool(['sh', '-n', join(ctl, s)]).status).toBe(0);
+    test('preinst, postinst, postrm parse as sh; a trigger on node', () => {
+      expect(readdirSync(ctl).sort()).toEqual(['control', 'md5sums', 'postinst', 'postrm', 'preinst', 'triggers']);
+      for (const s of ['preinst', 'postinst', 'postrm']) expect(tool(['sh', '-n', join(ctl, s)]).status).toBe(0);
+      expect(readFileSync(join(ctl, 'triggers'), 'utf8')).toBe('interest-noawait /usr/bin/node\n');
     });
 
     test.each([
@@ -223,8 +230,35 @@ describe('the .deb', () => {
       ['postrm', ['purge'], []],
       ['postrm', ['upgrade', '0.2.0'], []],
       ['postrm', ['failed-upgrade', '0.0.9'], []],
-    ])('%s %j calls dpkg-divert %j', (script, args, expected) => {
-      expect(calls(script, ...args)).toEqual(expected);
+    ])('%s %j calls %j', (script, args, expected) => {
+      expect(calls(script, args)).toEqual(expected);
+    });
+
+    test.each([
+      [['configure', '0.0.9'], build],
+      [['configure', ''], build],
+      [['triggered', '/usr/bin/node'], build],
+      [['abort-upgrade', '0.2.0'], []],
+    ])('postinst %j calls %j', (args, expected) => {
+      expect(calls('postinst', args, { DPKG_ROOT: '' })).toEqual(expected);
+    });
+
+    test('postinst builds no snapshot under dpkg --root (it would be the host node), and a failed build fails no install', () => {
+      expect(calls('postinst', ['configure', ''], { DPKG_ROOT: dpkgRoot })).toEqual([]);
+      const r = tool([join(ctl, 'postinst'), 'configure', ''], {
+        env: { ...process.env, PATH: `${bin}:/usr/bin:/bin`, DPKG_ROOT: '', FAIL: '1' },
+      });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({
+        status: 0,
+        stderr: "xen-drbd: the executables start without start-up snapshots (see above); 'xen-drbd startup-snapshot' builds them\n",
+      });
+    });
+
+    test.each([['remove'], ['abort-install']])('postrm %s removes the start-up snapshots (under DPKG_ROOT)', (action) => {
+      mkdirSync(join(snapshots, 'block-drbd'), { recursive: true });
+      writeFileSync(join(snapshots, 'block-drbd/blob'), 'x');
+      calls('postrm', [action]);
+      expect(readdirSync(join(dpkgRoot, 'usr/lib/xen-drbd'))).toEqual([]);
     });
   });
 
@@ -273,8 +307,13 @@ describe('the .deb', () => {
         /^esac$/,
         /^exit 0$/,
         /^dpkg-divert --package xen-drbd /,
+        // postinst's build, skipped under dpkg --root; postrm's removal, under DPKG_ROOT.
+        /^if \[ -z "\$DPKG_ROOT" \]; then$/,
+        /^xen-drbd startup-snapshot\s+\|\| echo "[^"]*" >&2$/,
+        /^fi$/,
+        /^rm -rf "\$DPKG_ROOT\/usr\/lib\/xen-drbd\/startup-snapshot"$/,
       ];
-      return ['preinst', 'postrm'].flatMap((s) =>
+      return ['preinst', 'postinst', 'postrm'].flatMap((s) =>
         readFileSync(join(scripts, s), 'utf8')
           .replace(/\\\n\s*/g, ' ')
           .split('\n')
@@ -284,12 +323,13 @@ describe('the .deb', () => {
       );
     }
 
-    test('the maintainer scripts run nothing but dpkg-divert', () => {
+    test('the maintainer scripts run nothing but dpkg-divert, under dpkg --root', () => {
       expect(otherCommands()).toEqual([]);
     });
 
     test("install diverts drbd-utils' block-drbd, its upgrades land in the diverted copy, remove gives it back", () => {
       if (otherCommands().length > 0) throw new Error('not running the maintainer scripts on this host: they call more than dpkg-divert');
+      mkdirSync(join(root, 'usr/lib/xen-drbd/startup-snapshot/block-drbd'), { recursive: true });
       expect(dpkg('-i', fakeDrbdUtils('9.22.0-1', '#!/bin/bash\n# LINBIT v1\n')).status).toBe(0);
       expect(dpkg('-i', deb).status).toBe(0);
       expect(readlinkSync(blockDrbd)).toBe('/usr/libexec/xen-drbd/block-drbd');
@@ -309,6 +349,7 @@ describe('the .deb', () => {
       expect(readFileSync(blockDrbd, 'utf8')).toBe('#!/bin/bash\n# LINBIT v2\n');
       expect(ok(['dpkg-divert', `--root=${root}`, '--list']).trim()).toBe('');
       expect(readdirSync(join(root, 'etc/xen/scripts'))).toEqual(['block-drbd']);
+      expect(readdirSync(join(root, 'usr/lib/xen-drbd'))).toEqual([]);
       expect(dpkg('--purge', 'xen-drbd').status).toBe(0);
     });
   });
@@ -391,20 +432,25 @@ describeIf(hasRpm, 'rpmbuild, rpm and cpio', 'the .rpm', () => {
     expectPlanContent(x, 'xcp-ng');
   });
 
-  test('the one scriptlet is %post: valid sh, and on this Node it prints only the toolstack hint', () => {
+  test('%post: valid sh; on this Node it builds the snapshots and prints the toolstack hint; %postun removes them on erase only', () => {
     const scripts = ok(['rpm', '-qp', '--scripts', rpm]);
-    const m = /^postinstall scriptlet \(using \/bin\/sh\):\n([\s\S]*)$/.exec(scripts);
+    const m = /^postinstall scriptlet \(using \/bin\/sh\):\n([\s\S]*)postuninstall scriptlet \(using \/bin\/sh\):\n([\s\S]*)$/.exec(
+      scripts,
+    );
     expect(m).not.toBeNull();
-    const body = (m as RegExpExecArray)[1] as string;
+    const [post, postun] = [(m as RegExpExecArray)[1] as string, (m as RegExpExecArray)[2] as string];
     const dir = scratchDir('post');
-    writeFileSync(join(dir, 'post'), body);
+    writeFileSync(join(dir, 'post'), post);
+    writeFileSync(join(dir, 'xen-drbd'), `#!/bin/sh\necho "xen-drbd $*" >> "${dir}/calls"\n`, { mode: 0o755 });
     expect(tool(['sh', '-n', join(dir, 'post')]).status).toBe(0);
-    const r = tool(['sh', join(dir, 'post')]);
+    const r = tool(['sh', join(dir, 'post')], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` } });
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
       status: 0,
       stdout: 'xen-drbd: restart the toolstack on every host (xe-toolstack-restart) so that xapi loads drbdlvm\n',
       stderr: '',
     });
+    expect(readFileSync(join(dir, 'calls'), 'utf8')).toBe('xen-drbd startup-snapshot\n');
+    expect(postun.trim()).toBe('if [ "$1" = 0 ]; then\n    rm -rf /usr/lib/xen-drbd/startup-snapshot\nfi');
   });
 });
 

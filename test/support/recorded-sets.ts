@@ -16,6 +16,7 @@ const RECORDED_DIRS = [
   'test/fixtures/drbd9',
   'test/fixtures/drbd9/lab-9.2.18',
   'test/fixtures/libvirt/lab-9.0.0',
+  'test/fixtures/node',
   'test/fixtures/xapi',
   'test/fixtures/xl',
   'test/unit/lvm/fixtures/lvm2-2.03.16',

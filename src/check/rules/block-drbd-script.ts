@@ -1,6 +1,7 @@
 // XD207: /etc/xen/scripts/block-drbd must be ours. Debian's drbd-utils (<= 9.30) installs LINBIT's
 // shell script there, which promotes without looking at the peer and never waits for blkback.
 import type { Rule } from '../inputs';
+import { isOurBundle } from '../../startup-snapshot/layout';
 import { drbdDomains } from '../resources';
 
 const PATH = '/etc/xen/scripts/block-drbd';
@@ -19,7 +20,7 @@ export const blockDrbdScript: Rule = (inputs) => {
       },
     ];
   }
-  if (script.text.startsWith('#!/usr/bin/env node') && script.text.includes('xen-drbd')) return [];
+  if (isOurBundle(script.text)) return [];
   const linbit = /^#!\/bin\/(ba)?sh/.test(script.text) && script.text.includes('drbdadm');
   return [
     {

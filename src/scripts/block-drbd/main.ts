@@ -18,6 +18,7 @@ import { parseRequest, type HotplugRequest } from './contract';
 import { failed, type Outcome } from '../../primary/ports';
 import type { Ports } from './ports';
 import { runRemove } from './remove';
+import { startedFromSnapshot, startMain } from '../start';
 
 const TAG = 'block-drbd';
 
@@ -102,15 +103,17 @@ function errorText(e: unknown): string {
 }
 
 function dispatch(req: HotplugRequest, ports: Ports, log: HotplugLog): Promise<Outcome> {
-  log.log('debug', `${req.action} XENBUS_PATH=${req.backendPath}`);
+  log.log('debug', `${req.action} XENBUS_PATH=${req.backendPath}${startedFromSnapshot() ? ' (from its start-up snapshot)' : ''}`);
   return req.action === 'add' ? runAdd(req, ports) : runRemove(req, ports);
 }
 
-// libxl never passes --help; an admin who does gets block-drbd(8) rather than a hotplug failure.
-const args = process.argv.slice(2);
-if (args[0] === '--help' || args[0] === '-h') {
-  process.stdout.write(pageText(blockDrbdPage));
-} else {
+startMain(() => {
+  // libxl never passes --help; an admin who does gets block-drbd(8) rather than a hotplug failure.
+  const args = process.argv.slice(2);
+  if (args[0] === '--help' || args[0] === '-h') {
+    process.stdout.write(pageText(blockDrbdPage));
+    return;
+  }
   main(args, process.env).then(
     (code) => process.exit(code),
     (e: unknown) => {
@@ -118,4 +121,4 @@ if (args[0] === '--help' || args[0] === '-h') {
       process.exit(1);
     },
   );
-}
+});

@@ -17,6 +17,7 @@ import { timingsFrom } from '../../drbdlvm-sr/timings';
 import { Xapi } from '../../drbdlvm-sr/xapi';
 import { xapiCaller } from '../../drbdlvm-sr/xapi-rpc';
 import { encodeFault } from '../../drbdlvm-sr/xmlrpc-encode';
+import { startMain } from '../start';
 
 // xapi sets no timeout (a hung driver hangs the operation); ours bounds every DRBD wait.
 const BUDGET_MS = 10 * 60_000;
@@ -70,5 +71,7 @@ function lastResort(e: unknown): void {
   emit(encodeFault({ faultCode: 1200, faultString: msg }));
 }
 
-process.on('unhandledRejection', lastResort);
-main(process.argv.slice(2), process.env).then(emit, lastResort);
+startMain(() => {
+  process.on('unhandledRejection', lastResort);
+  main(process.argv.slice(2), process.env).then(emit, lastResort);
+});

@@ -24,6 +24,7 @@ import type { OtherUse } from '../../primary/release';
 import { listBackends } from '../../xenstore/backends';
 import { XenstoreClient } from '../../xenstore/client';
 import { runHook, type HookPorts } from './flow';
+import { startMain } from '../start';
 
 const TAG = 'xen-drbd-hook';
 // A domain XML is a few KiB; anything far beyond that is not one.
@@ -112,10 +113,12 @@ function mountUse(mine: ReadonlySet<string>, procMounts: string): OtherUse | und
     : undefined;
 }
 
-main(process.argv[1] ?? '', process.argv.slice(2), process.env).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`xen-drbd: ${(e as Error).message}\n`);
-    process.exit(1);
-  },
-);
+startMain(() => {
+  main(process.argv[1] ?? '', process.argv.slice(2), process.env).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`xen-drbd: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+});

@@ -5,6 +5,7 @@ import { usageText } from '../../help/text';
 import { commands } from './commands';
 import type { Command } from './commands/command';
 import { install, uninstall } from './commands/install';
+import { startMain } from '../start';
 
 const table: Record<string, Command> = { ...commands, install, uninstall };
 
@@ -44,21 +45,23 @@ function help(name: string | undefined): number {
   return 0;
 }
 
-// `xen-drbd status | head`: a reader that stops early is not an error of ours.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
+startMain(() => {
+  // `xen-drbd status | head`: a reader that stops early is not an error of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-    // A libvirt call the binding's worker thread still waits on (given up at its deadline) would
-    // hold the process after its answer; nothing else is left running at this point.
-    setTimeout(() => process.exit(), 1000).unref();
-  },
-  (err: unknown) => {
-    process.stderr.write(`xen-drbd: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+      // A libvirt call the binding's worker thread still waits on (given up at its deadline) would
+      // hold the process after its answer; nothing else is left running at this point.
+      setTimeout(() => process.exit(), 1000).unref();
+    },
+    (err: unknown) => {
+      process.stderr.write(`xen-drbd: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+});

@@ -4,6 +4,7 @@ import { readDomain } from '../../../src/check/domain';
 import type { CheckInputs } from '../../../src/check/inputs';
 import type { DrbdConfigDump, ResourceConfig, Sections } from '../../../src/drbd/parse/dump-xml';
 import { DEFAULT_POLICY } from '../../../src/policy/policy';
+import { launcherBanner, NAME_PLACEHOLDER } from '../../../src/startup-snapshot/layout';
 
 export const sections = (s: Record<string, Record<string, string>>): Sections =>
   new Map(Object.entries(s).map(([name, options]) => [name, new Map(Object.entries(options))]));
@@ -80,7 +81,10 @@ export function inputs(
     modprobe: [{ path: '/etc/modprobe.d/drbd.conf', text: 'options drbd disable_sendpage=1\n' }],
     schedules: [{ path: '/etc/cron.d/drbd-verify', text: '42 0 * * 0 root /sbin/drbdadm verify all\n' }],
     boot: cleanBoot(),
-    blockDrbdScript: { path: '/etc/xen/scripts/block-drbd', text: '#!/usr/bin/env node\n"use strict";\n// xen-drbd\n' },
+    blockDrbdScript: {
+      path: '/etc/xen/scripts/block-drbd',
+      text: `${launcherBanner().replace(NAME_PLACEHOLDER, 'block-drbd')}\n"use strict";\n`,
+    },
     xendomainsDefault: { path: '/etc/default/xendomains', text: 'XENDOMAINS_SAVE=""\nXENDOMAINS_RESTORE=false\n' },
     libvirt: undefined,
     peerAutoList: undefined,

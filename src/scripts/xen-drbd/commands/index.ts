@@ -4,6 +4,7 @@ import { check } from './check';
 import { parseConfigCommand } from './parse-config';
 import { parseDisk } from './parse-disk';
 import { reconcile } from './reconcile';
+import { startupSnapshot } from './startup-snapshot';
 import { status } from './status';
 import type { Command } from './command';
 
@@ -14,4 +15,5 @@ export const commands: Record<string, Command> = {
   reconcile,
   check,
   'boot-order': bootOrder,
+  'startup-snapshot': startupSnapshot,
 };
