@@ -16,7 +16,7 @@ const ALL_FROM_SNAPSHOTS = [
   'block-drbd: starts from its snapshot',
   'xen-drbd: starts from its snapshot',
   'libvirt-hook: starts from its snapshot',
-  `block-drbd libvirt-hook xen-drbd `,
+  'block-drbd libvirt-hook xen-drbd',
 ].join('\n');
 /** block-drbd's debug line for an add, as xen-hotplug.log has it; `(from its start-up snapshot)` or not. */
 const ADD_LINE = /block-drbd\[\d+\]: debug: add XENBUS_PATH=backend\/vbd\/\d+\/\d+( \(from its start-up snapshot\))?$/m;
@@ -111,7 +111,7 @@ describe('the xen-drbd .deb in a dom0', () => {
         'block-drbd: starts without a snapshot: node is not the one the snapshot was built with',
         'xen-drbd: starts without a snapshot: node is not the one the snapshot was built with',
         'libvirt-hook: starts without a snapshot: node is not the one the snapshot was built with',
-        `block-drbd libvirt-hook xen-drbd `,
+        'block-drbd libvirt-hook xen-drbd',
       ].join('\n'),
     );
     await A.run(': > /var/log/xen/xen-hotplug.log');
