@@ -50,7 +50,7 @@ export const XEN_DRBD_COMMANDS = {
   'startup-snapshot': {
     term: 'xen-drbd startup-snapshot [--status | --remove] [PATH...]',
     text: [
-      "Builds a V8 start-up snapshot of each installed executable (block-drbd, the libvirt hook, the SR driver, xen-drbd itself) with /usr/bin/node, into /usr/lib/xen-drbd/startup-snapshot, so that node starts from it instead of evaluating the bundle: Debian's nodejs is built without node's own snapshot and pays its whole bootstrap at every start. A snapshot is published only after it has answered --help exactly as the plain bundle does. The packages run this after every install and, through a trigger, whenever nodejs changes.",
+      "Builds a V8 start-up snapshot of each installed executable (block-drbd, xen-drbd itself, the SR driver, and the libvirt hook where a libvirt daemon is installed) with /usr/bin/node, into /usr/lib/xen-drbd/startup-snapshot, so that node starts from it instead of evaluating the bundle: Debian's nodejs is built without node's own snapshot and pays its whole bootstrap at every start. A snapshot is published only after it has answered --help exactly as the plain bundle does. The packages run this after every install and, through a trigger, whenever nodejs or a libvirt daemon is installed or upgraded.",
       'Each executable checks before node starts, with shell builtins only, that the bundle, node and libnode are still the files the snapshot was built from; after any upgrade until the next build, it simply starts without the snapshot. --status says, per executable, whether it starts from its snapshot and exits 1 if one does not; --remove takes them away. PATH names a bundle away from its installed path (a copy of DrbdlvmSR, say).',
     ],
   },

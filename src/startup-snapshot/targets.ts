@@ -19,6 +19,19 @@ export function installedTargets(): readonly SnapshotTarget[] {
   return [...seen].map(([name, path]) => ({ name, path }));
 }
 
+/**
+ * The libvirt daemons whose hook runs the libvirt hook (any one of them: monolithic libvirtd, or
+ * the modular virtxend and virtqemud). Where none is installed the hook never runs, and its
+ * snapshot would only cost the build; the .deb's trigger on these paths builds it once one is.
+ */
+export const LIBVIRT_DAEMONS = ['/usr/sbin/libvirtd', '/usr/sbin/virtxend', '/usr/sbin/virtqemud'] as const;
+
+/** Why `t` gets no snapshot on a host where only `present` of LIBVIRT_DAEMONS exist; undefined when it does. */
+export function notWanted(t: SnapshotTarget, present: (path: string) => boolean): string | undefined {
+  if (t.name === 'libvirt-hook' && !LIBVIRT_DAEMONS.some(present)) return 'no libvirt daemon is installed here, so it never runs';
+  return undefined;
+}
+
 /** A bundle named on the command line (one not at its installed path): its file name says which. */
 export function targetAt(path: string): SnapshotTarget | string {
   const name = basename(path);

@@ -23,6 +23,7 @@ import { pageText } from '../../src/help/text';
 import { contentOf, originFor } from '../../src/install/content';
 import { DEB_DIVERSIONS, describeEntry, installPlan, XAPI_DROP_IN, type Layout } from '../../src/install/plan';
 import { BINDING_DIR } from '../../src/libvirt/binding';
+import { LIBVIRT_DAEMONS } from '../../src/startup-snapshot/targets';
 import { BINDING_PACKAGE, bindingFiles } from '../../scripts/libvirt-binding';
 import { REPO_ROOT, runBuilt } from '../support/run-built';
 
@@ -214,10 +215,12 @@ describe('the .deb', () => {
     const remove = DEB_DIVERSIONS.map((d) => `--package xen-drbd --remove --rename --divert ${d.divertTo} ${d.path}`);
     const build = ['xen-drbd startup-snapshot'];
 
-    test('preinst, postinst, postrm parse as sh; a trigger on node', () => {
+    test('preinst, postinst, postrm parse as sh; triggers on node and the libvirt daemons', () => {
       expect(readdirSync(ctl).sort()).toEqual(['control', 'md5sums', 'postinst', 'postrm', 'preinst', 'triggers']);
       for (const s of ['preinst', 'postinst', 'postrm']) expect(tool(['sh', '-n', join(ctl, s)]).status).toBe(0);
-      expect(readFileSync(join(ctl, 'triggers'), 'utf8')).toBe('interest-noawait /usr/bin/node\n');
+      expect(readFileSync(join(ctl, 'triggers'), 'utf8')).toBe(
+        ['/usr/bin/node', ...LIBVIRT_DAEMONS].map((p) => `interest-noawait ${p}\n`).join(''),
+      );
     });
 
     test.each([
@@ -471,8 +474,12 @@ describe('xen-drbd install from the built tree', () => {
     expect(installed).toEqual(planTree('debian'));
     expectPlanContent(root, 'debian');
 
+    // What `xen-drbd startup-snapshot` would have built there, which no manifest records.
+    mkdirSync(join(root, 'usr/lib/xen-drbd/startup-snapshot/block-drbd'), { recursive: true });
+    writeFileSync(join(root, 'usr/lib/xen-drbd/startup-snapshot/block-drbd/blob'), 'x');
     const u = runBuilt('xen-drbd', ['uninstall', '--destdir', root]);
     expect(u.code).toBe(0);
+    expect(u.stdout).toContain('remove /usr/lib/xen-drbd/startup-snapshot (start-up snapshots)\n');
     expect(tree(root)).toEqual({ '/etc/xen/scripts/block-drbd': '644' });
     expect(readFileSync(join(root, 'etc/xen/scripts/block-drbd'), 'utf8')).toBe('#!/bin/bash\n# LINBIT\n');
   });

@@ -76,6 +76,9 @@ export function overlayCpio(o: OverlayInput): Buffer {
   return buildCpio(withParents(entries));
 }
 
+/** The SR driver under test in every dom0: dist/DrbdlvmSR as packed above (no package installs it on Debian). */
+export const DOM0_SR_DRIVER = '/lab/dist/DrbdlvmSR';
+
 /** The base cpio, then any extra cached cpio (the DRBD 9 modules, libvirt), then the overlay, written to `out`. */
 export function writeInitrd(baseCpio: string, overlay: Buffer, out: string, extraCpios: readonly string[] = []): string {
   fs.copyFileSync(baseCpio, out);

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hostBaselineProblems, parseFacts } from './baseline';
 import { hostSetKey, type HostName } from './hosts';
+import { DOM0_SR_DRIVER } from './initrd';
 import { Lab, type DrbdVersion, type Host, type LabHandle, type LabOptions, type ScriptChoice } from './lab';
 import { freePort, killPid, pidAlive } from './qemu';
 
@@ -87,6 +88,10 @@ async function boot(needs: LabNeeds, opts: Pick<LabOptions, 'log'>): Promise<Lab
     xapiPort: needs.xapi ? await freePort() : undefined,
   });
   try {
+    // An SR lab's driver starts from its start-up snapshot, as an installed one does after the
+    // .rpm's %post. Built before the booted state is recorded, so that resets keep it.
+    if (needs.xapi)
+      await Promise.all(Object.values(lab.hosts).map((h) => h.sh(`xen-drbd startup-snapshot ${DOM0_SR_DRIVER}`, { timeoutMs: 300_000 })));
     await Promise.all(Object.values(lab.hosts).map((h) => dom0(h, 'snapshot', 120_000)));
     const problems = await baselineProblems(lab);
     if (problems.length)

@@ -21,14 +21,13 @@ import {
 } from '../../support/sr-pool';
 import { addVm, vdiCreate, vmStart } from '../../support/sr-sequencer';
 import { startXapiSim, type XapiSim } from '../../support/xapi-sim';
+import { DOM0_SR_DRIVER } from './initrd';
 import { R0, guestResults, waitGuestDone, xlCreate, xlError, type ResourceSpec } from './drbd';
 import type { Host, Lab, RunResult } from './lab';
 import { useLab, type ScenarioContext } from './scenario';
 
 /** xapi's PATH for its plugins (docs/smapi.md §1): nothing else in the driver's environment but ORIGINATOR. */
 export const XAPI_PATH = '/sbin:/usr/sbin:/bin:/usr/bin';
-/** The driver under test: dist/DrbdlvmSR, copied into each dom0 at boot (initrd.ts). */
-const LAB_DRIVER = '/lab/dist/DrbdlvmSR';
 
 /** What configureLvm leaves in lvm.conf, as `lvmconfig` prints it. */
 export const LAB_LVM_CONFIG = [
@@ -164,10 +163,10 @@ export class LabSrPool implements DriverPool {
       this.timed
         ? // Timed in the same bash, around the driver process only: $EPOCHREALTIME starts nothing.
           'f=$(mktemp /tmp/sm-call.XXXXXX) && cat > "$f" && x=$(cat "$f") && rm -f "$f" && t=$(mktemp /tmp/sm-timings.XXXXXX) || exit 1; ' +
-            `t0=\${EPOCHREALTIME/./}; env -i PATH=${XAPI_PATH} ORIGINATOR=SM ${SEAMS_SWITCH}=1 DRBDLVM_TIMINGS="$t" ${LAB_DRIVER} "$x" </dev/null; rc=$?; t1=\${EPOCHREALTIME/./}; ` +
+            `t0=\${EPOCHREALTIME/./}; env -i PATH=${XAPI_PATH} ORIGINATOR=SM ${SEAMS_SWITCH}=1 DRBDLVM_TIMINGS="$t" ${DOM0_SR_DRIVER} "$x" </dev/null; rc=$?; t1=\${EPOCHREALTIME/./}; ` +
             `printf '\\n${TIMING_MARK} %s\\n' $((t1 - t0)); cat "$t"; rm -f "$t"; exit $rc`
         : 'f=$(mktemp /tmp/sm-call.XXXXXX) && cat > "$f" && ' +
-            `env -i PATH=${XAPI_PATH} ORIGINATOR=SM ${LAB_DRIVER} "$(cat "$f")" </dev/null; rc=$?; rm -f "$f"; exit $rc`,
+            `env -i PATH=${XAPI_PATH} ORIGINATOR=SM ${DOM0_SR_DRIVER} "$(cat "$f")" </dev/null; rc=$?; rm -f "$f"; exit $rc`,
       { stdin: xml, timeoutMs: 120_000 },
     );
     if (r.code !== 0 || r.stderr !== '')
@@ -217,7 +216,7 @@ export async function startDriverCall(
   const xml = encodeMethodCall(command, [driverParams(pool.sim, host.name, command, o)], 'xapi');
   const f = (await host.sh('mktemp /tmp/sm-call.XXXXXX')).trim();
   await host.sh(`cat > ${f}`, { stdin: xml });
-  const done = host.run(`echo $$ > ${f}.pid && exec env -i PATH=${XAPI_PATH} ORIGINATOR=SM ${LAB_DRIVER} "$(cat ${f})" </dev/null`, {
+  const done = host.run(`echo $$ > ${f}.pid && exec env -i PATH=${XAPI_PATH} ORIGINATOR=SM ${DOM0_SR_DRIVER} "$(cat ${f})" </dev/null`, {
     timeoutMs: 120_000,
   });
   const r = await host.waitFor(`cat ${f}.pid`, (x) => /^\d+\n?$/.test(x.stdout), 30_000, `the pid of DrbdlvmSR ${command}`);
@@ -296,19 +295,9 @@ export function useSrLab(name: string): { pool: () => LabSrPool; lab: () => Scen
     await pool().connect(l);
     // LVM sees the PV through DRBD only, and works without udev (configureLvm says why).
     for (const h of [A, B]) expect({ host: h.name, config: await configureLvm(h) }).toEqual({ host: h.name, config: LAB_LVM_CONFIG });
-    // The driver starts from its start-up snapshot, as the installed one does after the .rpm's
-    // %post; built once per boot (the reset between files leaves /usr/lib alone).
-    const built = await Promise.all(
-      [A, B].map((h) =>
-        h.run(`xen-drbd startup-snapshot --status ${LAB_DRIVER} >/dev/null || xen-drbd startup-snapshot ${LAB_DRIVER}`, {
-          timeoutMs: 300_000,
-        }),
-      ),
-    );
-    expect(built.map((r) => [r.code, r.stderr])).toEqual([
-      [0, ''],
-      [0, ''],
-    ]);
+    // Built when the lab booted (shared-lab.ts), as the .rpm's %post builds it.
+    const status = await Promise.all([A, B].map((h) => h.run(`xen-drbd startup-snapshot --status ${DOM0_SR_DRIVER}`)));
+    expect(status.map((r) => r.stdout)).toEqual(['DrbdlvmSR: starts from its snapshot\n', 'DrbdlvmSR: starts from its snapshot\n']);
   }, 120_000);
   afterAll(() => started?.stop());
   return { pool, lab };

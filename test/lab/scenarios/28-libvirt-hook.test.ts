@@ -37,9 +37,11 @@ const ledgerHolder = async (h: Host): Promise<string> =>
   (await h.run('cat /run/xen-drbd/promoted/r0.json 2>/dev/null')).stdout.match(/"backend":"([^"]*)"/)?.[1] ?? 'none';
 
 describe('libvirt (libxl driver) with the xen-drbd hook', () => {
-  test('the package put the hook in place; check sees a hook libvirtd started before', async () => {
+  test('the package put the hook in place, with its start-up snapshot; check sees a hook libvirtd started before', async () => {
     const { A, B, note } = lab();
     for (const h of [A, B]) expect((await h.sh(`readlink ${HOOK}`)).trim()).toBe('/usr/libexec/xen-drbd/libvirt-hook');
+    // libvirt is installed here (libvirt.cpio), so the package built the hook's snapshot too.
+    expect((await A.run('xen-drbd startup-snapshot --status')).stdout).toContain('libvirt-hook: starts from its snapshot\n');
     await Promise.all([A, B].map((h) => startLibvirtd(h)));
     // The hook changed under the running daemon: libvirt may not run it.
     await A.sh(`ln -sfn /usr/libexec/xen-drbd/libvirt-hook ${HOOK}`);

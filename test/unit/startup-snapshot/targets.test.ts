@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installPlan } from '../../../src/install/plan';
-import { installedTargets, libnodeIn, targetAt } from '../../../src/startup-snapshot/targets';
+import { installedTargets, LIBVIRT_DAEMONS, libnodeIn, notWanted, targetAt } from '../../../src/startup-snapshot/targets';
 
 const maps = (name: string) => readFileSync(join(__dirname, '../../fixtures/node', name), 'utf8');
 
@@ -34,5 +34,19 @@ describe('targets', () => {
     expect(targetAt('/lab/dist/DrbdlvmSR')).toEqual({ name: 'DrbdlvmSR', path: '/lab/dist/DrbdlvmSR' });
     expect(targetAt('dist/block-drbd')).toBe('dist/block-drbd: give an absolute path');
     expect(targetAt('/usr/bin/node')).toMatch(/^\/usr\/bin\/node: not one of xen-drbd's executables/);
+  });
+});
+
+describe('notWanted', () => {
+  const hook = { name: 'libvirt-hook', path: '/usr/libexec/xen-drbd/libvirt-hook' } as const;
+  const blockDrbd = { name: 'block-drbd', path: '/usr/libexec/xen-drbd/block-drbd' } as const;
+
+  test('the libvirt hook only where a libvirt daemon is installed (any of them)', () => {
+    expect(notWanted(hook, () => false)).toBe('no libvirt daemon is installed here, so it never runs');
+    for (const daemon of LIBVIRT_DAEMONS) expect(notWanted(hook, (p) => p === daemon)).toBeUndefined();
+  });
+
+  test('the others everywhere they are installed', () => {
+    expect(notWanted(blockDrbd, () => false)).toBeUndefined();
   });
 });

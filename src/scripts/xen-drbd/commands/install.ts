@@ -1,13 +1,14 @@
 // `xen-drbd install` / `xen-drbd uninstall`: a source install of the files the packages hold, from
 // the tree this dist/xen-drbd was built in. The list is src/install/plan.ts; this file only reads
 // the arguments, prints every step and runs them.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { runInstall, runUninstall, observeInstall, readManifest } from '../../../install/apply';
 import { missingSources, originFor } from '../../../install/content';
 import { installPlan, type Layout } from '../../../install/plan';
 import { describeStep, installSteps, uninstallSteps, type Step } from '../../../install/steps';
 import { XEN_DRBD_COMMANDS } from '../../../help/xen-drbd';
+import { SNAPSHOT_ROOT } from '../../../startup-snapshot/layout';
 import type { Command } from './command';
 
 const INSTALL_USAGE = `usage: ${XEN_DRBD_COMMANDS.install.term}\n`;
@@ -85,6 +86,8 @@ export const install: Command = {
         ? 'xen-drbd-reconcile.service is installed, not enabled: systemctl daemon-reload; systemctl enable xen-drbd-reconcile.service\n'
         : 'restart the toolstack on every host (xe-toolstack-restart) so that xapi loads drbdlvm\n',
     );
+    if (opts.root === '/')
+      process.stdout.write('xen-drbd startup-snapshot builds their start-up snapshots, as the packages do when installed\n');
     return 0;
   },
 };
@@ -104,7 +107,13 @@ export const uninstall: Command = {
     }
     const steps = uninstallSteps(manifest);
     print(steps, opts.dryRun);
-    if (!opts.dryRun) runUninstall(opts.root, steps, manifest);
+    // The start-up snapshots too, as the packages' postrm removes them: nothing records them.
+    const snapshots = join(opts.root, SNAPSHOT_ROOT);
+    if (existsSync(snapshots)) process.stdout.write(`${opts.dryRun ? 'would ' : ''}remove ${SNAPSHOT_ROOT} (start-up snapshots)\n`);
+    if (!opts.dryRun) {
+      runUninstall(opts.root, steps, manifest);
+      rmSync(snapshots, { recursive: true, force: true });
+    }
     return 0;
   },
 };

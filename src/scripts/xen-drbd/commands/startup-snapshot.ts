@@ -1,9 +1,10 @@
 // `xen-drbd startup-snapshot [--status | --remove] [PATH...]`: builds a V8 start-up snapshot of each
 // installed executable for the node installed (src/startup-snapshot), or says whether each is in
 // use, or removes them. The packages run it after every install and whenever node changes.
+import { existsSync } from 'node:fs';
 import { runCommand } from '../../../exec/run';
 import { buildSnapshot, HOST_PLACES, isInstalled, notUsedBecause, removeSnapshot } from '../../../startup-snapshot/build';
-import { installedTargets, targetAt, type SnapshotTarget } from '../../../startup-snapshot/targets';
+import { installedTargets, notWanted, targetAt, type SnapshotTarget } from '../../../startup-snapshot/targets';
 import type { Command } from './command';
 
 const USAGE = 'usage: xen-drbd startup-snapshot [--status | --remove] [PATH...]\n';
@@ -27,8 +28,13 @@ export const startupSnapshot: Command = {
     const targets = (paths.length > 0 ? (named as SnapshotTarget[]) : installedTargets()).filter(isInstalled);
     let failures = 0;
     for (const t of targets) {
+      // Named ones are built regardless; --remove takes away whatever there is.
+      const unwanted = paths.length > 0 || mode === '--remove' ? undefined : notWanted(t, existsSync);
       try {
-        if (mode === '--remove') {
+        if (unwanted !== undefined) {
+          if (mode === 'build') removeSnapshot(t, HOST_PLACES);
+          process.stdout.write(`${t.name}: no snapshot: ${unwanted}\n`);
+        } else if (mode === '--remove') {
           process.stdout.write(`${t.name}: ${removeSnapshot(t, HOST_PLACES) ? 'snapshot removed' : 'had no snapshot'}\n`);
         } else if (mode === '--status') {
           const why = notUsedBecause(t, HOST_PLACES);
