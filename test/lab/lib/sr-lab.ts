@@ -24,7 +24,7 @@ import { startXapiSim, type XapiSim } from '../../support/xapi-sim';
 import { DOM0_SR_DRIVER } from './initrd';
 import { R0, guestResults, waitGuestDone, xlCreate, xlError, type ResourceSpec } from './drbd';
 import type { Host, Lab, RunResult } from './lab';
-import { useLab, type ScenarioContext } from './scenario';
+import { useLab, type ScenarioContext, type ScenarioOptions } from './scenario';
 
 /** xapi's PATH for its plugins (docs/smapi.md §1): nothing else in the driver's environment but ORIGINATOR. */
 export const XAPI_PATH = '/sbin:/usr/sbin:/bin:/usr/bin';
@@ -281,13 +281,13 @@ export async function waitGuestReads(h: Host, name: string, sha: string, after =
  * forwarded into each dom0, the simulator listening there, each dom0 bridged to it with its LVM
  * configured (checked), each host's SMlog kept in the run dir. Returns getters for both.
  */
-export function useSrLab(name: string): { pool: () => LabSrPool; lab: () => ScenarioContext } {
+export function useSrLab(name: string, options: Pick<ScenarioOptions, 'drbd'> = {}): { pool: () => LabSrPool; lab: () => ScenarioContext } {
   let started: LabSrPool | undefined;
   const pool = (): LabSrPool => {
     if (started === undefined) throw new Error('the XenAPI simulator did not start (see beforeAll)');
     return started;
   };
-  const lab = useLab(name, [SR_RESOURCE], { xapi: true, collect: ['/var/log/SMlog'] });
+  const lab = useLab(name, [SR_RESOURCE], { ...options, xapi: true, collect: ['/var/log/SMlog'] });
   beforeAll(async () => {
     const { lab: l, A, B } = lab();
     if (l.xapiPort === undefined) throw new Error('the lab has no XenAPI port forwarded');
