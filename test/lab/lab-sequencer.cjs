@@ -1,9 +1,10 @@
 // The order of the lab scenario files (test/lab/jest.config.cjs). Files that can share a lab
-// (shared-lab.ts) run next to each other: the ordinary two-host ones, then the SR ones (their lab
-// forwards the XenAPI simulator's port), then those whose lab has host C (`hosts: [..., 'C']`),
-// then the DRBD 9 ones (`drbd: 9`: their dom0s load another module), then the libvirt ones
-// (`libvirt: true`: another initramfs); within each, a file that
-// leaves a host unusable runs last, so that it costs no extra boot. By name otherwise.
+// (shared-lab.ts) run next to each other: the two-host ones, then those whose lab has host C
+// (`hosts: [..., 'C']`), then the DRBD 9 ones (`drbd: 9`: their dom0s load another module), then
+// the libvirt ones (`libvirt: true`: another initramfs). Within each, the SR files come first:
+// their lab forwards the XenAPI simulator's port, and the others can reuse it (shared-lab.ts,
+// `serves`), while an SR file cannot reuse theirs; a file that leaves a host unusable runs last,
+// so that it costs no extra boot. By name otherwise.
 // LAB_ORDER=shuffle:<seed> shuffles the files instead (the resets must hold in any order),
 // printing the order it chose.
 const path = require('node:path');
@@ -12,7 +13,7 @@ const { kindsOf } = require('./scenario-kinds.cjs');
 
 function group(file) {
   const k = kindsOf(file);
-  return (k.libvirt ? 16 : 0) + (k.drbd9 ? 8 : 0) + (k.hostC ? 4 : 0) + (k.sr ? 2 : 0) + (k.leavesHostUnusable ? 1 : 0);
+  return (k.libvirt ? 16 : 0) + (k.drbd9 ? 8 : 0) + (k.hostC ? 4 : 0) + (k.sr ? 0 : 2) + (k.leavesHostUnusable ? 1 : 0);
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same order. */

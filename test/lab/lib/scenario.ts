@@ -88,6 +88,8 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
     drbd: options.drbd ?? 8.4,
     libvirt: options.libvirt ?? false,
   };
+  /** What the lab this file got has (Acquired.has), handed on with it. */
+  let has = needs;
   let how = 'not had';
   let labSeconds = 0;
   let setupSeconds = 0;
@@ -99,6 +101,7 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
     );
     const got = await acquireLab(scenario, needs, { log: (l) => log(`[${scenario}] ${l}`) });
     const lab = got.lab;
+    has = got.has;
     how = got.how.kind === 'boot' ? 'boot' : `reused after ${got.how.from}`;
     labSeconds = got.seconds;
     ctx = {
@@ -149,7 +152,7 @@ export function useLab(scenario: string, resources: ResourceSpec[] = [R0], optio
       } catch {
         /* best effort */
       }
-      await releaseLab(scenario, needs, lab, !options.leavesHostUnusable);
+      await releaseLab(scenario, has, lab, !options.leavesHostUnusable);
     }
     const result: ScenarioResult = {
       scenario,

@@ -1,6 +1,6 @@
 // One lab boot for several scenario files. jest runs the files one after another in one process
 // (--runInBand); a file that is done hands its running lab on through a small JSON file, and the
-// next one takes it over when it needs the same kind of lab, after a reset of every host
+// next one takes it over when it needs the same kind of lab (or less: `serves`), after a reset of every host
 // (guest/reset.sh) and a check that they are back at baseline (baseline.ts). A file that leaves a
 // host unusable (powered off, packages removed) stops the lab; so does any failure to reset, and
 // the next file boots a fresh one. LAB_SHARE=0 boots a fresh lab for every file.
@@ -26,6 +26,7 @@ export interface LabNeeds {
 }
 
 interface SharedRecord {
+  /** What the lab has (Acquired.has). */
   readonly needs: LabNeeds;
   readonly lab: LabHandle;
   /** The scenario file that used it last: the one to blame for anything left over. */
@@ -34,6 +35,8 @@ interface SharedRecord {
 
 export interface Acquired {
   readonly lab: Lab;
+  /** What the lab has: the needs it was booted for, which may exceed the file's (`serves`). */
+  readonly has: LabNeeds;
   /** How the lab was had: a fresh boot, or taken over from the named scenario after a reset. */
   readonly how: { readonly kind: 'boot' } | { readonly kind: 'reused'; readonly from: string };
   readonly seconds: number;
@@ -50,12 +53,17 @@ function readRecord(): SharedRecord | undefined {
   }
 }
 
-const sameNeeds = (a: LabNeeds, b: LabNeeds): boolean =>
-  a.script === b.script &&
-  a.xapi === b.xapi &&
-  a.drbd === b.drbd &&
-  (a.libvirt ?? false) === (b.libvirt ?? false) &&
-  hostSetKey(a.hosts) === hostSetKey(b.hosts);
+/**
+ * Whether a lab that has `has` serves a file that needs `want`: the same kind, except that a lab
+ * with the XenAPI forward (and the SR driver's snapshot) serves files that need neither, so the
+ * suite's order (lab-sequencer.cjs) runs the SR files first and the others then reuse their boot.
+ */
+const serves = (has: LabNeeds, want: LabNeeds): boolean =>
+  has.script === want.script &&
+  (has.xapi || !want.xapi) &&
+  has.drbd === want.drbd &&
+  (has.libvirt ?? false) === (want.libvirt ?? false) &&
+  hostSetKey(has.hosts) === hostSetKey(want.hosts);
 
 /** Kills the qemu processes of a lab handed on (the record's), and forgets it. */
 export function stopSharedLab(): void {
@@ -111,7 +119,7 @@ async function boot(needs: LabNeeds, opts: Pick<LabOptions, 'log'>): Promise<Lab
 export async function acquireLab(scenario: string, needs: LabNeeds, opts: Pick<LabOptions, 'log'>): Promise<Acquired> {
   const t0 = Date.now();
   const rec = sharing() ? readRecord() : undefined;
-  if (rec && sameNeeds(rec.needs, needs) && Object.values(rec.lab.hosts).every((h) => pidAlive(h.pid))) {
+  if (rec && serves(rec.needs, needs) && Object.values(rec.lab.hosts).every((h) => pidAlive(h.pid))) {
     const lab = Lab.attach(rec.lab, opts);
     lab.traceFile = path.join(lab.runDir, `commands.${scenario}.log`);
     lab.log(`taking over the lab ${rec.last} used; resetting every host`);
@@ -128,17 +136,20 @@ export async function acquireLab(scenario: string, needs: LabNeeds, opts: Pick<L
         `the lab that ${rec.last} used is not at baseline after the reset (a leak from ${rec.last}):\n  ${problems.join('\n  ')}`,
       );
     }
-    return { lab, how: { kind: 'reused', from: rec.last }, seconds: (Date.now() - t0) / 1000 };
+    return { lab, has: rec.needs, how: { kind: 'reused', from: rec.last }, seconds: (Date.now() - t0) / 1000 };
   }
   if (rec) stopSharedLab();
   const lab = await boot(needs, opts);
-  return { lab, how: { kind: 'boot' }, seconds: (Date.now() - t0) / 1000 };
+  return { lab, has: needs, how: { kind: 'boot' }, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** Hands the lab on to the next file, or stops it when it must not be reused (or sharing is off). */
-export async function releaseLab(scenario: string, needs: LabNeeds, lab: Lab, reusable: boolean): Promise<void> {
+/**
+ * Hands the lab on to the next file, or stops it when it must not be reused (or sharing is off).
+ * `has`: what the lab has (Acquired.has).
+ */
+export async function releaseLab(scenario: string, has: LabNeeds, lab: Lab, reusable: boolean): Promise<void> {
   if (sharing() && reusable && Object.values(lab.hosts).every((h) => h.alive)) {
-    const rec: SharedRecord = { needs, lab: lab.handle(), last: scenario };
+    const rec: SharedRecord = { needs: has, lab: lab.handle(), last: scenario };
     fs.writeFileSync(recordFile(), JSON.stringify(rec));
     lab.log(`handed on to the next scenario file`);
     return;
