@@ -3,6 +3,7 @@
 // on this host while other VMs of the SR write on the peer): Connected and UpToDate on both sides.
 // 'local' = the command only reads or writes through this host while no other host writes: this
 // host's data must be good (UpToDate, or a SyncTarget whose peer serves the blocks not yet synced).
+import { discardSteps } from '../drbd/split-brain-recovery';
 import type { ResourceState } from '../drbd/types';
 import type { SrErrorName } from './errors';
 
@@ -10,17 +11,11 @@ export type Health = { readonly ok: true } | { readonly ok: false; readonly erro
 
 const OK: Health = { ok: true };
 
-/**
- * DRBD's documented manual split-brain recovery; the driver never discards data by itself. Without
- * the guide's `drbdadm disconnect` step: the resource is StandAlone already, and 8.4's disconnect
- * of a StandAlone resource fails ("unknown connection", exit 10; lab scenario 18), which stops an
- * admin who runs the steps joined with &&.
- */
+/** DRBD's documented manual split-brain recovery; the driver never discards data by itself. */
 export function standAloneRecovery(resource: string): string {
   return (
-    `replication of '${resource}' has stopped (StandAlone). If this follows a split-brain, decide which host's ` +
-    `changes to discard; on that host stop the VMs of the SR, then 'drbdadm secondary ${resource}', ` +
-    `'drbdadm connect --discard-my-data ${resource}'; on the other host 'drbdadm connect ${resource}'. ` +
+    `replication of '${resource}' has stopped (StandAlone). If this follows a split-brain, ` +
+    `${discardSteps(resource, 'stop the VMs of the SR')}. ` +
     `If it was disconnected on purpose, 'drbdadm connect ${resource}' on both (with both hosts Primary, as the SR ` +
     `keeps them, DRBD then reports a split-brain: each side started new data when the link went; resolve it as above). ` +
     `'xen-drbd status' shows both sides`

@@ -1,6 +1,7 @@
 // The safety rules of `add`, as one pure function of what was observed. Every refusal says what was
 // seen and what to do; `wait` means "not decidable yet, look again while the budget lasts".
 import { formatRef, lacksQuorum, unreachable, type DiskState, type ResourceRef, type ResourceState } from '../drbd/types';
+import { discardSteps } from '../drbd/split-brain-recovery';
 import type { MigrationMode } from '../policy/policy';
 
 export interface AddContext {
@@ -59,8 +60,8 @@ export function planAdd(s: ResourceState, ctx: AddContext): AddDecision {
     return refuse(
       (peerName) =>
         `${res}: DRBD is StandAlone (${describeDisks(disks)}): not connected to ${thePeer(peerName)} and not trying ` +
-        `(split-brain, or disconnected by hand). Resolve the split-brain or run 'drbdadm connect ${s.name}' ` +
-        `on both hosts, then start the domain again.`,
+        `(split-brain, or disconnected by hand). After a split-brain, ${discardSteps(s.name, 'stop the domains on it')}. ` +
+        `If it was disconnected on purpose, 'drbdadm connect ${s.name}' on both hosts. Then start the domain again.`,
     );
   }
   if (disks.some((d) => SETTLING.has(d)) || s.link === 'Handshake') {

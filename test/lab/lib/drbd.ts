@@ -403,6 +403,13 @@ export async function xlMigrate(from: Host, to: Host, name: string, timeoutMs = 
   return from.run(`xl migrate -s '' ${name} 'socat - TCP:${to.replIp}:${port}'`, { timeoutMs });
 }
 
+/** The host's replication NIC: the one carrying 10.99.0.0/24 (hosts.ts), checked to be one name. */
+export async function replicationNic(h: Host): Promise<string> {
+  const nic = (await h.sh(`ip -o -4 addr show to 10.99.0.0/24 | awk '{print $2}'`)).trim();
+  if (!/^\w+$/.test(nic)) throw new Error(`host ${h.name}: no single replication NIC on 10.99.0.0/24: ${JSON.stringify(nic)}`);
+  return nic;
+}
+
 /** DRBD 9: whether every volume of `res` has quorum on this host (`drbdsetup status --json`). */
 export async function hasQuorum(h: Host, res: string): Promise<boolean> {
   const [s] = JSON.parse(await h.sh(STATUS9(res))) as { devices: { quorum?: boolean }[] }[];

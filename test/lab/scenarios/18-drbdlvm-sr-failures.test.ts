@@ -10,7 +10,7 @@
 //   promoted by its vdi_attach) and B reads what A wrote.
 // No domU: a VM's disk is its LV, written and read with dd in dom0.
 import { LOCK_KEY } from '../../../src/drbdlvm-sr/activation-lock-entry';
-import { waitUpToDate } from '../lib/drbd';
+import { replicationNic, waitUpToDate } from '../lib/drbd';
 import { stepLog } from '../lib/scenario';
 import { SR_VG, lvs, sha256Of, startDriverCall, useSrLab } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
@@ -62,8 +62,7 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     [disk1, disk2] = created.map((c) => c.vdi as Vdi) as [Vdi, Vdi];
     vm1 = addVm(pool(), disk1);
     addVm(pool(), disk2);
-    replNic = (await B.sh(`ip -o -4 addr show to 10.99.0.0/24 | awk '{print $2}'`)).trim();
-    expect(replNic).toMatch(/^\w+$/);
+    replNic = await replicationNic(B);
   }, 180_000);
 
   test('sr_attach on a host without the DRBD resource (device-config:resource=r7 on B) fails 5100 naming the host; nothing changes', async () => {

@@ -8,6 +8,7 @@ import {
   guestResults,
   hasQuorum,
   R0_QUORUM,
+  replicationNic,
   role,
   STATUS9,
   waitCstate,
@@ -23,8 +24,6 @@ import {
 
 const NAME = 'drbd9-quorum';
 const lab = useLab(NAME, [R0_QUORUM], { drbd: 9, hosts: ['A', 'B', 'C'] });
-
-const replNic = async (h: Parameters<typeof hasQuorum>[0]) => (await h.sh(`ip -o -4 addr show to 10.99.0.0/24 | awk '{print $2}'`)).trim();
 
 describe('DRBD 9 quorum majority with a diskless tiebreaker', () => {
   test('B down: A keeps quorum with C and starts the domain, which writes', async () => {
@@ -48,8 +47,7 @@ describe('DRBD 9 quorum majority with a diskless tiebreaker', () => {
 
   test("A cut off from both peers: A refuses naming quorum; B, with C, starts the domain on A's data", async () => {
     const { lab: l, A, B, C, note } = lab();
-    const nic = await replNic(A);
-    expect(nic).toMatch(/^\w+$/);
+    const nic = await replicationNic(A);
     await A.sh(`ip link set dev ${nic} down`);
     try {
       await waitQuorum(A, 'r0', false);

@@ -84,6 +84,16 @@ describe('planAdd on a normal start', () => {
     expect(decide(s, normal)).toMatchObject({ kind: 'refuse', reason: expect.stringContaining("'drbdadm up r0'") });
   });
 
+  it("refuses a StandAlone resource with DRBD's manual split-brain recovery, run by nobody but the admin", () => {
+    const d = decide(state('Secondary', 'Unknown', 'StandAlone', 'UpToDate', 'DUnknown'), normal, 'hostb');
+    expect(d.kind === 'refuse' && d.reason).toBe(
+      'r0: DRBD is StandAlone (UpToDate): not connected to peer hostb and not trying (split-brain, or disconnected by hand). ' +
+        "After a split-brain, decide which host's changes to discard; on that host stop the domains on it, then " +
+        "'drbdadm secondary r0', 'drbdadm connect --discard-my-data r0'; on the other host 'drbdadm connect r0'. " +
+        "If it was disconnected on purpose, 'drbdadm connect r0' on both hosts. Then start the domain again.",
+    );
+  });
+
   it('judges every volume: one Outdated volume without a peer blocks the promote', () => {
     const s: ResourceState = {
       ...state('Secondary', 'Unknown', 'Connecting', 'UpToDate', 'DUnknown', 'WFConnection'),
