@@ -2,7 +2,7 @@
 // continuously (a journal of ticks, each read back past the page cache). After every move:
 // the guest kept writing and reading its data on the new host, exactly one host is Primary, and
 // allow-two-primaries is off again on both. At the end both hosts' backing disks hold the
-// same journal, and it is exactly the last 256 writes the guest reported.
+// same journal, and it is exactly the last 256 writes the guest reported (all of them when fewer), each in its slot.
 import { useLab, stepLog } from '../lib/scenario';
 import { domainExists, waitDomainGone, waitGuestDone, waitRole, xlCreate, xlMigrate, waitUpToDate } from '../lib/drbd';
 import { consoleOf, journalOnDisk, journalProblems, lastTick, rolesWith, twoPrimariesOn, waitWriting } from '../lib/migration';

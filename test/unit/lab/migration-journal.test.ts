@@ -2,8 +2,12 @@
 // every kind of damage, not just accept the good case.
 import { journalProblems, lastTick, ticks } from '../../lab/lib/migration';
 
+/** What journalOnDisk reads after ticks 1..top: one line per slot, empty where no tick was written. */
 const journal = (top: number, edit?: (lines: string[]) => void): string[] => {
-  const lines = Array.from({ length: 256 }, (_, s) => `xen-drbd-lab tick=${top - ((((top - s) % 256) + 256) % 256)}`);
+  const lines = Array.from({ length: 256 }, (_, s) => {
+    const t = top - ((((top - s) % 256) + 256) % 256);
+    return t > 0 ? `xen-drbd-lab tick=${t}` : '';
+  });
   edit?.(lines);
   return lines;
 };
@@ -12,6 +16,25 @@ describe('journalProblems', () => {
   test('accepts the journal the guest wrote, newest tick reported or one beyond', () => {
     expect(journalProblems(journal(1000), 1000)).toEqual([]);
     expect(journalProblems(journal(1001), 1000)).toEqual([]);
+  });
+  test('accepts a guest that wrote fewer than 256 ticks: slot 0 and the slots above its newest tick empty', () => {
+    const j = journal(254);
+    expect([j[0], j[1], j[254], j[255]]).toEqual(['', 'xen-drbd-lab tick=1', 'xen-drbd-lab tick=254', '']);
+    expect(journalProblems(j, 254)).toEqual([]);
+  });
+  test('rejects content where no tick was written, and an empty slot where one was', () => {
+    expect(
+      journalProblems(
+        journal(100, (l) => (l[0] = 'garbage')),
+        100,
+      ),
+    ).toEqual(['slot 0: "garbage" where no tick was written']);
+    expect(
+      journalProblems(
+        journal(100, (l) => (l[50] = '')),
+        100,
+      ),
+    ).toEqual(['slot 50: unexpected content ""']);
   });
   test('rejects a lost last write', () => {
     expect(journalProblems(journal(999), 1000)).toEqual(["newest tick on disk 999, guest's last reported 1000"]);
