@@ -50,7 +50,7 @@ mkdir -p "$CACHE"/{debs,boot,pkgs}
 
 # --- 1. host packages ------------------------------------------------------------------------
 HOST_PKGS=(qemu-system-x86 debootstrap cpio kmod busybox-static socat xz-utils zstd
-  gcc make flex bison bc libelf-dev libssl-dev)   # the second line: the guest kernel's build
+  gcc make flex bison bc libelf-dev libssl-dev patch)   # the second line: the guest kernel's build
 need=()
 for p in "${HOST_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
@@ -174,17 +174,21 @@ fi
 # Debian's kernel needs ~96 MiB to boot a guest; this one, tinyconfig plus the options in
 # guest/domu-kernel.config, needs 32, and a live migration under TCG copies all of it.
 KCONF="$(dirname "$0")/guest/domu-kernel.config"
+# One patch: no PIT probe in a PVH guest, which has no PIT; under TCG the probe's failing port reads
+# cost ~7.6 s of every guest boot (test/lab/README.md, "Timings").
+KPATCH="$(dirname "$0")/guest/domu-kernel-pvh-no-pit.patch"
 KSRC_VER=$(apt-cache policy linux-source-6.1 2>/dev/null | awk '/Candidate:/ {print $2}')
 [ -n "$KSRC_VER" ] && [ "$KSRC_VER" != "(none)" ] || { apt-get update -qq; KSRC_VER=$(apt-cache policy linux-source-6.1 | awk '/Candidate:/ {print $2}'); }
 [ -n "$KSRC_VER" ] && [ "$KSRC_VER" != "(none)" ] || die "no linux-source-6.1 package in apt's sources"
-DOMU_KERNEL_ID="linux-source-6.1=$KSRC_VER $(sha256sum "$KCONF" | cut -c1-16)"
+DOMU_KERNEL_ID="linux-source-6.1=$KSRC_VER $(cat "$KCONF" "$KPATCH" | sha256sum | cut -c1-16)"
 if [ ! -f "$CACHE/boot/domu-kernel.done" ] || [ "$(cat "$CACHE/boot/domu-kernel.done")" != "$DOMU_KERNEL_ID" ]; then
   deb=$(fetch_deb linux-source-6.1 "$KSRC_VER")
   src="$CACHE/pkgs/linux-source"
   rm -rf "$src"; mkdir -p "$src"
   log "unpacking linux-source-6.1 $KSRC_VER"
   dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards '*/linux-source-6.1.tar.xz' | tar -xJ -C "$src" --strip-components=1
-  log "building the guest kernel (tinyconfig + $(basename "$KCONF"), make -j$(nproc))"
+  patch -s -p1 -d "$src" < "$KPATCH" || die "guest kernel: $(basename "$KPATCH") does not apply to linux-source-6.1 $KSRC_VER"
+  log "building the guest kernel (tinyconfig + $(basename "$KCONF") + $(basename "$KPATCH"), make -j$(nproc))"
   make -C "$src" -s tinyconfig >/dev/null
   opts=()
   while IFS='=' read -r name val; do

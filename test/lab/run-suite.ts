@@ -21,7 +21,7 @@ interface FileResult {
   messages: string[];
 }
 
-function runJest(args: string[], out: string, results: string): FileResult[] {
+function runJest(args: string[], out: string, results: string, installCache: string): FileResult[] {
   spawnSync(
     process.execPath,
     [
@@ -35,7 +35,10 @@ function runJest(args: string[], out: string, results: string): FileResult[] {
       out,
       ...args,
     ],
-    { stdio: 'inherit', env: { ...process.env, LAB_SCRIPT: process.env.LAB_SCRIPT || 'dist', LAB_RESULTS: results } },
+    {
+      stdio: 'inherit',
+      env: { ...process.env, LAB_SCRIPT: process.env.LAB_SCRIPT || 'dist', LAB_RESULTS: results, LAB_INSTALL_CACHE: installCache },
+    },
   );
   if (!fs.existsSync(out)) throw new Error(`jest wrote no results to ${out}`);
   const report = JSON.parse(fs.readFileSync(out, 'utf8')) as {
@@ -60,11 +63,13 @@ function main(): number {
   const dir = fs.mkdtempSync('/tmp/xen-drbd-lab-suite-');
   const args = process.argv.slice(2);
   const results = path.join(dir, 'results.jsonl');
+  // The run's first boot installs the package with dpkg -i; the others restore what it left (lib/install-cache.ts).
+  const installCache = path.join(dir, 'install-cache');
   const started = Date.now();
-  const first = runJest(args, path.join(dir, 'first.json'), results);
+  const first = runJest(args, path.join(dir, 'first.json'), results, installCache);
   const retry = first.filter((f) => f.status === 'failed' && isInfrastructureFailure(f.messages));
   const second = retry.length
-    ? runJest([...retry.map((f) => f.name.replace(/\.test\.ts$/, ''))], path.join(dir, 'retry.json'), results)
+    ? runJest([...retry.map((f) => f.name.replace(/\.test\.ts$/, ''))], path.join(dir, 'retry.json'), results, installCache)
     : [];
   const rows = first.map((f) => {
     const again = second.find((s) => s.name === f.name);

@@ -92,7 +92,6 @@ case ${1:-} in
     # Storage, top down: device-mapper (LVM on DRBD), DRBD, the loop devices under it.
     dmsetup remove_all --force >/dev/null 2>&1
     drbdadm down all >/dev/null 2>&1
-    [ -x /lib/drbd/drbdsetup-84 ] && /lib/drbd/drbdsetup-84 down all >/dev/null 2>&1
     losetup -D
     dev_dirs_now
     added_since dev-dirs.list

@@ -36,6 +36,10 @@ export interface OverlayInput {
   readonly deb?: string;
   /** A libvirt lab's xen-drbd-libvirt .deb (the libvirt binding), installed after the first. */
   readonly libvirtDeb?: string;
+  /** What an earlier boot's install left (install-cache.ts): restored instead of running dpkg -i. */
+  readonly installCache?: readonly CpioEntry[];
+  /** This host captures what its dpkg -i changes, for the next boots (install-cache.ts). */
+  readonly captureInstall?: boolean;
 }
 
 /** The overlay cpio for one host. */
@@ -56,6 +60,7 @@ export function overlayCpio(o: OverlayInput): Buffer {
     `LAB_AGENT_PORT=7000`,
     `LAB_SCRIPT=${o.script}`,
     `LAB_DRBD=${o.drbd}`,
+    `LAB_INSTALL_CAPTURE=${o.captureInstall ? 1 : 0}`,
     '',
   ].join('\n');
   const entries: CpioEntry[] = [
@@ -64,6 +69,7 @@ export function overlayCpio(o: OverlayInput): Buffer {
     { path: 'lab/agent.js', mode: 0o644, type: 'file', data: fs.readFileSync(path.join(guestDir, 'agent.js')) },
     { path: 'lab/forker.pl', mode: 0o644, type: 'file', data: fs.readFileSync(path.join(guestDir, 'forker.pl')) },
     { path: 'lab/reset.sh', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'reset.sh')) },
+    { path: 'lab/install-cache.sh', mode: 0o755, type: 'file', data: fs.readFileSync(path.join(guestDir, 'install-cache.sh')) },
     { path: 'lab/domu/overlay.cpio', mode: 0o644, type: 'file', data: domuOverlay },
     { path: 'lab/payload.sha256', mode: 0o644, type: 'file', data: o.payloadSha256 + '\n' },
   ];
@@ -73,6 +79,7 @@ export function overlayCpio(o: OverlayInput): Buffer {
   }
   if (o.deb) entries.push({ path: 'lab/xen-drbd.deb', mode: 0o644, type: 'file', data: fs.readFileSync(o.deb) });
   if (o.libvirtDeb) entries.push({ path: 'lab/xen-drbd-libvirt.deb', mode: 0o644, type: 'file', data: fs.readFileSync(o.libvirtDeb) });
+  entries.push(...(o.installCache ?? []));
   return buildCpio(withParents(entries));
 }
 

@@ -13,6 +13,14 @@ import * as path from 'node:path';
 import { AgentClient, type AgentIo, type RunResult } from './agent';
 import { DEFAULT_HOSTS, hostSpecs, newReplNet, type HostName, type HostSpec } from './hosts';
 import { buildDebianPackage, guestPayload, overlayCpio, writeInitrd, type DrbdVersion, type ScriptChoice } from './initrd';
+import {
+  CAPTURE_FILES,
+  INSTALL_CACHE_ROOT,
+  installCacheDir,
+  installCacheEntries,
+  storeInstallCache,
+  type CaptureFile,
+} from './install-cache';
 import { forgetPid, freePort, killPid, pidAlive, qemuArgs, startQemu } from './qemu';
 
 export { LONG_RUNNING, isConnectionError, type RunOptions, type RunResult } from './agent';
@@ -329,6 +337,21 @@ export class Lab implements AgentIo {
     if (deb) this.log(`package ${path.basename(deb)} (${fs.statSync(deb).size} bytes) built from ${DIST_DIR}`);
     const libvirtDeb = deb && this.libvirt ? buildDebianPackage(REPO_ROOT, DIST_DIR, this.runDir, 'deb-libvirt') : undefined;
     if (libvirtDeb) this.log(`package ${path.basename(libvirtDeb)} (${fs.statSync(libvirtDeb).size} bytes) built`);
+    const cacheDir =
+      deb && INSTALL_CACHE_ROOT
+        ? installCacheDir(
+            INSTALL_CACHE_ROOT,
+            [deb, ...(libvirtDeb ? [libvirtDeb] : [])],
+            [this.manifest.LAB_DOM0_CPIO!, ...(this.libvirt ? [libvirtCpio!] : [])],
+          )
+        : undefined;
+    const installCache = cacheDir ? installCacheEntries(cacheDir) : [];
+    // Without a cache entry the first Xen host captures what its dpkg -i changes; every host installs.
+    const capturer = cacheDir && installCache.length === 0 ? hosts.find((h) => h.spec.kind === 'xen') : undefined;
+    if (cacheDir)
+      this.log(
+        installCache.length ? `installed state from ${cacheDir}` : `dpkg -i at boot; host ${capturer?.name} captures it to ${cacheDir}`,
+      );
     const qemu = (h: Host): string[] => {
       const initrd = writeInitrd(
         this.manifest.LAB_DOM0_CPIO!,
@@ -342,6 +365,8 @@ export class Lab implements AgentIo {
           payloadSha256: this.payloadSha256,
           deb,
           libvirtDeb,
+          installCache,
+          captureInstall: h === capturer,
         }),
         path.join(this.runDir, `host${h.name}.initrd.cpio`),
         extraCpios,
@@ -381,6 +406,24 @@ export class Lab implements AgentIo {
       }),
     );
     for (const f of fs.readdirSync(this.runDir)) if (f.endsWith('.initrd.cpio')) fs.rmSync(path.join(this.runDir, f), { force: true });
+    if (capturer && cacheDir) await this.takeInstallCapture(capturer, cacheDir);
+  }
+
+  /** Keeps what `capturer`'s dpkg -i changed for the next boots (install-cache.ts); a failure only costs them the install. */
+  private async takeInstallCapture(capturer: Host, cacheDir: string): Promise<void> {
+    try {
+      const files = {} as Record<CaptureFile, Buffer>;
+      for (const f of CAPTURE_FILES) {
+        const r = await capturer.run(`base64 -w0 /run/lab-install/${f}`, { timeoutMs: 120_000 });
+        if (r.code !== 0) throw new Error(`base64 /run/lab-install/${f}: rc=${r.code} ${r.stderr.trim()}`);
+        files[f] = Buffer.from(r.stdout, 'base64');
+      }
+      storeInstallCache(cacheDir, files);
+      await capturer.run('rm -rf /run/lab-install');
+      this.log(`host ${capturer.name}: installed state captured (${files['files.tar'].length} bytes of files) to ${cacheDir}`);
+    } catch (e) {
+      this.log(`host ${capturer.name}: no install capture (${(e as Error).message}); the next boots run dpkg -i`);
+    }
   }
 
   /** Kills a host's qemu abruptly (power cut). */
