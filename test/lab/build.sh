@@ -34,7 +34,7 @@ SUITE=bookworm
 apt_mirror() { apt-cache policy 2>/dev/null | awk -v s=" $SUITE/main amd64 Packages" 'index($0, s) { print $2; exit }'; }
 MIRROR=${LAB_MIRROR:-$(apt_mirror)}
 # Bump to force a rebuild of the dom0 root / guest base after changing the steps below.
-ROOTFS_RECIPE=5
+ROOTFS_RECIPE=6
 DOMU_RECIPE=2
 DRBD9_RECIPE=1
 LIBVIRT_RECIPE=2
@@ -274,7 +274,10 @@ if [ ! -f "$CACHE/rootfs.done" ] || [ "$(cat "$CACHE/rootfs.done")" != "$ROOTFS_
   cp "$CACHE/boot/vmlinuz" "$ROOT/lab/domu/vmlinuz"
   cp "$CACHE/boot/domu-kernel" "$ROOT/lab/domu/pvh-kernel"
   cp "$CACHE/domu-base.cpio" "$ROOT/lab/domu/base.cpio"
-  # trim: documentation, manuals, locales, apt caches, python bytecode caches
+  # trim: documentation, manuals, locales, apt caches, python bytecode caches, and whatever a chroot
+  # left in /tmp (dom0-init.sh mounts a tmpfs there: packed files would only take the root's room,
+  # which pygrub's copies and the DRBD 9 and libvirt cpios need)
+  rm -rf "$ROOT"/tmp/* "$ROOT"/var/tmp/*
   rm -rf "$ROOT"/usr/share/{doc,man,info,lintian,linda,groff,bug,common-licenses} \
          "$ROOT"/var/cache/apt/*.bin "$ROOT"/var/cache/apt/archives/*.deb "$ROOT"/var/lib/apt/lists/* \
          "$ROOT"/usr/share/zoneinfo/right "$ROOT"/usr/share/zoneinfo/posix \

@@ -9,31 +9,39 @@
 # dpkg-divert). links: new hard links to files that were there before (the snapshots' links to
 # /usr/bin/node and libnode), as "existing<TAB>new", made again with ln rather than copied, so the
 # launcher's -ef tests hold. gone: paths that were there before and are not any more.
+# LAB_INSTALL_ROOT (default /): the tree to work on (test/unit/lab/install-cache.test.ts).
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
-D=/run/lab-install
-C=/lab/install-cache
+R=${LAB_INSTALL_ROOT:-}
+R=${R%/}
+D=$R/run/lab-install
+C=$R/lab/install-cache
 
-# Every path of the root file system but the runtime trees, logs, caches and the lab's own files.
+# Every path of the tree (as /path, whatever R is) but the runtime trees, logs, caches and the
+# lab's own files.
 walk() {
-  find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /tmp -o -path /var/log -o -path /var/cache \
-    -o -path /var/lib/lab -o -path /var/lib/xen -o -path /var/lib/xenstored -o -path /lab \) -prune -o "$@"
+  local p prune=()
+  for p in /proc /sys /dev /run /tmp /var/log /var/cache /var/lib/lab /var/lib/xen /var/lib/xenstored /lab; do
+    prune+=(-path "$R$p" -o)
+  done
+  find "${R:-/}" -xdev -mindepth 1 \( "${prune[@]}" -false \) -prune -o "$@"
 }
 
 case ${1:-} in
   begin)
     mkdir -p "$D"
-    walk -print | sort > "$D/before"
+    walk -printf '/%P\n' | sort > "$D/before"
     touch "$D/stamp"
+    sleep 0.1 # past the stamp's time stamp granularity, so that every change after it is newer
     ;;
   end)
     [ -f "$D/stamp" ] || { echo "install-cache.sh: no 'begin' before" >&2; exit 1; }
-    walk -print | sort > "$D/after"
+    walk -printf '/%P\n' | sort > "$D/after"
     comm -23 "$D/before" "$D/after" > "$D/gone"
     stamp=$(find "$D/stamp" -printf '%T@')
     # inode, link count, type, mtime, path: a file with more than one link whose inode was there
     # before and whose content is older than the stamp only gained links.
-    walk ! -path / -cnewer "$D/stamp" -printf '%i %n %y %T@ %p\n' |
+    walk -cnewer "$D/stamp" -printf '%i %n %y %T@ /%P\n' |
       awk -v stamp="$stamp" -v files="$D/files" -v links="$D/links" '
         NR == FNR { before[$0] = 1; next }
         {
@@ -53,12 +61,13 @@ case ${1:-} in
           }
         }' "$D/before" -
     touch "$D/files"
-    tar -C / --no-recursion -cpf "$D/files.tar" -T "$D/files"
+    # POSIX (pax) format: time stamps to the nanosecond (the launchers compare the bundle's and the blob's).
+    tar -C "${R:-/}" --no-recursion --format=posix -cpf "$D/files.tar" -T "$D/files"
     ;;
   restore)
-    while IFS= read -r p; do rm -rf -- "$p"; done < "$C/gone"
-    tar -C / -xpf "$C/files.tar" || exit 1
-    while IFS=$'\t' read -r a p; do ln -f -- "$a" "$p" || exit 1; done < "$C/links"
+    while IFS= read -r p; do rm -rf -- "$R$p"; done < "$C/gone"
+    tar -C "${R:-/}" -xpf "$C/files.tar" || exit 1
+    while IFS=$'\t' read -r a p; do ln -f -- "$R$a" "$R$p" || exit 1; done < "$C/links"
     ;;
   *)
     echo "usage: install-cache.sh begin|end|restore" >&2
