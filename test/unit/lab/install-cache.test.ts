@@ -94,12 +94,18 @@ function describe(root: string): Record<string, Entry> {
   return out;
 }
 
+/** The image, installed on with the script's capture around the install; returns its root. */
+function capturedInstall(): string {
+  const root = path.join(scratch, 'installed');
+  image(root);
+  script(root, 'begin');
+  install(root);
+  script(root, 'end');
+  return root;
+}
+
 test('a fresh image restored from the capture is the image the install left, hard links included', () => {
-  const installed = path.join(scratch, 'installed');
-  image(installed);
-  script(installed, 'begin');
-  install(installed);
-  script(installed, 'end');
+  const installed = capturedInstall();
 
   const restored = path.join(scratch, 'restored');
   image(restored);
@@ -119,18 +125,15 @@ test('a fresh image restored from the capture is the image the install left, har
 });
 
 test('files that only gained links are linked again, not copied; new files and renamed ones are in the archive', () => {
-  const root = path.join(scratch, 'installed');
-  image(root);
-  script(root, 'begin');
-  install(root);
-  script(root, 'end');
-  const d = path.join(root, 'run/lab-install');
+  const d = path.join(capturedInstall(), 'run/lab-install');
   expect(fs.readFileSync(path.join(d, 'links'), 'utf8').split('\n').filter(Boolean).sort()).toEqual([
     '/usr/bin/node\t/usr/lib/xen-drbd/startup-snapshot/block-drbd/node',
     '/usr/lib/libnode.so\t/usr/lib/xen-drbd/startup-snapshot/block-drbd/libnode',
   ]);
   expect(fs.readFileSync(path.join(d, 'gone'), 'utf8')).toBe('/etc/old.conf\n');
-  const archived = spawnSync('tar', ['-tf', path.join(d, 'files.tar')], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const archived = spawnSync('tar', ['-tf', path.join(d, 'files.tar')], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean);
   expect(archived).toEqual(
     expect.arrayContaining([
       'etc/xen/scripts/block-drbd',
