@@ -142,8 +142,12 @@ export function view84(json: string): { role: string; cstate: string; dstate: st
 /** The resource's role, connection and disk states in 8.4's drbdadm forms, on DRBD 8.4 or 9. */
 export async function drbdView(h: Host, res: string): Promise<{ role: string; cstate: string; dstate: string }> {
   if (h.lab.drbd === 9) return view84(await h.sh(STATUS9(res)));
-  const q = async (cmd: string) => (await h.sh(cmd)).trim();
-  return { role: await q(`drbdadm role ${res}`), cstate: await q(`drbdadm cstate ${res}`), dstate: await q(`drbdadm dstate ${res}`) };
+  // One request for the three (a line per volume each): a round trip to dom0 costs ~0.15 s under TCG.
+  const out = await h.sh(`drbdadm role ${res} && echo @@ && drbdadm cstate ${res} && echo @@ && drbdadm dstate ${res}`);
+  const [role, cstate, dstate, ...more] = out.split('\n@@\n');
+  if (dstate === undefined || more.length)
+    throw new Error(`host ${h.name}: drbdadm role/cstate/dstate ${res} answered ${JSON.stringify(out)}`);
+  return { role: role!.trim(), cstate: cstate!.trim(), dstate: dstate.trim() };
 }
 
 /** Waits until `ok` holds for the view (parsed from one status command on DRBD 9, drbdadm `field` on 8.4). */
