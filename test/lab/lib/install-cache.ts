@@ -12,8 +12,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CpioEntry } from './cpio';
 
-/** Bumped when guest/install-cache.sh captures differently. */
-const FORMAT = 1;
 /** What guest/install-cache.sh captures, in /run/lab-install of the capturing dom0. */
 export const CAPTURE_FILES = ['files.tar', 'links', 'gone'] as const;
 export type CaptureFile = (typeof CAPTURE_FILES)[number];
@@ -46,7 +44,7 @@ export const INSTALL_CACHE_ROOT = process.env.LAB_INSTALL_CACHE || undefined;
  * extra cpio that holds what a postinst looks for (libvirt's daemons; not the DRBD 9 modules).
  */
 export function installCacheDir(cacheRoot: string, debs: readonly string[], cpios: readonly string[]): string {
-  const h = crypto.createHash('sha256').update(`format ${FORMAT}\0`);
+  const h = crypto.createHash('sha256');
   for (const c of cpios) {
     const st = fs.statSync(c);
     h.update(`${c}\0${st.size}\0${st.mtimeMs}\0`);
