@@ -31,7 +31,12 @@ export async function claimLock(name: string, dir: string, deadline: Deadline, r
     const result = await run(['flock', '-x', '-w', String(waitS), '3'], { timeoutMs: waitS * 1000 + 1000, extraFds: [fd] });
     if (!succeeded(result)) {
       closeSync(fd);
-      throw new LockTimeout(`could not take the hotplug lock ${path}: ${describeFailure(result)}`);
+      // flock(1) exits 1 when -w runs out: others held the lock all that time.
+      throw new LockTimeout(
+        result.exitCode === 1
+          ? `the hotplug lock ${path} was not free within ${waitS} s`
+          : `could not take the hotplug lock ${path}: ${describeFailure(result)}`,
+      );
     }
     const held = fstatSync(fd);
     let current;

@@ -8,6 +8,7 @@ import { changeRole, switchTwoPrimaries } from '../drbd/read-back';
 import { formatRef, type ResourceRef } from '../drbd/types';
 import type { StateWatch } from '../drbd/watch';
 import type { PromotionRecord } from '../hotplug/ledger';
+import { LockTimeout } from '../hotplug/lock';
 import { planAdd, type AddContext, type AddDecision } from './plan';
 import { POLL_MS, failed, success, type Outcome, type PrimaryPorts } from './ports';
 
@@ -46,6 +47,13 @@ export async function acquire(claim: Claim, p: PrimaryPorts, handOver: HandOver)
     return await decideAndTake(claim, p, handOver);
   } catch (e) {
     if (e instanceof DrbdError) return failed(e.message);
+    // Every look and the promotion itself happen under the lock: without it nothing was changed.
+    if (e instanceof LockTimeout) {
+      return failed(
+        `${formatRef(claim.ref)}: not promoted: ${e.message} (every hotplug script on this host takes it in turn: ` +
+          `many domains starting at once, or dom0 short of CPU?). Nothing was changed; start the domain again.`,
+      );
+    }
     throw e;
   }
 }

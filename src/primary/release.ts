@@ -5,6 +5,7 @@
 import type { DrbdTarget, Resolved } from '../drbd/drbd';
 import { changeRole, switchTwoPrimaries } from '../drbd/read-back';
 import type { ResourceName } from '../drbd/types';
+import { LockTimeout, type HeldLock } from '../hotplug/lock';
 import { POLL_MS, failed, success, type Outcome, type PrimaryPorts } from './ports';
 
 /** Something else on this host that still uses the resource: the reason to leave it Primary. */
@@ -22,6 +23,9 @@ export interface Release {
   /** Asked under the lock before each demotion; `mine`: the resource's devices as `major:minor` in hex. */
   otherUse(mine: ReadonlySet<string>): Promise<OtherUse | undefined>;
 }
+
+/** What a demotion attempt is given at least; DRBD answers one in well under a second. */
+const ATTEMPT_RESERVE_MS = 2000;
 
 export async function release(rel: Release, p: PrimaryPorts): Promise<Outcome> {
   const { name, migratedAway } = rel;
@@ -45,7 +49,16 @@ export async function release(rel: Release, p: PrimaryPorts): Promise<Outcome> {
   let attempts = 0;
 
   for (;;) {
-    const lock = await p.lock();
+    let lock: HeldLock;
+    try {
+      lock = await p.lock();
+    } catch (e) {
+      if (!(e instanceof LockTimeout)) throw e;
+      return failed(
+        `${name}: LEFT PRIMARY: ${e.message} (every hotplug script on this host takes it in turn: many domains ` +
+          `stopping at once, or dom0 short of CPU?). 'xen-drbd reconcile' shows it and how to demote it once nothing uses it.`,
+      );
+    }
     let heldOpen: string | undefined;
     try {
       const other = await rel.otherUse(mine);
@@ -94,7 +107,9 @@ export async function release(rel: Release, p: PrimaryPorts): Promise<Outcome> {
     } finally {
       lock.release();
     }
-    if (p.deadline.leaving(POLL_MS).expired()) {
+    // Another attempt only with time left for its command: one cut off by the budget (a dom0 short
+    // of CPU) would end on "did not finish" instead of what kept the device: its holder.
+    if (p.deadline.leaving(POLL_MS + ATTEMPT_RESERVE_MS).expired()) {
       return failed(
         `${name}: LEFT PRIMARY: the device is still held open after ${attempts} attempts over ` +
           `${Math.round(p.deadline.elapsedMs() / 1000)} s (${heldOpen}). Find the holder ` +

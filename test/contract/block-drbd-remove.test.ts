@@ -1,6 +1,6 @@
 // `remove`, and add/remove across a SIGKILL, run as libxl runs them.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DRBDSETUP84, HEALTHY, HotplugHost, TWO_VOLUMES, type SimResource } from '../support/hotplug-host';
 
@@ -177,6 +177,58 @@ describe('Xen hotplug lock', () => {
     expect((await add).code).toBe(0);
     expect(host.xenstored.get(`${be}/physical-device`)).toBe('93:0');
   });
+
+  /** The lock held (as claim_lock holds it) until the returned function is called. */
+  async function holdLock(): Promise<() => Promise<void>> {
+    const file = join(host.dir, 'xen-hotplug', 'block');
+    mkdirSync(join(host.dir, 'xen-hotplug'), { recursive: true });
+    const holder = spawn('flock', ['-x', file, '-c', 'read _']);
+    await waitFor(() => {
+      try {
+        execFileSync('flock', ['-n', '-x', file, 'true']);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    return async () => {
+      holder.stdin.end();
+      await new Promise((r) => holder.on('close', r));
+    };
+  }
+
+  // Many domains starting or stopping at once on a dom0 short of CPU: the lock is what runs out.
+  it('add: a lock that stays held past the budget is a refusal that says so, and nothing changes', async () => {
+    await started();
+    writeFileSync(host.policyPath, JSON.stringify({ budgetSeconds: 5, promotableWaitSeconds: 0 }));
+    const be = host.addBackend(3, 51712, 'r0');
+    const letGo = await holdLock();
+    const r = await host.run('add', be);
+    await letGo();
+    expect(r.code).toBe(1);
+    expect(host.xenstored.get(`${be}/hotplug-error`)).toMatch(
+      /^r0: not promoted: the hotplug lock \S+\/xen-hotplug\/block was not free within [1-5] s \(every hotplug script on this host takes it in turn: .*\)\. Nothing was changed; start the domain again\.$/,
+    );
+    expect(host.resource('r0').role).toBe('Secondary');
+    expect(host.xenstored.get(`${be}/physical-device`)).toBeUndefined();
+    expect(host.ledger('r0')).toBeUndefined();
+  }, 30_000);
+
+  it('remove: a lock that stays held past the budget leaves the resource Primary, recorded, and says how to demote it', async () => {
+    await started();
+    const be = host.addBackend(3, 51712, 'r0');
+    expect((await host.run('add', be)).code).toBe(0);
+    writeFileSync(host.policyPath, JSON.stringify({ budgetSeconds: 5, promotableWaitSeconds: 0 }));
+    const letGo = await holdLock();
+    const r = await host.libxlRemove(be);
+    await letGo();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^block-drbd: r0: LEFT PRIMARY: the hotplug lock \S+ was not free within [1-5] s \(.*\)\. 'xen-drbd reconcile' shows it and how to demote it once nothing uses it\.\n$/,
+    );
+    expect(host.resource('r0').role).toBe('Primary');
+    expect(host.ledger('r0')).toMatchObject({ resource: 'r0' });
+  }, 30_000);
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deadline } from '../../../src/exec/deadline';
 import { runCommand } from '../../../src/exec/run';
-import { claimLock } from '../../../src/hotplug/lock';
+import { claimLock, LockTimeout } from '../../../src/hotplug/lock';
 
 let root: string;
 beforeEach(() => {
@@ -40,4 +40,14 @@ it('refuses a lock directory others can write to', async () => {
   chmodSync(dir, 0o777);
   await expect(claimLock('block', dir, deadline(), runCommand)).rejects.toThrow(`${dir} is owned by uid 0 with mode 0777`);
   expect(readdirSync(dir)).toEqual([]);
+});
+
+it('says how long it waited when others held the lock past the deadline, and leaves their lock alone', async () => {
+  const dir = join(root, 'xen-hotplug');
+  const held = await claimLock('block', dir, deadline(), runCommand);
+  await expect(claimLock('block', dir, new Deadline(1_500), runCommand)).rejects.toThrow(
+    new LockTimeout(`the hotplug lock ${join(dir, 'block')} was not free within 1 s`),
+  );
+  expect(readdirSync(dir)).toEqual(['block']);
+  held.release();
 });
