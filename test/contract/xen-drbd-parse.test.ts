@@ -1,10 +1,11 @@
 // The built dist/xen-drbd, run as a child process: `parse-disk` and `parse-config` must print
 // what xl prints, so a lab run can diff them against the real `xl -N block-attach`.
 // Build first (`npm run build`, or `npx tsup`).
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBuilt, type BuiltRun } from '../support/run-built';
+import { builtEnv, builtPath, runBuilt, type BuiltRun } from '../support/run-built';
 
 const scratch: string[] = [];
 afterAll(() => scratch.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -221,6 +222,25 @@ describe('xen-drbd parse-config', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`name = "${'a'.repeat(20_000_000)}"\nmemory = 512\n`);
   }, 90_000);
+
+  test('a large output to a reader that pauses arrives whole, and the exit code after it', async () => {
+    const dir = scratchDir();
+    const file = join(dir, 'big.cfg');
+    const want = `name = "${'a'.repeat(2_000_000)}"\nmemory = 512\n`;
+    writeFileSync(file, want);
+    // The reader stops after its first chunk for longer than the CLI's 1 s exit timer, as a slow
+    // pipe reader does; what the CLI still holds then must not be lost.
+    const child = spawn(builtPath('xen-drbd'), ['parse-config', file], { env: builtEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.once('data', () => {
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 3000);
+    });
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect({ code, bytes: Buffer.concat(chunks).length }).toEqual({ code: 0, bytes: Buffer.byteLength(want) });
+    expect(Buffer.concat(chunks).toString()).toBe(want);
+  }, 60_000);
 
   test('a missing file', () => {
     expect(xenDrbd('parse-config', 'test/fixtures/xl/absent.cfg')).toEqual({

@@ -12,6 +12,20 @@ export interface BuiltRun {
   readonly stderr: string;
 }
 
+/** dist/NAME, which must have been built. */
+export function builtPath(name: string): string {
+  const bin = join(REPO_ROOT, 'dist', name);
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: build it first with \`npm run build\``);
+  return bin;
+}
+
+/** The test runner's environment for a built executable, with `extraEnv` on top. */
+export function builtEnv(extraEnv: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
 export function runBuilt(
   name: string,
   args: readonly string[],
@@ -19,10 +33,8 @@ export function runBuilt(
   timeoutMs = 30_000,
   input = '',
 ): BuiltRun {
-  const bin = join(REPO_ROOT, 'dist', name);
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: build it first with \`npm run build\``);
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
-  delete env.NODE_EXTRA_CA_CERTS;
+  const bin = builtPath(name);
+  const env = builtEnv(extraEnv);
   // maxBuffer: a config's output can be tens of MB (a 20 MB string is valid xl).
   const r = spawnSync(bin, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: timeoutMs, input, maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -45,6 +45,13 @@ function help(name: string | undefined): number {
   return 0;
 }
 
+/** Resolves when everything written so far to stdout and stderr has been handed to the OS. */
+function flushed(): Promise<void> {
+  return Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((done) => s.write('', () => done())))).then(
+    () => undefined,
+  );
+}
+
 startMain(() => {
   // `xen-drbd status | head`: a reader that stops early is not an error of ours.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -56,8 +63,9 @@ startMain(() => {
     (code) => {
       process.exitCode = code;
       // A libvirt call the binding's worker thread still waits on (given up at its deadline) would
-      // hold the process after its answer; nothing else is left running at this point.
-      setTimeout(() => process.exit(), 1000).unref();
+      // hold the process after its answer, so it exits 1 s after the answer is out: once stdout and
+      // stderr have taken all of it (a large output to a slow reader waits in this process).
+      void flushed().then(() => setTimeout(() => process.exit(), 1000).unref());
     },
     (err: unknown) => {
       process.stderr.write(`xen-drbd: ${err instanceof Error ? err.message : String(err)}\n`);
