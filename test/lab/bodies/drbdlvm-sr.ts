@@ -8,6 +8,7 @@ import { stepLog, type ScenarioOptions } from '../lib/scenario';
 import { role } from '../lib/drbd';
 import { SR_RESOURCE, SR_VG, lvs, sha256Of, startRefusedOnA, useSrLab } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
+import { xenDrbdStatus } from '../lib/xen-drbd-status';
 import { HOST_REF, SR_REF, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrate, vmShutdown, vmStart } from '../../support/sr-sequencer';
 
@@ -48,13 +49,12 @@ export function drbdlvmSrScenario(NAME: string, options: Pick<ScenarioOptions, '
       expect(pool().sim.db.SR[SR_REF]?.physical_size).toBe(vgSize);
       // Primary on both hosts with no VM is how the SR works: xen-drbd status must not call it unsafe.
       for (const h of [A, B]) {
-        const status = await h.run('node /lab/dist/xen-drbd status --json');
-        const parsed = JSON.parse(status.stdout) as { findings: { code: string }[]; resources: { name: string; srVolumeGroup?: string }[] };
+        const status = await xenDrbdStatus(h);
         expect({
           host: h.name,
-          exit: status.code,
-          findings: parsed.findings,
-          sr: parsed.resources.find((r) => r.name === SR_RESOURCE.name)?.srVolumeGroup,
+          exit: status.exit,
+          findings: status.findings,
+          sr: status.resources.find((r) => r.name === SR_RESOURCE.name)?.srVolumeGroup,
         }).toEqual({
           host: h.name,
           exit: 0,

@@ -19,6 +19,7 @@ import {
   xlError,
 } from '../lib/drbd';
 import type { Host } from '../lib/lab';
+import { expectStandAloneReported } from '../lib/xen-drbd-status';
 
 const SPLIT_BRAIN = /Split-Brain detected but unresolved, dropping connection/g;
 
@@ -69,12 +70,7 @@ export function splitBrainScenario(NAME: string, options: ScenarioOptions = {}):
       expect(msg).toMatch(/r0: DRBD is StandAlone .*After a split-brain, decide which host's changes to discard/);
       expect(await domainExists(A, 'sb')).toBe(false);
       expect({ A: await drbdView(A, 'r0'), B: await drbdView(B, 'r0') }).toEqual({ A: standAlone, B: standAlone });
-
-      const status = await A.run('node /lab/dist/xen-drbd status --json');
-      const findings = (JSON.parse(status.stdout) as { findings: { resource: string; code: string }[] }).findings;
-      note('xen-drbd status findings on A', JSON.stringify(findings.map((f) => f.code)));
-      expect(status.code).toBe(1);
-      expect(findings).toContainEqual(expect.objectContaining({ resource: 'r0', code: 'standalone' }));
+      await expectStandAloneReported(A, note);
     });
 
     test("the refusal's recovery run verbatim, B's writes discarded: both UpToDate, and a guest on B reads what A's guest wrote", async () => {

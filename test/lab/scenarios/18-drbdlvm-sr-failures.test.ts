@@ -14,6 +14,7 @@ import { replicationNic, waitUpToDate } from '../lib/drbd';
 import { stepLog } from '../lib/scenario';
 import { SR_VG, lvs, sha256Of, startDriverCall, useSrLab } from '../lib/sr-lab';
 import type { Host } from '../lib/lab';
+import { expectStandAloneReported } from '../lib/xen-drbd-status';
 import { HOST_REF, SR_REF, faultText, outcome, outcomes, type Vdi } from '../../support/sr-pool';
 import { addVm, srCreate, vdiCreate, vmMigrate } from '../../support/sr-sequencer';
 
@@ -232,12 +233,7 @@ describe('drbdlvm failure handling on real DRBD 8.4 and LVM', () => {
     // The driver neither reconnected nor discarded anything: both sides exactly as before, VM1's data in place.
     expect({ A: await drbd(A), B: await drbd(B) }).toEqual(after);
     expect(await sha256Of(A, lvPath(disk1), 4 * MiB)).toBe(pattern);
-
-    const status = await A.run('node /lab/dist/xen-drbd status --json');
-    const findings = (JSON.parse(status.stdout) as { findings: { resource: string; code: string }[] }).findings;
-    note('xen-drbd status findings on A', JSON.stringify(findings.map((f) => f.code)));
-    expect(status.code).toBe(1);
-    expect(findings).toContainEqual(expect.objectContaining({ resource: 'r0', code: 'standalone' }));
+    await expectStandAloneReported(A, note);
   });
 
   test("the 5103 text's recovery run verbatim (B discards its side) reconnects; then the start on A and the XenMotion to B work (B's vdi_attach promotes it), B reads what A wrote", async () => {
