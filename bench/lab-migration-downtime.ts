@@ -128,7 +128,7 @@ async function main(): Promise<number> {
     row('drbd', '`drbd:r0` (dist/block-drbd: checks, runtime dual-primary, promote)'),
     row('phy', "`phy:/dev/drbd0` (Xen's `block`, already Primary)"),
     '',
-    `- Ratio of medians (pause): ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : '—'} (target ≤ 1.25×): ${ratio <= 1.25 ? 'MET' : 'NOT MET'}`,
+    `- Ratio of medians (pause): ${Number.isFinite(ratio) ? ratio.toFixed(3) + '×' : '—'} (target ≤ 1.25×): ${ratio <= 1.25 ? 'MET' : 'NOT MET'}`,
     '',
     '## Samples',
     '',

@@ -18,6 +18,10 @@
 // (bench/side-by-side/). Ours runs at the real host paths (lock, ledger, log), with three test
 // seams only: /proc/drbd, the device nodes' directory, none of which changes a decision.
 //
+// Ours also runs from a snapshot built by Node 20, in a second overlay view of the root whose
+// /usr/bin/node is a copy of Node 20 (what a dom0 with an upstream nodejs would run), and each
+// round measures the floor: bash, and each node started empty (`-e 0`, and from an empty start-up
+// snapshot), to show what no change to our code can go below.
 // What: per round and per script, in an order rotated every round: one `add` (r0), one `remove`,
 // then 16 `add`s at once (r0..r15, 16 domains, one hotplug lock), then their 16 `remove`s. Every run
 // must exit 0; after an add the backend must have physical-device 93:N and hotplug-status
@@ -49,7 +53,13 @@ interface Variant {
   /** The script's path inside the root. */
   readonly script: string;
   readonly env: (n: number) => NodeJS.ProcessEnv;
+  /** Runs in the Node 20 view of the root (see prepare) rather than the root itself. */
+  readonly node20Root?: true;
 }
+
+// Where the Node 20 view of the root is mounted: set by prepare().
+let root20 = '';
+const rootOf = (v: Variant) => (v.node20Root ? root20 : ROOT);
 
 const oursEnv = (path: string) => (n: number) => ({
   PATH: path,
@@ -65,6 +75,7 @@ const VARIANTS: Variant[] = [
   // A copy elsewhere: its launcher finds no snapshot of it and starts node on the plain bundle.
   { name: 'ours, Debian nodejs 18.20.4, no snapshot', script: '/tmp/ours/block-drbd', env: oursEnv(FIXED_PATH) },
   { name: `ours, Node ${process.version}, no snapshot`, script: '/tmp/ours/block-drbd', env: oursEnv(`/tmp/node20:${FIXED_PATH}`) },
+  { name: `ours, Node ${process.version}, from its start-up snapshot`, script: INSTALLED, env: oursEnv(FIXED_PATH), node20Root: true },
   ...(COMPARE ? [{ name: `${COMPARE}, Debian nodejs 18.20.4`, script: '/tmp/compare/block-drbd', env: oursEnv(FIXED_PATH) }] : []),
 ];
 
@@ -143,7 +154,85 @@ function prepare(): string {
   sh([...snapshot, INSTALLED]);
   const status = String(spawnSync(snapshot[0] as string, [...snapshot.slice(1), '--status', INSTALLED]).stdout).trim();
   if (status !== 'block-drbd: starts from its snapshot') throw new Error(`the start-up snapshot is not used: ${status}`);
+  prepareNode20Root(work);
+  prepareFloors();
   return work;
+}
+
+/**
+ * What a dom0 with an upstream nodejs would run: the root seen through an overlay of its own, whose
+ * /usr/bin/node is a copy of this machine's Node 20, with the same scratch, state, logs and stand-ins,
+ * and block-drbd's snapshot built there by that node.
+ */
+function prepareNode20Root(work: string): void {
+  root20 = `${work}.root20`;
+  const layer = `${work}.layer20`;
+  for (const d of [root20, layer, join(layer, 'upper'), join(layer, 'work')]) mkdirSync(d);
+  // Lower: the first view as it now is (our executables in place); its mounts are not carried over.
+  sh(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${ROOT},upperdir=${layer}/upper,workdir=${layer}/work`, root20]);
+  copyFileSync(process.execPath, join(root20, 'usr/bin/node'));
+  for (const d of ['tmp', 'run', 'var/log/xen', 'usr/sbin/drbdadm', 'lib/drbd/drbdsetup-84', 'usr/bin/logger']) {
+    sh(['mount', '--bind', join(ROOT, d), join(root20, d)]);
+  }
+  sh(['mount', '-t', 'proc', 'proc', join(root20, 'proc')]);
+  const seen = String(spawnSync('chroot', [root20, '/usr/bin/node', '-p', 'process.version']).stdout).trim();
+  if (seen !== process.version) throw new Error(`the Node 20 view's /usr/bin/node is ${seen || 'not runnable'}, want ${process.version}`);
+  const snapshot = ['chroot', root20, '/usr/bin/node', '/usr/libexec/xen-drbd/xen-drbd', 'startup-snapshot'];
+  sh([...snapshot, INSTALLED]);
+  const status = String(spawnSync(snapshot[0] as string, [...snapshot.slice(1), '--status', INSTALLED]).stdout).trim();
+  if (status !== 'block-drbd: starts from its snapshot') throw new Error(`Node 20's start-up snapshot is not used: ${status}`);
+}
+
+// ---- the floor: what starting a process costs before any of our code runs
+
+// An empty program's snapshot: its main only sets the exit code, so a run that exits 7 came from it.
+const EMPTY_SNAPSHOT_MAIN = "require('v8').startupSnapshot.setDeserializeMainFunction(() => { process.exitCode = 7; });\n";
+
+interface Floor {
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly exit: number;
+}
+
+const FLOORS: readonly Floor[] = [
+  { name: "Debian's bash, `bash -c :`", argv: ['/bin/bash', '-c', ':'], exit: 0 },
+  { name: 'Debian nodejs 18.20.4, `node -e 0`', argv: ['/usr/bin/node', '-e', '0'], exit: 0 },
+  {
+    name: 'Debian nodejs 18.20.4, from an empty start-up snapshot',
+    argv: ['/usr/bin/node', '--snapshot-blob', '/tmp/floor/empty-18.blob'],
+    exit: 7,
+  },
+  { name: `Node ${process.version}, \`node -e 0\``, argv: ['/tmp/node20/node', '-e', '0'], exit: 0 },
+  {
+    name: `Node ${process.version}, from an empty start-up snapshot`,
+    argv: ['/tmp/node20/node', '--snapshot-blob', '/tmp/floor/empty-20.blob'],
+    exit: 7,
+  },
+];
+const FLOOR_RUNS_PER_ROUND = 3;
+
+function prepareFloors(): void {
+  mkdirSync(join(ROOT, 'tmp', 'floor'));
+  writeFileSync(join(ROOT, 'tmp', 'floor', 'empty.js'), EMPTY_SNAPSHOT_MAIN);
+  for (const [node, blob] of [
+    ['/usr/bin/node', '/tmp/floor/empty-18.blob'],
+    ['/tmp/node20/node', '/tmp/floor/empty-20.blob'],
+  ] as const) {
+    sh(['chroot', ROOT, node, '--snapshot-blob', blob, '--build-snapshot', '/tmp/floor/empty.js']);
+  }
+}
+
+function runFloor(f: Floor): Promise<number> {
+  return new Promise((done, fail) => {
+    const start = process.hrtime.bigint();
+    const child = spawn('chroot', [ROOT, ...f.argv], { env: { PATH: FIXED_PATH }, stdio: 'ignore' });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (code === f.exit) done(ms);
+      else fail(new Error(`${f.name}: exit ${code}, want ${f.exit}`));
+    });
+  });
 }
 
 function role(work: string, n: number): string {
@@ -191,7 +280,7 @@ function run(xs: TestXenstored, v: Variant, action: 'add' | 'remove', n: number)
   };
   return new Promise((done, fail) => {
     const start = process.hrtime.bigint();
-    const child = spawn('chroot', [ROOT, v.script, action], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('chroot', [rootOf(v), v.script, action], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', fail);
@@ -266,6 +355,7 @@ async function main(): Promise<void> {
   const xs = new TestXenstored(join(work, 'xs.sock'));
   await xs.start();
   const times = new Map<string, Record<Op, number[]>>(VARIANTS.map((v) => [v.name, Object.fromEntries(OPS.map((o) => [o, []])) as never]));
+  const floors = new Map<string, number[]>(FLOORS.map((f) => [f.name, []]));
   const all = [...Array(STORM).keys()];
   let runs = 0;
   try {
@@ -282,19 +372,28 @@ async function main(): Promise<void> {
         t[`${STORM} removes at once`].push(await remove(xs, work, v, all));
         runs += 2 + 2 * STORM;
       }
+      for (let i = 0; i < FLOOR_RUNS_PER_ROUND; i++) {
+        for (let k = 0; k < FLOORS.length; k++) {
+          const f = FLOORS[(k + round + i) % FLOORS.length] as Floor;
+          floors.get(f.name)?.push(await runFloor(f));
+          runs++;
+        }
+      }
       process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
     }
   } finally {
     // Also after a failed round: the scratch directory goes with the namespace's last mount in it.
     await xs.stop();
-    spawnSync('umount', ['--recursive', ROOT]); // the overlay and all mounted on it, in this namespace only
-    for (const d of [work, `${work}.layer`]) rmSync(d, { recursive: true, force: true });
+    // The overlays and all mounted on them, in this namespace only; the Node 20 view first (ROOT is its lower).
+    if (root20) spawnSync('umount', ['--recursive', root20]);
+    spawnSync('umount', ['--recursive', ROOT]);
+    for (const d of [work, `${work}.layer`, `${work}.layer20`, `${work}.root20`]) rmSync(d, { recursive: true, force: true });
   }
-  writeFileSync(OUT, report(times, runs));
+  writeFileSync(OUT, report(times, floors, runs));
   process.stdout.write(readFileSync(OUT, 'utf8'));
 }
 
-function report(times: Map<string, Record<Op, number[]>>, runs: number): string {
+function report(times: Map<string, Record<Op, number[]>>, floors: Map<string, number[]>, runs: number): string {
   const bash = times.get(VARIANTS[0]!.name) as Record<Op, number[]>;
   const node18 = spawnSync('chroot', [
     ROOT,
@@ -324,6 +423,18 @@ function report(times: Map<string, Record<Op, number[]>>, runs: number): string 
     `| script | ${OPS.join(' | ')} |`,
     `|---|${OPS.map(() => '---:').join('|')}|`,
     ...VARIANTS.slice(1).map((v) => row(v.name, (o, t) => `${(median(t[o]) / median(bash[o])).toFixed(2)}×`)),
+    '',
+    '## The floor: starting the process, before any of our code (medians, ms)',
+    '',
+    `Each ${FLOOR_RUNS_PER_ROUND} times per round, started as the scripts are (\`chroot ROOT …\`), interleaved with them. An empty start-up snapshot's main only sets exit code 7, which every run of it returned.`,
+    '',
+    "| process | median | p90 | n | against Debian's bash `remove` |",
+    '|---|---:|---:|---:|---:|',
+    ...FLOORS.map((f) => {
+      const xs = floors.get(f.name) as number[];
+      const p90 = [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))] as number;
+      return `| ${f.name} | ${median(xs).toFixed(0)} | ${p90.toFixed(0)} | ${xs.length} | ${(median(xs) / median(bash.remove)).toFixed(2)}× |`;
+    }),
     '',
   ];
   return lines.join('\n');
