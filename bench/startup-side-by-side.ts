@@ -34,6 +34,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TestXenstored } from '../test/support/xenstored';
+import { EMPTY_SNAPSHOT_EXIT, emptySnapshotMain } from './empty-snapshot';
 
 const REPO = resolve(__dirname, '..');
 const ROOT = process.env.XEN_DRBD_LAB_CACHE ? join(process.env.XEN_DRBD_LAB_CACHE, 'rootfs') : '/var/cache/xen-drbd-lab/rootfs';
@@ -149,11 +150,7 @@ function prepare(): string {
     const seen = String(spawnSync('chroot', [ROOT, '/usr/bin/env', `PATH=${path}`, 'node', '-p', 'process.version']).stdout).trim();
     if (seen !== version) throw new Error(`PATH=${path}: node is ${seen || 'not runnable'}, want ${version}`);
   }
-  // Built as the package's postinst builds it, then read back: the launcher must choose it.
-  const snapshot = ['chroot', ROOT, '/usr/bin/node', '/usr/libexec/xen-drbd/xen-drbd', 'startup-snapshot'];
-  sh([...snapshot, INSTALLED]);
-  const status = String(spawnSync(snapshot[0] as string, [...snapshot.slice(1), '--status', INSTALLED]).stdout).trim();
-  if (status !== 'block-drbd: starts from its snapshot') throw new Error(`the start-up snapshot is not used: ${status}`);
+  buildInstalledSnapshot(ROOT);
   prepareNode20Root(work);
   prepareFloors();
   return work;
@@ -177,16 +174,18 @@ function prepareNode20Root(work: string): void {
   sh(['mount', '-t', 'proc', 'proc', join(root20, 'proc')]);
   const seen = String(spawnSync('chroot', [root20, '/usr/bin/node', '-p', 'process.version']).stdout).trim();
   if (seen !== process.version) throw new Error(`the Node 20 view's /usr/bin/node is ${seen || 'not runnable'}, want ${process.version}`);
-  const snapshot = ['chroot', root20, '/usr/bin/node', '/usr/libexec/xen-drbd/xen-drbd', 'startup-snapshot'];
+  buildInstalledSnapshot(root20);
+}
+
+/** block-drbd's snapshot in `root`, built as the package's postinst builds it, then read back: the launcher must choose it. */
+function buildInstalledSnapshot(root: string): void {
+  const snapshot = ['chroot', root, '/usr/bin/node', '/usr/libexec/xen-drbd/xen-drbd', 'startup-snapshot'];
   sh([...snapshot, INSTALLED]);
   const status = String(spawnSync(snapshot[0] as string, [...snapshot.slice(1), '--status', INSTALLED]).stdout).trim();
-  if (status !== 'block-drbd: starts from its snapshot') throw new Error(`Node 20's start-up snapshot is not used: ${status}`);
+  if (status !== 'block-drbd: starts from its snapshot') throw new Error(`the start-up snapshot in ${root} is not used: ${status}`);
 }
 
 // ---- the floor: what starting a process costs before any of our code runs
-
-// An empty program's snapshot: its main only sets the exit code, so a run that exits 7 came from it.
-const EMPTY_SNAPSHOT_MAIN = "require('v8').startupSnapshot.setDeserializeMainFunction(() => { process.exitCode = 7; });\n";
 
 interface Floor {
   readonly name: string;
@@ -200,20 +199,20 @@ const FLOORS: readonly Floor[] = [
   {
     name: 'Debian nodejs 18.20.4, from an empty start-up snapshot',
     argv: ['/usr/bin/node', '--snapshot-blob', '/tmp/floor/empty-18.blob'],
-    exit: 7,
+    exit: EMPTY_SNAPSHOT_EXIT,
   },
   { name: `Node ${process.version}, \`node -e 0\``, argv: ['/tmp/node20/node', '-e', '0'], exit: 0 },
   {
     name: `Node ${process.version}, from an empty start-up snapshot`,
     argv: ['/tmp/node20/node', '--snapshot-blob', '/tmp/floor/empty-20.blob'],
-    exit: 7,
+    exit: EMPTY_SNAPSHOT_EXIT,
   },
 ];
 const FLOOR_RUNS_PER_ROUND = 3;
 
 function prepareFloors(): void {
   mkdirSync(join(ROOT, 'tmp', 'floor'));
-  writeFileSync(join(ROOT, 'tmp', 'floor', 'empty.js'), EMPTY_SNAPSHOT_MAIN);
+  writeFileSync(join(ROOT, 'tmp', 'floor', 'empty.js'), emptySnapshotMain());
   for (const [node, blob] of [
     ['/usr/bin/node', '/tmp/floor/empty-18.blob'],
     ['/tmp/node20/node', '/tmp/floor/empty-20.blob'],
@@ -426,7 +425,7 @@ function report(times: Map<string, Record<Op, number[]>>, floors: Map<string, nu
     '',
     '## The floor: starting the process, before any of our code (medians, ms)',
     '',
-    `Each ${FLOOR_RUNS_PER_ROUND} times per round, started as the scripts are (\`chroot ROOT …\`), interleaved with them. An empty start-up snapshot's main only sets exit code 7, which every run of it returned.`,
+    `Each ${FLOOR_RUNS_PER_ROUND} times per round, started as the scripts are (\`chroot ROOT …\`), interleaved with them. An empty start-up snapshot's main only sets exit code ${EMPTY_SNAPSHOT_EXIT}, which every run of it returned.`,
     '',
     "| process | median | p90 | n | against Debian's bash `remove` |",
     '|---|---:|---:|---:|---:|',
