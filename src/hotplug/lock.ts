@@ -34,7 +34,8 @@ export async function claimLock(name: string, dir: string, deadline: Deadline, r
       // flock(1) exits 1 when -w runs out: others held the lock all that time.
       throw new LockTimeout(
         result.exitCode === 1
-          ? `the hotplug lock ${path} was not free within ${waitS} s`
+          ? `the hotplug lock ${path} was not free within ${waitS} s (every hotplug script on this host takes it in turn: ` +
+              `many domains starting or stopping at once, or dom0 short of CPU?)`
           : `could not take the hotplug lock ${path}: ${describeFailure(result)}`,
       );
     }

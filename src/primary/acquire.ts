@@ -49,10 +49,7 @@ export async function acquire(claim: Claim, p: PrimaryPorts, handOver: HandOver)
     if (e instanceof DrbdError) return failed(e.message);
     // Every look and the promotion itself happen under the lock: without it nothing was changed.
     if (e instanceof LockTimeout) {
-      return failed(
-        `${formatRef(claim.ref)}: not promoted: ${e.message} (every hotplug script on this host takes it in turn: ` +
-          `many domains starting at once, or dom0 short of CPU?). Nothing was changed; start the domain again.`,
-      );
+      return failed(`${formatRef(claim.ref)}: not promoted: ${e.message}. Nothing was changed; start the domain again.`);
     }
     throw e;
   }

@@ -54,10 +54,7 @@ export async function release(rel: Release, p: PrimaryPorts): Promise<Outcome> {
       lock = await p.lock();
     } catch (e) {
       if (!(e instanceof LockTimeout)) throw e;
-      return failed(
-        `${name}: LEFT PRIMARY: ${e.message} (every hotplug script on this host takes it in turn: many domains ` +
-          `stopping at once, or dom0 short of CPU?). 'xen-drbd reconcile' shows it and how to demote it once nothing uses it.`,
-      );
+      return failed(`${name}: LEFT PRIMARY: ${e.message}. 'xen-drbd reconcile' shows it and how to demote it once nothing uses it.`);
     }
     let heldOpen: string | undefined;
     try {

@@ -46,7 +46,10 @@ it('says how long it waited when others held the lock past the deadline, and lea
   const dir = join(root, 'xen-hotplug');
   const held = await claimLock('block', dir, deadline(), runCommand);
   await expect(claimLock('block', dir, new Deadline(1_500), runCommand)).rejects.toThrow(
-    new LockTimeout(`the hotplug lock ${join(dir, 'block')} was not free within 1 s`),
+    new LockTimeout(
+      `the hotplug lock ${join(dir, 'block')} was not free within 1 s (every hotplug script on this host takes it in turn: ` +
+        'many domains starting or stopping at once, or dom0 short of CPU?)',
+    ),
   );
   expect(readdirSync(dir)).toEqual(['block']);
   held.release();
